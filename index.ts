@@ -1,0 +1,8 @@
+// The library entry: `import { simulate, scenarios, arbitraries } from 'lockstep'`.
+export { simulate, plan } from './scenarios/simulate.ts';
+export type { SimulateOptions, SimulateResult } from './scenarios/simulate.ts';
+export type { Scenario } from './scenarios/types.ts';
+export { World } from './sim/world.ts';
+export type * from './sim/types.ts';
+export type { FaultSpec } from './sim/faults/spec.ts';
+export { PROTOCOLS, resolveProtocol } from './protocols/index.ts';

@@ -1,0 +1,91 @@
+// A small demo protocol to exercise the engine: nodes gossip a growing counter (max wins), keep it
+// durable across crashes, and must converge once the network heals.
+// Durable: 'max'. Volatile: everything else.
+import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
+import type { WorldChecker } from '../../sim/world.ts';
+
+export interface GossipOptions {
+  periodUs: number;
+  /** Local increments stop at this local time, so the cluster can converge. */
+  incrementUntilUs: number;
+  /** Flaw: keep the counter only in volatile memory, so a restart forgets it. */
+  forgetful: boolean;
+}
+
+export class Gossip implements Module {
+  readonly name = 'gossip';
+  value = 0;
+
+  constructor(private readonly opts: GossipOptions) {}
+
+  onStart(ctx: Context): void {
+    this.value = this.opts.forgetful ? 0 : ((ctx.storage('max') as number | undefined) ?? 0);
+    ctx.observe('gossip-value', { value: this.value });
+    ctx.setTimer(ctx.random().int(0, this.opts.periodUs), 'tick');
+  }
+
+  onTimer(ctx: Context): void {
+    if (ctx.now() < this.opts.incrementUntilUs && ctx.random().chance(0.3)) this.set(ctx, this.value + 1);
+    const peers = ctx.allNodes.filter((n) => n !== ctx.node);
+    if (peers.length > 0) ctx.send(ctx.random().pick(peers), { type: 'gossip', value: this.value });
+    ctx.setTimer(this.opts.periodUs, 'tick');
+  }
+
+  onMessage(ctx: Context, _from: NodeId, msg: Message): void {
+    const v = msg.value as number;
+    if (msg.type === 'gossip' && v > this.value) this.set(ctx, v);
+  }
+
+  private set(ctx: Context, v: number): void {
+    this.value = v;
+    if (!this.opts.forgetful) ctx.persist('max', v);
+    ctx.observe('gossip-value', { value: v });
+  }
+}
+
+/** always: a node's counter never goes backwards, across restarts too. */
+export function monotonicChecker(): WorldChecker {
+  const last = new Map<NodeId, number>();
+  return {
+    name: 'gossip-monotonic',
+    kind: 'always',
+    description: "A node's gossiped counter never decreases, even across a restart.",
+    observes: ['gossip-value'],
+    onObservation(obs, w) {
+      const v = obs.data.value as number;
+      const prev = last.get(obs.node) ?? 0;
+      if (v < prev) w.violate(`node ${obs.node} went back from ${prev} to ${v} (incarnation ${w.incarnation(obs.node)})`);
+      last.set(obs.node, Math.max(prev, v));
+    },
+  };
+}
+
+/** eventually: after heal, every live node holds the same counter by the deadline. */
+export function convergenceChecker(): WorldChecker {
+  return {
+    name: 'gossip-converges',
+    kind: 'eventually',
+    description: 'Within the deadline after heal, all live nodes hold the same counter.',
+    observes: [],
+    onDeadline(w) {
+      const values = w.nodes.filter((n) => w.isUp(n)).map((n) => [n, w.module<Gossip>(n, 'gossip')?.value ?? -1] as const);
+      const distinct = new Set(values.map(([, v]) => v));
+      if (distinct.size > 1) w.violate(`nodes disagree at the deadline: ${values.map(([n, v]) => `n${n}=${v}`).join(' ')}`);
+    },
+  };
+}
+
+/** sometimes: a node learned a larger counter from a peer after restarting. */
+export function learnedAfterRestartChecker(): WorldChecker {
+  const restarted = new Set<NodeId>();
+  return {
+    name: 'gossip-restart-caught-up',
+    kind: 'sometimes',
+    description: 'A restarted node caught up with a larger counter from a peer.',
+    observes: ['restart', 'gossip-value'],
+    onObservation(obs, w) {
+      if (obs.kind === 'restart') restarted.add(obs.node);
+      else if (restarted.has(obs.node) && (obs.data.value as number) > 0) w.cover();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// Every protocol Lockstep knows, and name resolution (`name` or `name/variant`).
+import type { ProtocolDef, ProtocolVariant } from './registry.ts';
+import { gossipProtocol } from './demo/index.ts';
+
+export const PROTOCOLS: ProtocolDef[] = [gossipProtocol];
+
+export interface ResolvedProtocol {
+  def: ProtocolDef;
+  variant: ProtocolVariant | undefined;
+  /** Canonical name: `name` or `name/variant`. */
+  name: string;
+}
+
+export class UnknownProtocolError extends Error {}
+
+export function resolveProtocol(name: string): ResolvedProtocol {
+  const [base, variantName, ...rest] = name.split('/');
+  const def = PROTOCOLS.find((p) => p.name === base);
+  if (def === undefined || rest.length > 0) {
+    throw new UnknownProtocolError(`unknown protocol '${name}' (known: ${PROTOCOLS.map((p) => p.name).join(', ')})`);
+  }
+  if (variantName === undefined) return { def, variant: undefined, name: def.name };
+  const variant = def.variants.find((v) => v.name === variantName);
+  if (variant === undefined) {
+    throw new UnknownProtocolError(`unknown variant '${variantName}' of protocol '${def.name}' (known: ${def.variants.map((v) => v.name).join(', ') || 'none'})`);
+  }
+  return { def, variant, name: `${def.name}/${variant.name}` };
+}

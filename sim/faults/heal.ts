@@ -1,0 +1,13 @@
+// heal: restore every link: partitions, clogs and filters; held messages are released in order.
+import type { FaultKind } from './kind.ts';
+
+export const heal: FaultKind = {
+  name: 'heal',
+  description: 'Heal the whole network: lift partitions, clogs and message filters.',
+  requires: [],
+  apply(w) {
+    if (w.network.isHealed()) return null;
+    w.healNetwork();
+    return { nodes: [] };
+  },
+};

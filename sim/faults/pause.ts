@@ -1,0 +1,26 @@
+// pause: freeze a host (GC pause, SIGSTOP); its timers and deliveries wait, and on resume it carries on
+// believing nothing happened.
+import type { FaultKind } from './kind.ts';
+import { after, nodeOf } from './kind.ts';
+
+export const pause: FaultKind = {
+  name: 'pause',
+  description: 'Freeze a node (GC pause / SIGSTOP) for durationUs; its timers and messages wait and it resumes unaware.',
+  requires: ['node'],
+  apply(w, f) {
+    const node = nodeOf(f);
+    if (!w.pause(node)) return null;
+    after(w, f, 'resume', () => w.resume(node));
+    return { nodes: [node], detail: f.durationUs !== undefined ? `for ${f.durationUs} µs` : 'until heal' };
+  },
+};
+
+export const resume: FaultKind = {
+  name: 'resume',
+  description: 'Resume a paused node.',
+  requires: ['node'],
+  apply(w, f) {
+    const node = nodeOf(f);
+    return w.resume(node) ? { nodes: [node] } : null;
+  },
+};

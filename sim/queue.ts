@@ -1,0 +1,88 @@
+// The event queue: a binary min-heap ordered by (time, seq) on typed arrays, payloads alongside.
+// seq is a global insertion counter, so ties never depend on sort stability or hash order.
+
+export class EventQueue<T> {
+  private times = new Float64Array(256);
+  private seqs = new Float64Array(256);
+  private items: (T | undefined)[] = new Array(256);
+  private n = 0;
+  private nextSeq = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  push(timeUs: number, item: T): void {
+    if (this.n === this.times.length) this.grow();
+    const seq = this.nextSeq++;
+    let i = this.n++;
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = times[p]!;
+      if (pt < timeUs || (pt === timeUs && seqs[p]! < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[p]!;
+      items[i] = items[p];
+      i = p;
+    }
+    times[i] = timeUs;
+    seqs[i] = seq;
+    items[i] = item;
+  }
+
+  /** Time of the earliest event; Infinity when empty. */
+  peekTime(): number {
+    return this.n === 0 ? Infinity : this.times[0]!;
+  }
+
+  pop(): T | undefined {
+    if (this.n === 0) return undefined;
+    const top = this.items[0];
+    const last = --this.n;
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const t = times[last]!;
+    const s = seqs[last]!;
+    const it = items[last];
+    items[last] = undefined;
+    let i = 0;
+    const half = last >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      const r = c + 1;
+      if (r < last && (times[r]! < times[c]! || (times[r] === times[c] && seqs[r]! < seqs[c]!))) c = r;
+      const ct = times[c]!;
+      if (t < ct || (t === ct && s < seqs[c]!)) break;
+      times[i] = ct;
+      seqs[i] = seqs[c]!;
+      items[i] = items[c];
+      i = c;
+    }
+    if (last > 0) {
+      times[i] = t;
+      seqs[i] = s;
+      items[i] = it;
+    }
+    return top;
+  }
+
+  /** Items in no particular order (for reporting what was pending). */
+  pending(): T[] {
+    return this.items.slice(0, this.n) as T[];
+  }
+
+  private grow(): void {
+    const cap = this.times.length * 2;
+    const times = new Float64Array(cap);
+    times.set(this.times);
+    const seqs = new Float64Array(cap);
+    seqs.set(this.seqs);
+    this.times = times;
+    this.seqs = seqs;
+    this.items.length = cap;
+  }
+}

@@ -1,0 +1,181 @@
+// The engine's public types: hosts, modules, contexts, observations, checkers and run results.
+// The engine knows nothing about locks or membership; protocols are stacks of modules.
+
+/** Node ids start at 1, as cman node ids do. */
+export type NodeId = number;
+
+/** A message between two modules of the same name on two hosts. `type` names it for filters and traces. */
+export interface Message {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+export interface SendOptions {
+  /** Deliver in send order on this (src, dst) pair, without random loss or duplication (a TCP-like channel). */
+  fifo?: boolean;
+}
+
+export type TimerId = number;
+
+/** The result of an operation on the shared disk. */
+export interface DiskResult {
+  ok: boolean;
+  /** Why a write was rejected: `fenced`, `stale-token`, `version-conflict`, `device-failed`. */
+  reason?: string;
+  value?: unknown;
+  version: number;
+  /** Node that made the accepted write that produced `version` (0 = never written). */
+  writer: NodeId;
+  token: number;
+}
+
+export interface DiskWriteOptions {
+  /** Reject unless the record is still at this version (compare-and-set). */
+  expectVersion?: number;
+  /** Fencing token: the disk rejects a write whose token is below the highest it has accepted for `tokenScope`. */
+  token?: number;
+  tokenScope?: string;
+}
+
+/** Client view of the shared disk for one host. Completions arrive as host events after the I/O latency. */
+export interface DiskClient {
+  read(key: string, done: (r: DiskResult) => void): void;
+  write(key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions): void;
+  /** Ask the I/O fence device to fence `victim`: completes with ok=false when the device fails. */
+  fence(victim: NodeId, done: (ok: boolean) => void): void;
+  /** Re-register this host with the fence device (done at boot, like SCSI-3 PR registration). */
+  unfence(done: (ok: boolean) => void): void;
+}
+
+/** A labelled, deterministic random stream. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [lo, hi] inclusive. */
+  int(lo: number, hi: number): number;
+  chance(p: number): boolean;
+  pick<T>(items: readonly T[]): T;
+}
+
+/** Everything a module may do. Handlers act only through this. */
+export interface Context {
+  readonly node: NodeId;
+  readonly incarnation: number;
+  /** All node ids configured in the cluster, ascending. */
+  readonly allNodes: readonly NodeId[];
+  /** This host's local clock in microseconds (offset and drift applied). */
+  now(): number;
+  send(to: NodeId, msg: Message, opts?: SendOptions): void;
+  /** Fire `onTimer(tag)` after `delayUs` of local time. */
+  setTimer(delayUs: number, tag: unknown): TimerId;
+  cancelTimer(id: TimerId): void;
+  /** This host's random stream (`node:<id>`). */
+  random(): Rng;
+  /** Durable state: survives crashes and restarts. */
+  persist(key: string, value: unknown): void;
+  storage(key: string): unknown;
+  readonly disk: DiskClient;
+  /** Another module on the same host, by name (local calls are synchronous). */
+  module<T extends Module>(name: string): T;
+  /** Run `fn` as a host event at the current instant, after the current handler (used to avoid re-entrancy). */
+  defer(fn: () => void): void;
+  log(text: string): void;
+  /** Report a protocol-level observation to the checkers and the trace. */
+  observe(kind: string, data: Record<string, unknown>): void;
+}
+
+/**
+ * A protocol module: a state machine. Fields of the instance are volatile (lost on crash);
+ * anything that must survive goes through `ctx.persist`. A restart builds a fresh instance.
+ */
+export interface Module {
+  readonly name: string;
+  /** First boot (incarnation 1). */
+  onStart?(ctx: Context): void;
+  /** Boot after a crash: rebuild volatile state from `ctx.storage`. Defaults to `onStart`. */
+  onRecover?(ctx: Context): void;
+  onMessage?(ctx: Context, from: NodeId, msg: Message): void;
+  onTimer?(ctx: Context, tag: unknown): void;
+}
+
+export type StackFactory = (node: NodeId) => Module[];
+
+/** What checkers see. `seq` is the event index, `atUs` the true simulated time. */
+export interface Observation {
+  readonly seq: number;
+  readonly atUs: number;
+  readonly kind: string;
+  readonly node: NodeId;
+  readonly data: Record<string, unknown>;
+}
+
+export type PropertyKind = 'always' | 'eventually' | 'sometimes';
+
+export interface Violation {
+  checker: string;
+  kind: PropertyKind | 'budget' | 'exception';
+  atEvent: number;
+  atUs: number;
+  message: string;
+}
+
+/** Read-only view of the world for checkers, plus the means to report. */
+export interface CheckerWorld {
+  readonly nowUs: number;
+  readonly eventIndex: number;
+  /** True once the fault phase has ended and the network is healed. */
+  readonly healed: boolean;
+  readonly healAtUs: number;
+  readonly nodes: readonly NodeId[];
+  isUp(node: NodeId): boolean;
+  isPaused(node: NodeId): boolean;
+  incarnation(node: NodeId): number;
+  isFenced(node: NodeId): boolean;
+  /** Time at which `node` was last fenced (−1 if not fenced now). */
+  fencedAtUs(node: NodeId): number;
+  /** True when messages can flow both ways between a and b right now. */
+  connected(a: NodeId, b: NodeId): boolean;
+  /** The module instance currently running on a live host, for state inspection. */
+  module<T extends Module>(node: NodeId, name: string): T | undefined;
+  violate(message: string): void;
+  cover(): void;
+}
+
+/** A named property. */
+export interface Checker {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  /** Called for every observation (engine-level and protocol-level). */
+  onObservation?(obs: Observation, w: CheckerWorld): void;
+  /** `eventually` checkers: called once at healAtUs + deadline. */
+  onDeadline?(w: CheckerWorld): void;
+  /** Called when the run ends (all kinds). */
+  onEnd?(w: CheckerWorld): void;
+}
+
+export type CheckerFactory = () => Checker;
+
+export interface FaultFired {
+  kind: string;
+  atUs: number;
+  nodes: NodeId[];
+  detail?: string;
+}
+
+export interface RunResult {
+  scenario: string;
+  protocol: string;
+  seed: number;
+  ok: boolean;
+  traceHash: string;
+  events: number;
+  simTimeUs: number;
+  violations: Violation[];
+  faultsFired: FaultFired[];
+  /** `sometimes` checkers: did the run reach the case? */
+  coverage: Record<string, boolean>;
+  metrics: Record<string, number>;
+  /** Decisions recorded on the tape (for replay and shrink). */
+  tapeLength: number;
+}

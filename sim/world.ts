@@ -1,0 +1,727 @@
+// The world: hosts, network, shared disk, faults and checkers driven by one event loop ordered by
+// (time, seq). Deterministic: the only inputs are the config and the seed.
+import type {
+  Checker, CheckerWorld, Context, DiskClient, DiskResult, DiskWriteOptions, FaultFired, Message, Module,
+  NodeId, Observation, RunResult, SendOptions, StackFactory, TimerId, Violation,
+} from './types.ts';
+import { EventQueue } from './queue.ts';
+import { SeedTree } from './rng.ts';
+import type { Stream } from './rng.ts';
+import { Tape, DecisionKind } from './tape.ts';
+import type { TapeOverrides } from './tape.ts';
+import { TraceHash } from './hash.ts';
+import { LocalClock } from './clock.ts';
+import { Network, DEFAULT_LINK } from './network.ts';
+import type { LinkConfig, Packet } from './network.ts';
+import { SharedDisk, DEFAULT_DISK } from './disk.ts';
+import type { DiskConfig } from './disk.ts';
+import type { FaultSpec } from './faults/spec.ts';
+import { faultKind } from './faults/registry.ts';
+import { drainMicrotasks } from './drain.ts';
+
+/** An observer that only collects metrics (no verdict). */
+export interface Observer {
+  readonly observes?: readonly string[];
+  onObservation?(obs: Observation, w: CheckerWorld): void;
+  metrics?(w: CheckerWorld): Record<string, number>;
+}
+
+/** A checker may also declare the observation kinds it wants (all, when omitted) and metrics. */
+export type WorldChecker = Checker & Observer;
+
+export interface TraceRecord {
+  i: number;
+  t: number;
+  k: string;
+  node: NodeId;
+  [field: string]: unknown;
+}
+
+export interface WorldConfig {
+  scenario: string;
+  protocol: string;
+  seed: number;
+  nodes: number;
+  stack: StackFactory;
+  checkers?: WorldChecker[];
+  observers?: Observer[];
+  faults?: FaultSpec[];
+  durationUs: number;
+  /** When the fault phase ends and everything heals; defaults to when the last fault ends. */
+  healAtUs?: number;
+  /** `eventually` properties must hold by healAtUs + deadlineUs. */
+  deadlineUs?: number;
+  /** At heal, restart nodes that are down (default true), so liveness covers rejoin. */
+  restartCrashedAtHeal?: boolean;
+  network?: Partial<LinkConfig>;
+  disk?: Partial<DiskConfig>;
+  /** Boot time of each node (index 0 = node 1); default all at 0, in id order. */
+  bootAtUs?: number[];
+  maxEvents?: number;
+  stopOnViolation?: boolean;
+  tapeOverrides?: TapeOverrides;
+  trace?: (rec: TraceRecord) => void;
+}
+
+export const DEFAULT_MAX_EVENTS = 20_000_000;
+export const DEFAULT_DEADLINE_US = 30_000_000;
+
+const enum Ev { Deliver, Timer, HostFn, EngineFn }
+
+interface Event {
+  k: Ev;
+  t: number;
+  node: NodeId;
+  inc: number;
+  /** Deliver: the packet. Timer: [module index, tag]. HostFn/EngineFn: the function. */
+  a: unknown;
+  b: unknown;
+  label: string;
+}
+
+class Host {
+  up = false;
+  paused = false;
+  incarnation = 0;
+  modules: Module[] = [];
+  byName = new Map<string, Module>();
+  contexts: ModuleContext[] = [];
+  held: Event[] = [];
+  readonly durable = new Map<string, unknown>();
+  readonly clock = new LocalClock();
+  constructor(readonly id: NodeId) {}
+}
+
+class ModuleContext implements Context {
+  readonly disk: DiskClient;
+  private rng: Stream | undefined;
+
+  constructor(
+    private readonly world: World,
+    private readonly host: Host,
+    readonly moduleIndex: number,
+    readonly moduleName: string,
+    readonly incarnation: number,
+  ) {
+    this.disk = world.diskClient(host, incarnation);
+  }
+
+  get node(): NodeId {
+    return this.host.id;
+  }
+
+  get allNodes(): readonly NodeId[] {
+    return this.world.nodes;
+  }
+
+  /** Effects of an old incarnation, or of a host that is down, are dropped. */
+  private get live(): boolean {
+    return this.host.up && this.host.incarnation === this.incarnation;
+  }
+
+  now(): number {
+    return this.host.clock.read(this.world.nowUs);
+  }
+
+  send(to: NodeId, msg: Message, opts?: SendOptions): void {
+    if (this.live) this.world.send(this.host, to, this.moduleName, msg, opts?.fifo === true);
+  }
+
+  setTimer(delayUs: number, tag: unknown): TimerId {
+    if (!this.live) return -1;
+    return this.world.setTimer(this.host, this.moduleIndex, delayUs, tag);
+  }
+
+  cancelTimer(id: TimerId): void {
+    this.world.cancelTimer(id);
+  }
+
+  random(): Stream {
+    return (this.rng ??= this.world.seeds.stream(`node:${this.host.id}`));
+  }
+
+  persist(key: string, value: unknown): void {
+    if (this.live) this.host.durable.set(`${this.moduleName}/${key}`, value);
+  }
+
+  storage(key: string): unknown {
+    return this.host.durable.get(`${this.moduleName}/${key}`);
+  }
+
+  module<T extends Module>(name: string): T {
+    const m = this.host.byName.get(name);
+    if (m === undefined) throw new Error(`node ${this.host.id} has no module '${name}'`);
+    return m as T;
+  }
+
+  defer(fn: () => void): void {
+    if (this.live) this.world.hostFn(this.host, this.world.nowUs, fn, 'defer');
+  }
+
+  deferred<T>(): Deferred<T> {
+    return this.world.deferred<T>();
+  }
+
+  spawn(label: string, fn: () => Promise<void>): void {
+    if (this.live) this.world.spawn(this.host, this.moduleName, label, fn);
+  }
+
+  log(text: string): void {
+    this.world.log(this.host.id, this.moduleName, text);
+  }
+
+  observe(kind: string, data: Record<string, unknown>): void {
+    if (this.live) this.world.observe(kind, this.host.id, data);
+  }
+}
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(err: unknown): void;
+}
+
+declare module './types.ts' {
+  interface Context {
+    /** A promise whose settling wakes the coroutine before the next simulated event. */
+    deferred<T>(): Deferred<T>;
+    /** Run an async coroutine on this host; a throw inside it fails the run like a handler throw. */
+    spawn(label: string, fn: () => Promise<void>): void;
+  }
+}
+
+/** The simulated world. Build one per run; `run()` returns the result. */
+export class World implements CheckerWorld {
+  readonly seeds: SeedTree;
+  readonly tape: Tape;
+  readonly network: Network;
+  readonly disk: SharedDisk;
+  readonly nodes: NodeId[];
+  readonly faultRng: Stream;
+  nowUs = 0;
+  eventIndex = 0;
+  healed = false;
+  readonly healAtUs: number;
+  readonly endUs: number;
+
+  private readonly queue = new EventQueue<Event>();
+  private readonly hash = new TraceHash();
+  private readonly hosts: Host[] = [];
+  private readonly liveTimers = new Set<number>();
+  private nextTimerId = 1;
+  private readonly checkers: WorldChecker[];
+  private readonly observers: Observer[];
+  private readonly listeners = new Map<string, Observer[]>();
+  private readonly allListeners: Observer[] = [];
+  private readonly violations: Violation[] = [];
+  private readonly violated = new Set<string>();
+  private readonly covered = new Set<string>();
+  private current: WorldChecker | undefined;
+  private readonly fired: FaultFired[] = [];
+  private readonly diskRng: Stream;
+  private stopped = false;
+  private woke = false;
+  private readonly maxEvents: number;
+  private readonly trace: ((rec: TraceRecord) => void) | undefined;
+  private readonly logs: string[] = [];
+
+  constructor(readonly config: WorldConfig) {
+    if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new RangeError(`nodes must be ≥ 1, got ${config.nodes}`);
+    this.seeds = new SeedTree(config.seed);
+    this.tape = new Tape(config.tapeOverrides);
+    this.nodes = Array.from({ length: config.nodes }, (_, i) => i + 1);
+    this.network = new Network(config.nodes, { ...DEFAULT_LINK, ...config.network }, this.tape, this.seeds.stream('network'));
+    this.disk = new SharedDisk({ ...DEFAULT_DISK, ...config.disk });
+    this.diskRng = this.seeds.stream('disk');
+    this.faultRng = this.seeds.stream('faults');
+    this.checkers = config.checkers ?? [];
+    this.observers = config.observers ?? [];
+    this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.trace = config.trace;
+    const faults = config.faults ?? [];
+    const lastFaultEnd = faults.reduce((m, f) => Math.max(m, f.atUs + (f.durationUs ?? 0)), 0);
+    this.healAtUs = config.healAtUs ?? lastFaultEnd;
+    const deadline = config.deadlineUs ?? DEFAULT_DEADLINE_US;
+    this.endUs = Math.max(config.durationUs, this.healAtUs + deadline + 1);
+    for (const o of [...this.checkers, ...this.observers]) {
+      if (o.observes === undefined) this.allListeners.push(o);
+      else for (const k of o.observes) {
+        let l = this.listeners.get(k);
+        if (l === undefined) this.listeners.set(k, (l = []));
+        l.push(o);
+      }
+    }
+    for (const id of this.nodes) this.hosts[id] = new Host(id);
+    for (const id of this.nodes) {
+      const at = config.bootAtUs?.[id - 1] ?? 0;
+      this.engineFn(at, () => this.boot(this.hosts[id]!), 'boot');
+    }
+    faults.forEach((f) => this.engineFn(f.atUs, () => this.fireFault(f), `fault:${f.kind}`));
+    this.engineFn(this.healAtUs, () => this.healAll(), 'heal');
+    this.engineFn(this.healAtUs + deadline, () => this.deadline(), 'deadline');
+  }
+
+  // ---- the loop -------------------------------------------------------------------------------
+
+  /** Run to the end. Async only because woken coroutines must run before the next event. */
+  async run(): Promise<RunResult> {
+    while (this.step()) {
+      if (this.woke) {
+        this.woke = false;
+        await drainMicrotasks();
+      }
+    }
+    return this.finish();
+  }
+
+  /** Run without coroutines (handlers only); throws if a coroutine was woken. */
+  runSync(): RunResult {
+    while (this.step()) {
+      if (this.woke) throw new Error('a coroutine was woken: use run(), not runSync()');
+    }
+    return this.finish();
+  }
+
+  /** Process one event; false when the run is over. */
+  step(): boolean {
+    if (this.stopped) return false;
+    if (this.queue.peekTime() > this.endUs) {
+      this.nowUs = this.endUs;
+      return false;
+    }
+    if (this.eventIndex >= this.maxEvents) {
+      this.budgetExceeded();
+      return false;
+    }
+    const ev = this.queue.pop()!;
+    this.nowUs = ev.t;
+    this.eventIndex++;
+    this.dispatch(ev);
+    return !this.stopped;
+  }
+
+  private push(t: number, ev: Omit<Event, 't'> & { t?: number }): void {
+    ev.t = t;
+    this.queue.push(t, ev as Event);
+  }
+
+  private dispatch(ev: Event): void {
+    const h = this.hash;
+    h.word(ev.k);
+    h.big(this.nowUs);
+    h.word(ev.node);
+    if (ev.k === Ev.EngineFn) {
+      h.str(ev.label);
+      this.guard(ev.node, 'engine', () => (ev.a as () => void)());
+      return;
+    }
+    const host = this.hosts[ev.node]!;
+    if (!host.up || host.incarnation !== ev.inc) {
+      if (ev.k === Ev.Deliver) this.network.dropped++;
+      return;
+    }
+    if (host.paused) {
+      host.held.push(ev);
+      return;
+    }
+    switch (ev.k) {
+      case Ev.Deliver: return this.deliver(host, ev.a as Packet);
+      case Ev.Timer: return this.fireTimer(host, ev);
+      case Ev.HostFn:
+        h.str(ev.label);
+        this.guard(host.id, ev.label, ev.a as () => void);
+    }
+  }
+
+  private deliver(host: Host, p: Packet): void {
+    const verdict = this.network.check(p);
+    if (verdict === 'hold') {
+      this.network.hold(p);
+      return;
+    }
+    const src = this.hosts[p.src]!;
+    if (verdict !== 'ok' || (p.fifo && src.incarnation !== p.srcInc) || host.incarnation !== p.dstInc) {
+      this.network.dropped++;
+      this.traceRec('drop', p.dst, { from: p.src, module: p.module, type: p.msg.type, why: verdict === 'ok' ? 'stale' : verdict });
+      return;
+    }
+    this.hash.word(p.src);
+    this.hash.str(p.msg.type);
+    if (this.trace !== undefined) this.traceRec('deliver', p.dst, { from: p.src, module: p.module, msg: p.msg });
+    const m = host.byName.get(p.module);
+    if (m?.onMessage === undefined) return;
+    const ctx = host.contexts[host.modules.indexOf(m)]!;
+    this.guard(host.id, p.module, () => m.onMessage!(ctx, p.src, p.msg));
+  }
+
+  private fireTimer(host: Host, ev: Event): void {
+    const id = ev.b as number;
+    if (!this.liveTimers.delete(id)) return;
+    const [index, tag] = ev.a as [number, unknown];
+    const m = host.modules[index]!;
+    this.hash.word(index);
+    if (this.trace !== undefined) this.traceRec('timer', host.id, { module: m.name, tag });
+    if (m.onTimer !== undefined) this.guard(host.id, m.name, () => m.onTimer!(host.contexts[index]!, tag));
+  }
+
+  /** Run protocol code; an exception fails the run with the exception in the report. */
+  private guard(node: NodeId, where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.exception(node, where, err);
+    }
+  }
+
+  exception(node: NodeId, where: string, err: unknown): void {
+    const text = err instanceof Error ? `${err.message}${err.stack ? `\n${err.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(err);
+    this.violations.push({
+      checker: 'exception', kind: 'exception', atEvent: this.eventIndex, atUs: this.nowUs,
+      message: `node ${node} (${where}) threw: ${text}`,
+    });
+    this.stopped = true;
+  }
+
+  private budgetExceeded(): void {
+    const counts = new Map<string, number>();
+    for (const e of this.queue.pending()) {
+      const label = e.k === Ev.Deliver ? `deliver ${(e.a as Packet).module}/${(e.a as Packet).msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3)
+      .map(([l, c]) => `${l} ×${c}`).join(', ');
+    this.violations.push({
+      checker: 'budget', kind: 'budget', atEvent: this.eventIndex, atUs: this.nowUs,
+      message: `event budget of ${this.maxEvents} events exhausted at ${(this.nowUs / 1e6).toFixed(3)} s simulated (run was to end at ${(this.endUs / 1e6).toFixed(3)} s); ${this.queue.size} events pending${top ? `, mostly ${top}` : ''}`,
+    });
+  }
+
+  // ---- hosts ----------------------------------------------------------------------------------
+
+  private boot(host: Host): void {
+    if (host.up) return;
+    host.up = true;
+    host.paused = false;
+    host.incarnation++;
+    host.modules = this.config.stack(host.id);
+    host.byName = new Map(host.modules.map((m) => [m.name, m]));
+    host.contexts = host.modules.map((m, i) => new ModuleContext(this, host, i, m.name, host.incarnation));
+    this.observe(host.incarnation === 1 ? 'boot' : 'restart', host.id, { incarnation: host.incarnation });
+    host.modules.forEach((m, i) => {
+      const ctx = host.contexts[i]!;
+      const start = host.incarnation === 1 ? m.onStart : (m.onRecover ?? m.onStart);
+      if (start !== undefined) this.guard(host.id, m.name, () => start.call(m, ctx));
+    });
+  }
+
+  /** Crash: volatile state, timers and held events are lost; durable state stays. */
+  crash(node: NodeId): boolean {
+    const host = this.hosts[node]!;
+    if (!host.up) return false;
+    host.up = false;
+    host.paused = false;
+    host.held = [];
+    host.modules = [];
+    host.byName = new Map();
+    host.contexts = [];
+    this.observe('crash', node, { incarnation: host.incarnation });
+    return true;
+  }
+
+  restart(node: NodeId): boolean {
+    const host = this.hosts[node]!;
+    if (host.up) return false;
+    this.boot(host);
+    return true;
+  }
+
+  pause(node: NodeId): boolean {
+    const host = this.hosts[node]!;
+    if (!host.up || host.paused) return false;
+    host.paused = true;
+    this.observe('pause', node, {});
+    return true;
+  }
+
+  /** Resume: everything that waited is delivered now, in its original order. */
+  resume(node: NodeId): boolean {
+    const host = this.hosts[node]!;
+    if (!host.up || !host.paused) return false;
+    host.paused = false;
+    const held = host.held;
+    host.held = [];
+    for (const ev of held) this.push(this.nowUs, ev);
+    this.observe('resume', node, {});
+    return true;
+  }
+
+  clock(node: NodeId): LocalClock {
+    return this.hosts[node]!.clock;
+  }
+
+  // ---- effects --------------------------------------------------------------------------------
+
+  send(host: Host, to: NodeId, module: string, msg: Message, fifo: boolean): void {
+    const dst = this.hosts[to];
+    if (dst === undefined) throw new Error(`node ${host.id} sent ${msg.type} to unknown node ${to}`);
+    const times = this.network.route(this.nowUs, host.id, to, fifo);
+    for (const t of times) {
+      const p: Packet = { src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc: dst.incarnation, id: this.network.newPacketId() };
+      this.push(t, { k: Ev.Deliver, node: to, inc: dst.incarnation, a: p, b: undefined, label: '' });
+    }
+  }
+
+  setTimer(host: Host, moduleIndex: number, delayUs: number, tag: unknown): TimerId {
+    if (!(delayUs >= 0)) throw new RangeError(`timer delay must be ≥ 0 µs, got ${delayUs}`);
+    const id = this.nextTimerId++;
+    this.liveTimers.add(id);
+    this.push(this.nowUs + host.clock.toTrueDelay(delayUs), { k: Ev.Timer, node: host.id, inc: host.incarnation, a: [moduleIndex, tag], b: id, label: '' });
+    return id;
+  }
+
+  cancelTimer(id: TimerId): void {
+    this.liveTimers.delete(id);
+  }
+
+  hostFn(host: Host, atUs: number, fn: () => void, label: string): void {
+    this.push(atUs, { k: Ev.HostFn, node: host.id, inc: host.incarnation, a: fn, b: undefined, label });
+  }
+
+  /** Schedule engine work (faults, disk effects, heal) at a true time. */
+  engineFn(atUs: number, fn: () => void, label: string): void {
+    this.push(atUs, { k: Ev.EngineFn, node: 0, inc: 0, a: fn, b: undefined, label });
+  }
+
+  deferred<T>(): Deferred<T> {
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return {
+      promise,
+      resolve: (v) => {
+        this.woke = true;
+        resolve(v);
+      },
+      reject: (e) => {
+        this.woke = true;
+        reject(e);
+      },
+    };
+  }
+
+  spawn(host: Host, module: string, label: string, fn: () => Promise<void>): void {
+    this.woke = true;
+    const inc = host.incarnation;
+    fn().catch((err: unknown) => {
+      if (host.up && host.incarnation === inc) this.exception(host.id, `${module}:${label}`, err);
+    });
+  }
+
+  diskClient(host: Host, inc: number): DiskClient {
+    const live = (): boolean => host.up && host.incarnation === inc;
+    const complete = <T>(done: (r: T) => void, r: T): void => {
+      if (live()) this.hostFn(host, this.nowUs, () => done(r), 'disk-done');
+    };
+    const ioDelay = (): number => {
+      const c = this.disk.config;
+      const span = c.ioLatencyMaxUs - c.ioLatencyMinUs;
+      return c.ioLatencyMinUs + this.tape.decide(DecisionKind.diskDelayUs, span > 0 ? this.diskRng.int(0, span) : 0);
+    };
+    const fenceDelay = (): number => {
+      const c = this.disk.config;
+      const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
+      return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs)));
+    };
+    return {
+      read: (key, done) => {
+        if (!live()) return;
+        this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read');
+      },
+      write: (key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions) => {
+        if (!live()) return;
+        this.engineFn(this.nowUs + ioDelay(), () => {
+          const r = this.disk.write(host.id, key, value, opts);
+          this.hash.word(r.ok ? 1 : 0);
+          this.observe('disk-write', host.id, { key, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value });
+          complete(done, r);
+        }, 'disk-write');
+      },
+      fence: (victim, done) => {
+        if (!live()) return;
+        this.engineFn(this.nowUs + fenceDelay(), () => {
+          const failedByTape = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) !== 0;
+          const ok = !failedByTape && this.disk.fence(victim, this.nowUs);
+          this.observe('fence', victim, { by: host.id, ok });
+          complete(done, ok);
+        }, 'fence');
+      },
+      unfence: (done) => {
+        if (!live()) return;
+        this.engineFn(this.nowUs + ioDelay(), () => {
+          const ok = this.disk.unfence(host.id, this.nowUs);
+          if (ok) this.observe('unfence', host.id, {});
+          complete(done, ok);
+        }, 'unfence');
+      },
+    };
+  }
+
+  // ---- faults and phases ----------------------------------------------------------------------
+
+  private fireFault(f: FaultSpec): void {
+    if (this.healed) return;
+    const kind = faultKind(f.kind);
+    const fired = kind.apply(this, f);
+    this.hash.str(f.kind);
+    if (fired !== null) {
+      this.fired.push({ kind: f.kind, atUs: this.nowUs, nodes: fired.nodes, ...(fired.detail ? { detail: fired.detail } : {}) });
+      this.observe('fault', 0, { fault: f.kind, nodes: fired.nodes, detail: fired.detail });
+    }
+  }
+
+  /** The fault phase ends: heal the network, resume, restore clocks' drift and the fence device. */
+  private healAll(): void {
+    this.healNetwork();
+    this.disk.failedUntilUs = 0;
+    this.disk.slowUntilUs = 0;
+    for (const id of this.nodes) {
+      this.resume(id);
+      this.hosts[id]!.clock.setDrift(this.nowUs, 0);
+    }
+    if (this.config.restartCrashedAtHeal !== false) for (const id of this.nodes) this.restart(id);
+    this.healed = true;
+    this.observe('heal', 0, {});
+  }
+
+  /** Release packets whose clog has been lifted (called by the clog fault). */
+  releaseHeld(): void {
+    this.redeliver(this.network.releaseUnclogged());
+  }
+
+  /** Lift every partition, clog and filter; held packets are delivered now, in order. */
+  healNetwork(): void {
+    this.redeliver(this.network.healAll());
+  }
+
+  private redeliver(packets: Packet[]): void {
+    for (const p of packets) this.push(this.nowUs, { k: Ev.Deliver, node: p.dst, inc: p.dstInc, a: p, b: undefined, label: '' });
+  }
+
+  private deadline(): void {
+    for (const c of this.checkers) {
+      if (c.onDeadline === undefined) continue;
+      this.current = c;
+      c.onDeadline(this);
+    }
+    this.current = undefined;
+  }
+
+  // ---- observation and checking ---------------------------------------------------------------
+
+  observe(kind: string, node: NodeId, data: Record<string, unknown>): void {
+    this.hash.str(kind);
+    this.hash.word(node);
+    const specific = this.listeners.get(kind);
+    if (specific === undefined && this.allListeners.length === 0 && this.trace === undefined) return;
+    const obs: Observation = { seq: this.eventIndex, atUs: this.nowUs, kind, node, data };
+    if (this.trace !== undefined) this.traceRec(kind, node, data);
+    if (specific !== undefined) for (const o of specific) this.notify(o, obs);
+    for (const o of this.allListeners) this.notify(o, obs);
+  }
+
+  private notify(o: Observer, obs: Observation): void {
+    if (o.onObservation === undefined) return;
+    this.current = o as WorldChecker;
+    try {
+      o.onObservation(obs, this);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  violate(message: string): void {
+    const c = this.current;
+    if (c === undefined || !('kind' in c)) throw new Error('violate() called outside a checker');
+    if (this.violated.has(c.name)) return;
+    this.violated.add(c.name);
+    this.violations.push({ checker: c.name, kind: c.kind, atEvent: this.eventIndex, atUs: this.nowUs, message });
+    if (this.config.stopOnViolation === true && c.kind === 'always') this.stopped = true;
+  }
+
+  cover(): void {
+    if (this.current !== undefined && 'name' in this.current) this.covered.add(this.current.name);
+  }
+
+  isUp(node: NodeId): boolean {
+    return this.hosts[node]?.up === true;
+  }
+
+  isPaused(node: NodeId): boolean {
+    return this.hosts[node]?.paused === true;
+  }
+
+  incarnation(node: NodeId): number {
+    return this.hosts[node]?.incarnation ?? 0;
+  }
+
+  isFenced(node: NodeId): boolean {
+    return this.disk.isFenced(node);
+  }
+
+  fencedAtUs(node: NodeId): number {
+    return this.disk.fencedAtUs(node);
+  }
+
+  connected(a: NodeId, b: NodeId): boolean {
+    return !this.network.isBlocked(a, b) && !this.network.isBlocked(b, a);
+  }
+
+  module<T extends Module>(node: NodeId, name: string): T | undefined {
+    const h = this.hosts[node];
+    return h?.up ? (h.byName.get(name) as T | undefined) : undefined;
+  }
+
+  log(node: NodeId, module: string, text: string): void {
+    if (this.trace !== undefined) this.traceRec('log', node, { module, text });
+    else if (this.logs.length < 200) this.logs.push(`${this.nowUs} n${node} ${module}: ${text}`);
+  }
+
+  private traceRec(k: string, node: NodeId, data: Record<string, unknown>): void {
+    this.trace?.({ i: this.eventIndex, t: this.nowUs, k, node, ...data });
+  }
+
+  private finish(): RunResult {
+    for (const c of this.checkers) {
+      if (c.onEnd === undefined) continue;
+      this.current = c;
+      c.onEnd(this);
+    }
+    this.current = undefined;
+    const metrics: Record<string, number> = {
+      messagesSent: this.network.sent,
+      messagesDropped: this.network.dropped,
+      diskWritesAccepted: this.disk.writesAccepted,
+      diskWritesRejected: this.disk.writesRejected,
+    };
+    for (const o of [...this.checkers, ...this.observers]) if (o.metrics) Object.assign(metrics, o.metrics(this));
+    const coverage: Record<string, boolean> = {};
+    for (const c of this.checkers) if (c.kind === 'sometimes') coverage[c.name] = this.covered.has(c.name);
+    return {
+      scenario: this.config.scenario,
+      protocol: this.config.protocol,
+      seed: this.config.seed,
+      ok: this.violations.length === 0,
+      traceHash: this.hash.hex(),
+      events: this.eventIndex,
+      simTimeUs: this.nowUs,
+      violations: this.violations,
+      faultsFired: this.fired,
+      coverage,
+      metrics,
+      tapeLength: this.tape.length,
+    };
+  }
+}

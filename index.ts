@@ -6,3 +6,7 @@ export { World } from './sim/world.ts';
 export type * from './sim/types.ts';
 export type { FaultSpec } from './sim/faults/spec.ts';
 export { PROTOCOLS, resolveProtocol } from './protocols/index.ts';
+export { arbitraries } from './scenarios/arbitraries.ts';
+export type { FaultScheduleOptions, ScenarioArbitraryOptions } from './scenarios/arbitraries.ts';
+export { shrinkRun, shrinkRun as shrink, simulateRunFile, NotReproducedError } from './scenarios/shrink.ts';
+export type { ShrinkOptions, ShrinkResult, ShrinkProgress, RunSummary } from './scenarios/shrink.ts';

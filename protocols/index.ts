@@ -1,8 +1,12 @@
 // Every protocol Lockstep knows, and name resolution (`name` or `name/variant`).
 import type { ProtocolDef, ProtocolVariant } from './registry.ts';
 import { gossipProtocol } from './demo/index.ts';
+import { leaseProtocol } from './lease/index.ts';
+import { oldestMemberProtocol } from './oldest-member/index.ts';
+import { cmanProtocol } from './membership/index.ts';
+import { dlmProtocol } from './dlm/index.ts';
 
-export const PROTOCOLS: ProtocolDef[] = [gossipProtocol];
+export const PROTOCOLS: ProtocolDef[] = [gossipProtocol, leaseProtocol, oldestMemberProtocol, cmanProtocol, dlmProtocol];
 
 export interface ResolvedProtocol {
   def: ProtocolDef;

@@ -22,6 +22,8 @@ export interface SimulateOptions {
   tapeOverrides?: TapeOverrides;
   trace?: (rec: TraceRecord) => void;
   stopOnViolation?: boolean;
+  /** Also return the indices of non-default tape decisions (shrink uses them). */
+  collectDecisions?: boolean;
 }
 
 export interface SimulateResult extends RunResult {
@@ -31,6 +33,8 @@ export interface SimulateResult extends RunResult {
   faults: FaultSpec[];
   /** The healed phase began here. */
   healAtUs: number;
+  /** With `collectDecisions`: indices of tape decisions that were not the benign default 0. */
+  nonDefaultDecisions?: number[];
 }
 
 export const DEFAULT_SWARM_START_US = 2_000_000;
@@ -92,5 +96,5 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
     ...(opts.trace ? { trace: opts.trace } : {}),
   });
   const result = await world.run();
-  return { ...result, knobs, faults, healAtUs };
+  return { ...result, knobs, faults, healAtUs, ...(opts.collectDecisions === true ? { nonDefaultDecisions: world.tape.nonDefault() } : {}) };
 }

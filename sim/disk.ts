@@ -71,16 +71,14 @@ export class SharedDisk {
     return nowUs < this.failedUntilUs;
   }
 
-  fence(victim: NodeId, nowUs: number): boolean {
-    if (this.deviceFailed(nowUs)) return false;
+  /** Fence `victim` (the caller has decided, through the tape, that the device works). */
+  fence(victim: NodeId, nowUs: number): void {
     if (!this.fenced.has(victim)) this.fenced.set(victim, nowUs);
-    return true;
   }
 
-  unfence(node: NodeId, nowUs: number): boolean {
-    if (this.deviceFailed(nowUs)) return false;
+  /** Re-register `node` (the caller has decided that the device works). */
+  unfence(node: NodeId): void {
     this.fenced.delete(node);
-    return true;
   }
 
   isFenced(node: NodeId): boolean {

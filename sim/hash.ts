@@ -25,8 +25,9 @@ export class TraceHash {
 
   /** Mix a non-negative number that may exceed 32 bits (e.g. a time in µs). */
   big(n: number): void {
-    this.word(n % 0x100000000);
-    this.word(Math.floor(n / 0x100000000));
+    const lo = n >>> 0; // n mod 2^32, exact for integers below 2^53
+    this.word(lo);
+    this.word((n - lo) / 0x100000000);
   }
 
   /** Mix a string through a cached 32-bit digest. */

@@ -6,9 +6,21 @@ import type { Tape } from './tape.ts';
 import { DecisionKind } from './tape.ts';
 import type { Stream } from './rng.ts';
 
+/**
+ * How a link's latency is distributed between latencyMinUs and latencyMaxUs (a hard cap, so every
+ * message arrives in bounded time): `uniform`; `exponential` (most messages near the minimum, mean
+ * latencyMeanUs); `long-tail` (Lomax/Pareto II with shape 1.5 and mean latencyMeanUs: rare very late
+ * messages, the usual cause of "it only happens under load").
+ */
+export type LatencyShape = 'uniform' | 'exponential' | 'long-tail';
+
 export interface LinkConfig {
   latencyMinUs: number;
   latencyMaxUs: number;
+  /** Default `uniform`. */
+  latencyShape?: LatencyShape;
+  /** Mean latency for `exponential` and `long-tail` (default: min + (max − min) / 10). */
+  latencyMeanUs?: number;
   /** Probability a datagram is lost. FIFO channels are never lossy (they model TCP). */
   loss: number;
   /** Probability a datagram is delivered twice. */
@@ -16,6 +28,9 @@ export interface LinkConfig {
 }
 
 export const DEFAULT_LINK: LinkConfig = { latencyMinUs: 100, latencyMaxUs: 1_000, loss: 0, duplicate: 0 };
+
+/** Shape parameter of the long-tail (Lomax) latency distribution. */
+const LONG_TAIL_ALPHA = 1.5;
 
 export interface Filter {
   /** Message type to drop (undefined = any). */
@@ -41,13 +56,19 @@ export type DropReason = 'loss' | 'partition' | 'filter' | 'down' | 'stale';
 
 export class Network {
   private readonly n: number;
-  private readonly blocked: Uint8Array;
-  private readonly clogged: Uint8Array;
+  /** Per (src, dst): how many active faults block / clog it (faults compose; the last undo lifts it). */
+  private readonly blocked: Uint16Array;
+  private readonly clogged: Uint16Array;
   private readonly fifoLastUs: Float64Array;
   private readonly links: (LinkConfig | undefined)[];
   private held: Packet[] = [];
   private filters: Filter[] = [];
+  /** Active loss bursts (flaky-network faults); the effective loss is the highest of them and the link's. */
+  private bursts: { loss: number }[] = [];
+  private burstLoss = 0;
   private nextId = 1;
+  /** Bumped by healAll: an undo scheduled before a heal must not lift a fault applied after it. */
+  healGeneration = 0;
   sent = 0;
   dropped = 0;
 
@@ -58,8 +79,8 @@ export class Network {
     private readonly rng: Stream,
   ) {
     this.n = maxNode + 1;
-    this.blocked = new Uint8Array(this.n * this.n);
-    this.clogged = new Uint8Array(this.n * this.n);
+    this.blocked = new Uint16Array(this.n * this.n);
+    this.clogged = new Uint16Array(this.n * this.n);
     this.fifoLastUs = new Float64Array(this.n * this.n);
     this.links = new Array(this.n * this.n);
   }
@@ -77,19 +98,32 @@ export class Network {
     return this.links[src * this.n + dst] ?? this.defaults;
   }
 
+  /** Delivery times decided by the last route() (no array per send on the hot path). */
+  firstAtUs = 0;
+  secondAtUs = 0;
+
   /**
-   * Decide the fate of a send: returns the delivery times (empty if lost, two if duplicated).
-   * Self-sends are delivered at once and are never lost.
+   * Decide the fate of a send: returns how many copies arrive (0 lost, 2 duplicated), at
+   * firstAtUs and secondAtUs. Self-sends are delivered at once and are never lost.
    */
-  route(nowUs: number, src: NodeId, dst: NodeId, fifo: boolean): number[] {
+  route(nowUs: number, src: NodeId, dst: NodeId, fifo: boolean): number {
     this.sent++;
-    if (src === dst) return [nowUs];
+    if (src === dst) {
+      this.firstAtUs = nowUs;
+      return 1;
+    }
+    if (this.blocked[src * this.n + dst] !== 0) {
+      // Sent into a cut link: lost at once, even if the partition heals before it would have arrived.
+      this.dropped++;
+      return 0;
+    }
     const cfg = this.link(src, dst);
     if (!fifo) {
-      const lost = this.tape.decide(DecisionKind.drop, this.rng.chance(cfg.loss) ? 1 : 0);
+      const loss = this.burstLoss > cfg.loss ? this.burstLoss : cfg.loss;
+      const lost = this.tape.decide(DecisionKind.drop, this.rng.chance(loss) ? 1 : 0);
       if (lost !== 0) {
         this.dropped++;
-        return [];
+        return 0;
       }
     }
     const at = nowUs + cfg.latencyMinUs + this.delay(cfg);
@@ -97,17 +131,32 @@ export class Network {
       const pair = src * this.n + dst;
       const t = Math.max(at, this.fifoLastUs[pair]!);
       this.fifoLastUs[pair] = t;
-      return [t];
+      this.firstAtUs = t;
+      return 1;
     }
+    this.firstAtUs = at;
     const dup = this.tape.decide(DecisionKind.duplicate, this.rng.chance(cfg.duplicate) ? 1 : 0);
-    if (dup !== 0) return [at, nowUs + cfg.latencyMinUs + this.delay(cfg)];
-    return [at];
+    if (dup === 0) return 1;
+    this.secondAtUs = nowUs + cfg.latencyMinUs + this.delay(cfg);
+    return 2;
   }
 
   private delay(cfg: LinkConfig): number {
     const span = cfg.latencyMaxUs - cfg.latencyMinUs;
-    const drawn = span > 0 ? Math.floor(this.rng.next() * (span + 1)) : 0;
+    const drawn = span > 0 ? this.drawExtraUs(cfg, span) : 0;
     return this.tape.decide(DecisionKind.delayUs, drawn);
+  }
+
+  /** Latency above the minimum, an integer in [0, span]. One draw from the network stream. */
+  private drawExtraUs(cfg: LinkConfig, span: number): number {
+    const u = this.rng.next();
+    const shape = cfg.latencyShape ?? 'uniform';
+    if (shape === 'uniform') return Math.floor(u * (span + 1));
+    const meanExtra = Math.max(1, (cfg.latencyMeanUs ?? cfg.latencyMinUs + span / 10) - cfg.latencyMinUs);
+    const x = shape === 'exponential'
+      ? -meanExtra * Math.log(1 - u)
+      : meanExtra * (LONG_TAIL_ALPHA - 1) * (Math.pow(1 - u, -1 / LONG_TAIL_ALPHA) - 1);
+    return Math.min(span, Math.floor(x));
   }
 
   newPacketId(): number {
@@ -140,9 +189,11 @@ export class Network {
     return out;
   }
 
-  /** Block src→dst (one way). */
+  /** Block src→dst (one way). Blocks nest: each `on` needs its own `off`. */
   block(src: NodeId, dst: NodeId, on: boolean): void {
-    if (src !== dst) this.blocked[src * this.n + dst] = on ? 1 : 0;
+    if (src === dst) return;
+    const i = src * this.n + dst;
+    this.blocked[i] = on ? this.blocked[i]! + 1 : Math.max(0, this.blocked[i]! - 1);
   }
 
   isBlocked(src: NodeId, dst: NodeId): boolean {
@@ -159,8 +210,28 @@ export class Network {
     }
   }
 
+  /** Clog src→dst: messages wait until released. Clogs nest like blocks. */
   clog(src: NodeId, dst: NodeId, on: boolean): void {
-    if (src !== dst) this.clogged[src * this.n + dst] = on ? 1 : 0;
+    if (src === dst) return;
+    const i = src * this.n + dst;
+    this.clogged[i] = on ? this.clogged[i]! + 1 : Math.max(0, this.clogged[i]! - 1);
+  }
+
+  isClogged(src: NodeId, dst: NodeId): boolean {
+    return this.clogged[src * this.n + dst] !== 0;
+  }
+
+  /** Start a burst of datagram loss on every link; pass the returned handle to endLossBurst. */
+  addLossBurst(loss: number): { loss: number } {
+    const burst = { loss };
+    this.bursts.push(burst);
+    this.burstLoss = Math.max(this.burstLoss, loss);
+    return burst;
+  }
+
+  endLossBurst(burst: { loss: number }): void {
+    this.bursts = this.bursts.filter((b) => b !== burst);
+    this.burstLoss = this.bursts.reduce((m, b) => Math.max(m, b.loss), 0);
   }
 
   addFilter(f: Filter): void {
@@ -171,16 +242,20 @@ export class Network {
     this.filters = this.filters.filter((x) => x !== f);
   }
 
-  /** Heal everything: partitions, clogs and filters. Held packets are returned for release. */
+  /** Heal everything: partitions, clogs, filters and loss bursts. Held packets are returned for release. */
   healAll(): Packet[] {
     this.blocked.fill(0);
     this.clogged.fill(0);
     this.filters = [];
+    this.bursts = [];
+    this.burstLoss = 0;
+    this.healGeneration++;
     return this.releaseUnclogged();
   }
 
-  /** True when no partition, clog or filter is in force. */
+  /** True when no partition, clog, filter or loss burst is in force. */
   isHealed(): boolean {
-    return this.filters.length === 0 && !this.blocked.some((b) => b !== 0) && !this.clogged.some((c) => c !== 0);
+    return this.filters.length === 0 && this.bursts.length === 0 && !this.blocked.some((b) => b !== 0) &&
+      !this.clogged.some((c) => c !== 0);
   }
 }

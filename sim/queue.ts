@@ -1,5 +1,7 @@
 // The event queue: a binary min-heap ordered by (time, seq) on typed arrays, payloads alongside.
 // seq is a global insertion counter, so ties never depend on sort stability or hash order.
+// `pushFirst` gives an event a seq below every ordinary one: it runs before everything else already
+// queued for the same instant (used to release held messages in order at the moment of release).
 
 export class EventQueue<T> {
   private times = new Float64Array(256);
@@ -7,14 +9,24 @@ export class EventQueue<T> {
   private items: (T | undefined)[] = new Array(256);
   private n = 0;
   private nextSeq = 0;
+  /** Seqs for pushFirst: negative and increasing, so first-pushed runs first among them. */
+  private nextFirstSeq = -(2 ** 52);
 
   get size(): number {
     return this.n;
   }
 
   push(timeUs: number, item: T): void {
+    this.insert(timeUs, this.nextSeq++, item);
+  }
+
+  /** Queue an item ahead of every ordinary item at the same time (in pushFirst order among themselves). */
+  pushFirst(timeUs: number, item: T): void {
+    this.insert(timeUs, this.nextFirstSeq++, item);
+  }
+
+  private insert(timeUs: number, seq: number, item: T): void {
     if (this.n === this.times.length) this.grow();
-    const seq = this.nextSeq++;
     let i = this.n++;
     const times = this.times;
     const seqs = this.seqs;

@@ -135,6 +135,8 @@ export interface CheckerWorld {
   fencedAtUs(node: NodeId): number;
   /** True when messages can flow both ways between a and b right now. */
   connected(a: NodeId, b: NodeId): boolean;
+  /** Messages sent so far (all modules), for message-cost metrics. */
+  readonly messagesSent?: number;
   /** The module instance currently running on a live host, for state inspection. */
   module<T extends Module>(node: NodeId, name: string): T | undefined;
   violate(message: string): void;

@@ -60,6 +60,8 @@ export interface WorldConfig {
   maxEvents?: number;
   stopOnViolation?: boolean;
   tapeOverrides?: TapeOverrides;
+  /** Keep every decision's kind and value (default true). False keeps memory flat in run length. */
+  recordTape?: boolean;
   trace?: (rec: TraceRecord) => void;
 }
 
@@ -73,9 +75,12 @@ interface Event {
   t: number;
   node: NodeId;
   inc: number;
-  /** Deliver: the packet. Timer: [module index, tag]. HostFn/EngineFn: the function. */
+  /** Deliver: the packet. Timer: the tag. HostFn/EngineFn: the function. */
   a: unknown;
+  /** Timer: its id. */
   b: unknown;
+  /** Timer: the module index. */
+  m: number;
   label: string;
 }
 
@@ -87,7 +92,10 @@ class Host {
   byName = new Map<string, Module>();
   contexts: ModuleContext[] = [];
   held: Event[] = [];
-  readonly durable = new Map<string, unknown>();
+  /** Durable state by module name, then key. */
+  readonly durable = new Map<string, Map<string, unknown>>();
+  /** Index of each module in `modules`, by name. */
+  indexByName = new Map<string, number>();
   readonly clock = new LocalClock();
   constructor(readonly id: NodeId) {}
 }
@@ -141,11 +149,17 @@ class ModuleContext implements Context {
   }
 
   persist(key: string, value: unknown): void {
-    if (this.live) this.host.durable.set(`${this.moduleName}/${key}`, value);
+    if (this.live) this.durableMap().set(key, value);
   }
 
   storage(key: string): unknown {
-    return this.host.durable.get(`${this.moduleName}/${key}`);
+    return this.host.durable.get(this.moduleName)?.get(key);
+  }
+
+  private durableMap(): Map<string, unknown> {
+    let m = this.host.durable.get(this.moduleName);
+    if (m === undefined) this.host.durable.set(this.moduleName, (m = new Map()));
+    return m;
   }
 
   module<T extends Module>(name: string): T {
@@ -164,6 +178,10 @@ class ModuleContext implements Context {
 
   spawn(label: string, fn: () => Promise<void>): void {
     if (this.live) this.world.spawn(this.host, this.moduleName, label, fn);
+  }
+
+  reboot(afterUs: number, reason: string): void {
+    if (this.live) this.world.selfReboot(this.host.id, this.incarnation, afterUs, reason);
   }
 
   log(text: string): void {
@@ -187,6 +205,11 @@ declare module './types.ts' {
     deferred<T>(): Deferred<T>;
     /** Run an async coroutine on this host; a throw inside it fails the run like a handler throw. */
     spawn(label: string, fn: () => Promise<void>): void;
+    /**
+     * Kill this host right after the current handler and boot it again (a new incarnation) after
+     * `afterUs` of true time: cman killing a node, a watchdog reboot. Volatile state is lost.
+     */
+    reboot(afterUs: number, reason: string): void;
   }
 }
 
@@ -228,7 +251,7 @@ export class World implements CheckerWorld {
   constructor(readonly config: WorldConfig) {
     if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new RangeError(`nodes must be ≥ 1, got ${config.nodes}`);
     this.seeds = new SeedTree(config.seed);
-    this.tape = new Tape(config.tapeOverrides);
+    this.tape = new Tape(config.tapeOverrides, config.recordTape !== false);
     this.nodes = Array.from({ length: config.nodes }, (_, i) => i + 1);
     this.network = new Network(config.nodes, { ...DEFAULT_LINK, ...config.network }, this.tape, this.seeds.stream('network'));
     this.disk = new SharedDisk({ ...DEFAULT_DISK, ...config.disk });
@@ -300,9 +323,14 @@ export class World implements CheckerWorld {
     return !this.stopped;
   }
 
-  private push(t: number, ev: Omit<Event, 't'> & { t?: number }): void {
+  private push(t: number, ev: Event): void {
+    this.queue.push(t, ev);
+  }
+
+  /** Queue ahead of everything else at time t (releases of held events keep their order). */
+  private pushFirst(t: number, ev: Event): void {
     ev.t = t;
-    this.queue.push(t, ev as Event);
+    this.queue.pushFirst(t, ev);
   }
 
   private dispatch(ev: Event): void {
@@ -312,12 +340,14 @@ export class World implements CheckerWorld {
     h.word(ev.node);
     if (ev.k === Ev.EngineFn) {
       h.str(ev.label);
-      this.guard(ev.node, 'engine', () => (ev.a as () => void)());
+      this.guard(ev.node, 'engine', ev.a as () => void);
       return;
     }
     const host = this.hosts[ev.node]!;
-    if (!host.up || host.incarnation !== ev.inc) {
+    // inc −1: a datagram, for whichever incarnation is up when it arrives.
+    if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
       if (ev.k === Ev.Deliver) this.network.dropped++;
+      else if (ev.k === Ev.Timer) this.liveTimers.delete(ev.b as number);
       return;
     }
     if (host.paused) {
@@ -340,28 +370,39 @@ export class World implements CheckerWorld {
       return;
     }
     const src = this.hosts[p.src]!;
-    if (verdict !== 'ok' || (p.fifo && src.incarnation !== p.srcInc) || host.incarnation !== p.dstInc) {
+    // A FIFO channel is a connection between two incarnations: a reboot at either end resets it.
+    if (verdict !== 'ok' || (p.fifo && (src.incarnation !== p.srcInc || host.incarnation !== p.dstInc))) {
       this.network.dropped++;
-      this.traceRec('drop', p.dst, { from: p.src, module: p.module, type: p.msg.type, why: verdict === 'ok' ? 'stale' : verdict });
+      this.traceRec('drop', p.dst, { from: p.src, module: p.module, type: p.msg.type, why: verdict === 'ok' ? 'stale' : verdict, pkt: p.id });
       return;
     }
     this.hash.word(p.src);
     this.hash.str(p.msg.type);
-    if (this.trace !== undefined) this.traceRec('deliver', p.dst, { from: p.src, module: p.module, msg: p.msg });
-    const m = host.byName.get(p.module);
-    if (m?.onMessage === undefined) return;
-    const ctx = host.contexts[host.modules.indexOf(m)]!;
-    this.guard(host.id, p.module, () => m.onMessage!(ctx, p.src, p.msg));
+    if (this.trace !== undefined) this.traceRec('deliver', p.dst, { from: p.src, module: p.module, msg: p.msg, pkt: p.id });
+    const index = host.indexByName.get(p.module);
+    if (index === undefined) return;
+    const m = host.modules[index]!;
+    if (m.onMessage === undefined) return;
+    // Inline rather than through guard(): no closure per event on the hot path.
+    try {
+      m.onMessage(host.contexts[index]!, p.src, p.msg);
+    } catch (err) {
+      this.exception(host.id, p.module, err);
+    }
   }
 
   private fireTimer(host: Host, ev: Event): void {
-    const id = ev.b as number;
-    if (!this.liveTimers.delete(id)) return;
-    const [index, tag] = ev.a as [number, unknown];
+    if (!this.liveTimers.delete(ev.b as number)) return;
+    const index = ev.m;
     const m = host.modules[index]!;
     this.hash.word(index);
-    if (this.trace !== undefined) this.traceRec('timer', host.id, { module: m.name, tag });
-    if (m.onTimer !== undefined) this.guard(host.id, m.name, () => m.onTimer!(host.contexts[index]!, tag));
+    if (this.trace !== undefined) this.traceRec('timer', host.id, { module: m.name, tag: ev.a });
+    if (m.onTimer === undefined) return;
+    try {
+      m.onTimer(host.contexts[index]!, ev.a);
+    } catch (err) {
+      this.exception(host.id, m.name, err);
+    }
   }
 
   /** Run protocol code; an exception fails the run with the exception in the report. */
@@ -405,6 +446,7 @@ export class World implements CheckerWorld {
     host.incarnation++;
     host.modules = this.config.stack(host.id);
     host.byName = new Map(host.modules.map((m) => [m.name, m]));
+    host.indexByName = new Map(host.modules.map((m, i) => [m.name, i]));
     host.contexts = host.modules.map((m, i) => new ModuleContext(this, host, i, m.name, host.incarnation));
     this.observe(host.incarnation === 1 ? 'boot' : 'restart', host.id, { incarnation: host.incarnation });
     host.modules.forEach((m, i) => {
@@ -420,9 +462,11 @@ export class World implements CheckerWorld {
     if (!host.up) return false;
     host.up = false;
     host.paused = false;
+    for (const ev of host.held) if (ev.k === Ev.Timer) this.liveTimers.delete(ev.b as number);
     host.held = [];
     host.modules = [];
     host.byName = new Map();
+    host.indexByName = new Map();
     host.contexts = [];
     this.observe('crash', node, { incarnation: host.incarnation });
     return true;
@@ -433,6 +477,17 @@ export class World implements CheckerWorld {
     if (host.up) return false;
     this.boot(host);
     return true;
+  }
+
+  /** A module asked its host to die and come back (ctx.reboot): crash now, restart after afterUs. */
+  selfReboot(node: NodeId, inc: number, afterUs: number, reason: string): void {
+    this.engineFn(this.nowUs, () => {
+      const host = this.hosts[node]!;
+      if (!host.up || host.incarnation !== inc) return;
+      this.observe('self-reboot', node, { reason, incarnation: inc });
+      this.crash(node);
+      this.engineFn(this.nowUs + afterUs, () => this.restart(node), 'self-reboot-up');
+    }, 'self-reboot');
   }
 
   pause(node: NodeId): boolean {
@@ -450,7 +505,8 @@ export class World implements CheckerWorld {
     host.paused = false;
     const held = host.held;
     host.held = [];
-    for (const ev of held) this.push(this.nowUs, ev);
+    // Ahead of anything else due now, so a FIFO message that arrives this instant cannot overtake them.
+    for (const ev of held) this.pushFirst(this.nowUs, ev);
     this.observe('resume', node, {});
     return true;
   }
@@ -464,10 +520,14 @@ export class World implements CheckerWorld {
   send(host: Host, to: NodeId, module: string, msg: Message, fifo: boolean): void {
     const dst = this.hosts[to];
     if (dst === undefined) throw new Error(`node ${host.id} sent ${msg.type} to unknown node ${to}`);
-    const times = this.network.route(this.nowUs, host.id, to, fifo);
-    for (const t of times) {
-      const p: Packet = { src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc: dst.incarnation, id: this.network.newPacketId() };
-      this.push(t, { k: Ev.Deliver, node: to, inc: dst.incarnation, a: p, b: undefined, label: '' });
+    const copies = this.network.route(this.nowUs, host.id, to, fifo);
+    for (let c = 0; c < copies; c++) {
+      const t = c === 0 ? this.network.firstAtUs : this.network.secondAtUs;
+      // A host that is down (or not booted yet) will be the next incarnation when it comes up.
+      const dstInc = dst.up ? dst.incarnation : dst.incarnation + 1;
+      const p: Packet = { src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc, id: this.network.newPacketId() };
+      if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: p.id, arriveUs: t });
+      this.push(t, { k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: p, b: undefined, m: 0, label: '' });
     }
   }
 
@@ -475,7 +535,9 @@ export class World implements CheckerWorld {
     if (!(delayUs >= 0)) throw new RangeError(`timer delay must be ≥ 0 µs, got ${delayUs}`);
     const id = this.nextTimerId++;
     this.liveTimers.add(id);
-    this.push(this.nowUs + host.clock.toTrueDelay(delayUs), { k: Ev.Timer, node: host.id, inc: host.incarnation, a: [moduleIndex, tag], b: id, label: '' });
+    // Simulated time stays in whole microseconds: a fractional delay rounds up.
+    const t = this.nowUs + host.clock.toTrueDelay(Math.ceil(delayUs));
+    this.push(t, { k: Ev.Timer, t, node: host.id, inc: host.incarnation, a: tag, b: id, m: moduleIndex, label: '' });
     return id;
   }
 
@@ -484,12 +546,12 @@ export class World implements CheckerWorld {
   }
 
   hostFn(host: Host, atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, { k: Ev.HostFn, node: host.id, inc: host.incarnation, a: fn, b: undefined, label });
+    this.push(atUs, { k: Ev.HostFn, t: atUs, node: host.id, inc: host.incarnation, a: fn, b: undefined, m: 0, label });
   }
 
   /** Schedule engine work (faults, disk effects, heal) at a true time. */
   engineFn(atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, { k: Ev.EngineFn, node: 0, inc: 0, a: fn, b: undefined, label });
+    this.push(atUs, { k: Ev.EngineFn, t: atUs, node: 0, inc: 0, a: fn, b: undefined, m: 0, label });
   }
 
   deferred<T>(): Deferred<T> {
@@ -552,8 +614,9 @@ export class World implements CheckerWorld {
       fence: (victim, done) => {
         if (!live()) return;
         this.engineFn(this.nowUs + fenceDelay(), () => {
-          const failedByTape = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) !== 0;
-          const ok = !failedByTape && this.disk.fence(victim, this.nowUs);
+          // Whether the device works is a taped decision, so a replay can override it either way.
+          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+          if (ok) this.disk.fence(victim, this.nowUs);
           this.observe('fence', victim, { by: host.id, ok });
           complete(done, ok);
         }, 'fence');
@@ -561,8 +624,11 @@ export class World implements CheckerWorld {
       unfence: (done) => {
         if (!live()) return;
         this.engineFn(this.nowUs + ioDelay(), () => {
-          const ok = this.disk.unfence(host.id, this.nowUs);
-          if (ok) this.observe('unfence', host.id, {});
+          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+          if (ok) {
+            this.disk.unfence(host.id);
+            this.observe('unfence', host.id, {});
+          }
           complete(done, ok);
         }, 'unfence');
       },
@@ -591,7 +657,9 @@ export class World implements CheckerWorld {
       this.resume(id);
       this.hosts[id]!.clock.setDrift(this.nowUs, 0);
     }
-    if (this.config.restartCrashedAtHeal !== false) for (const id of this.nodes) this.restart(id);
+    if (this.config.restartCrashedAtHeal !== false) {
+      for (const id of this.nodes) if (this.hosts[id]!.incarnation > 0) this.restart(id); // not nodes yet to boot
+    }
     this.healed = true;
     this.observe('heal', 0, {});
   }
@@ -607,7 +675,7 @@ export class World implements CheckerWorld {
   }
 
   private redeliver(packets: Packet[]): void {
-    for (const p of packets) this.push(this.nowUs, { k: Ev.Deliver, node: p.dst, inc: p.dstInc, a: p, b: undefined, label: '' });
+    for (const p of packets) this.pushFirst(this.nowUs, { k: Ev.Deliver, t: this.nowUs, node: p.dst, inc: p.fifo ? p.dstInc : -1, a: p, b: undefined, m: 0, label: '' });
   }
 
   private deadline(): void {
@@ -673,6 +741,10 @@ export class World implements CheckerWorld {
 
   fencedAtUs(node: NodeId): number {
     return this.disk.fencedAtUs(node);
+  }
+
+  get messagesSent(): number {
+    return this.network.sent;
   }
 
   connected(a: NodeId, b: NodeId): boolean {

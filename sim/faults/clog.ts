@@ -14,7 +14,9 @@ export const clog: FaultKind = {
       w.network.clog(n, y, true);
       w.network.clog(y, n, true);
     }
+    const generation = w.network.healGeneration;
     after(w, f, 'unclog', () => {
+      if (w.network.healGeneration !== generation) return; // a heal already released it
       for (const y of others) {
         w.network.clog(n, y, false);
         w.network.clog(y, n, false);

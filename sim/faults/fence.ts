@@ -16,8 +16,10 @@ export const fenceSlow: FaultKind = {
   description: 'Fence operations take extraUs longer for durationUs.',
   requires: ['durationUs', 'extraUs'],
   apply(w, f) {
-    w.disk.slowExtraUs = f.extraUs ?? 0;
-    w.disk.slowUntilUs = w.nowUs + (f.durationUs ?? 0);
+    // Overlapping slow periods compose: the slowest wins until the last one ends.
+    const active = w.nowUs < w.disk.slowUntilUs;
+    w.disk.slowExtraUs = active ? Math.max(w.disk.slowExtraUs, f.extraUs ?? 0) : (f.extraUs ?? 0);
+    w.disk.slowUntilUs = Math.max(w.disk.slowUntilUs, w.nowUs + (f.durationUs ?? 0));
     return { nodes: [], detail: `+${f.extraUs} µs` };
   },
 };

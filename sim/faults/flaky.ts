@@ -7,9 +7,8 @@ export const flaky: FaultKind = {
   description: 'Lose datagrams with probability loss on every link for durationUs (FIFO channels unaffected).',
   requires: ['loss'],
   apply(w, f) {
-    const before = w.network.link(0, 0);
-    w.network.setDefaults({ ...before, loss: f.loss ?? 0 });
-    after(w, f, 'steady-network', () => w.network.setDefaults(before));
+    const burst = w.network.addLossBurst(f.loss ?? 0);
+    after(w, f, 'steady-network', () => w.network.endLossBurst(burst));
     return { nodes: [], detail: `loss ${f.loss}` };
   },
 };
@@ -21,6 +20,7 @@ export const dropMessages: FaultKind = {
   apply(w, f) {
     const filter = { type: f.messageType, ...(f.node !== undefined ? { from: f.node } : {}) };
     w.network.addFilter(filter);
+    // removeFilter is by identity, so an undo after a heal (which drops every filter) is harmless.
     after(w, f, 'unfilter', () => w.network.removeFilter(filter));
     return { nodes: f.node !== undefined ? [f.node] : [], detail: f.messageType };
   },

@@ -67,7 +67,9 @@ export const partition: FaultKind = {
     const { pairs, detail } = partitionPairs(w, f);
     if (pairs.length === 0) return null;
     for (const [a, b] of pairs) w.network.block(a, b, true);
+    const generation = w.network.healGeneration;
     after(w, f, 'unpartition', () => {
+      if (w.network.healGeneration !== generation) return; // a heal already lifted it
       for (const [a, b] of pairs) w.network.block(a, b, false);
     });
     const nodes = [...new Set(pairs.map((p) => p[0]))].sort((a, b) => a - b);

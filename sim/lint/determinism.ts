@@ -23,12 +23,68 @@ const RULES: readonly { rule: string; re: RegExp }[] = [
 
 export const IO_EDGE_MARKER = 'lockstep-lint: io-edge';
 
-/** Blank out comments and the contents of plain string literals, keeping line numbers. */
+const FS_MODULE = /^(node:)?fs(\/promises)?$/;
+
+/**
+ * Blank out comments and the text of string and template literals, keeping line numbers and the
+ * code inside `${…}`. One left-to-right scan, so a `//` inside a string never hides the code after it.
+ * A string naming the fs module is kept, so the import rule still sees it.
+ */
 function stripCommentsAndStrings(src: string): string {
-  return src
-    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
-    .replace(/\/\/[^\n]*/g, '')
-    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, (m) => (/['"](node:)?fs(\/promises)?['"]/.test(m) ? m : `''`));
+  const out: string[] = [];
+  const braces: number[] = []; // per open template `${`: the brace depth at which it closes
+  let depth = 0;
+  let i = 0;
+  const blank = (from: number, to: number): void => {
+    out.push(src.slice(from, to).replace(/[^\n]/g, ' '));
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    const d = src[i + 1];
+    if (c === '/' && d === '/') {
+      const end = src.indexOf('\n', i);
+      const stop = end < 0 ? src.length : end;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '/' && d === '*') {
+      const end = src.indexOf('*/', i + 2);
+      const stop = end < 0 ? src.length : end + 2;
+      blank(i, stop);
+      i = stop;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
+      const body = src.slice(i + 1, j);
+      if (FS_MODULE.test(body)) out.push(src.slice(i, j + 1));
+      else {
+        out.push(c);
+        blank(i + 1, j);
+        out.push(src.slice(j, j + 1));
+      }
+      i = j + 1;
+    } else if (c === '`' || (c === '}' && braces.length > 0 && braces[braces.length - 1] === depth)) {
+      // Template text runs to the closing backtick or the next `${`.
+      if (c === '}') braces.pop();
+      out.push(c);
+      let j = i + 1;
+      while (j < src.length && src[j] !== '`' && !(src[j] === '$' && src[j + 1] === '{')) j += src[j] === '\\' ? 2 : 1;
+      blank(i + 1, j);
+      if (src[j] === '$') {
+        out.push('${');
+        braces.push(depth);
+        i = j + 2;
+      } else {
+        out.push(src.slice(j, j + 1));
+        i = j + 1;
+      }
+    } else {
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+      out.push(c);
+      i++;
+    }
+  }
+  return out.join('');
 }
 
 export function lintSource(file: string, src: string): LintFinding[] {

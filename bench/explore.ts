@@ -1,0 +1,49 @@
+// Explore throughput on the standard scenario (5 nodes, 60 simulated s, swarm faults, workload on, all
+// checkers): seeds/s with 1 worker (the main thread) and 2 worker threads, and the speed-up.
+// Worker start-up is excluded (workers are long-lived); a few warm-up seeds run first on each pool.
+import { loadScenario } from '../scenarios/load.ts';
+import { startPool } from '../sim/cli/pool.ts';
+import { chooseProtocol } from '../sim/cli/protocolChoice.ts';
+import { codeVersion } from '../sim/cli/codeVersion.ts';
+
+const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 100);
+const WARMUP = 4;
+
+async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<typeof startPool>>['run']>[0]): Promise<{ seedsPerSec: number; failed: number; wallSec: number }> {
+  const pool = await startPool(workers);
+  try {
+    const warm = Array.from({ length: WARMUP * workers }, (_, i) => 1_000_000 + i);
+    await pool.run(job, warm, () => {}, () => false);
+    const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
+    let failed = 0;
+    const t0 = performance.now();
+    await pool.run(job, seeds, (m) => {
+      if (!m.record.ok) failed++;
+    }, () => false);
+    const wallSec = (performance.now() - t0) / 1000;
+    return { seedsPerSec: Math.round((SEEDS / wallSec) * 10) / 10, failed, wallSec: Math.round(wallSec * 100) / 100 };
+  } finally {
+    await pool.close();
+  }
+}
+
+export async function benchExplore(): Promise<Record<string, unknown>> {
+  const { scenario, source } = loadScenario('standard');
+  const protocol = chooseProtocol(undefined, scenario, source).name;
+  const job = { scenario, scenarioSource: source, protocol, codeVersion: codeVersion() };
+  const one = await seedsPerSec(1, job);
+  const two = await seedsPerSec(2, job);
+  return {
+    scenario: 'standard',
+    protocol,
+    seeds: SEEDS,
+    workers1: one,
+    workers2: two,
+    speedup: Math.round((two.seedsPerSec / one.seedsPerSec) * 100) / 100,
+    goal: { seedsPerSecPerCore: 50, speedup: 1.8 },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchExplore(), null, 2));
+}

@@ -1,0 +1,109 @@
+// A reliable FIFO connection per peer over the engine's FIFO links (the kernel DLM runs on TCP):
+// sequence numbers, cumulative acks and go-back-N retransmission, so a message survives a short
+// partition the membership layer never notices. A connection is (sender incarnation, connection
+// number); a reset opens a new one and a receiver adopts the newest it sees.
+// Volatile only: a restart opens new connections (a new incarnation).
+import type { Context, NodeId } from '../../sim/types.ts';
+
+export const RETRANSMIT_US = 200_000;
+
+interface Out {
+  conn: number;
+  nextSeq: number;
+  unacked: { seq: number; body: unknown }[];
+}
+
+interface In {
+  inc: number;
+  conn: number;
+  expect: number;
+}
+
+export class Channel {
+  private readonly out = new Map<NodeId, Out>();
+  private readonly inn = new Map<NodeId, In>();
+  private nextConn = 1;
+  private timerArmed = false;
+
+  constructor(
+    private readonly ctx: Context,
+    /** Message types on the wire (one pair per owning module instance). */
+    private readonly dataType: string,
+    private readonly ackType: string,
+    private readonly deliver: (from: NodeId, body: unknown) => void,
+    private readonly timerTag: unknown,
+    /** Fields added to every wire message (e.g. which lockspace it belongs to). */
+    private readonly stamp: Record<string, unknown> = {},
+  ) {}
+
+  send(to: NodeId, body: unknown): void {
+    if (to === this.ctx.node) {
+      this.ctx.send(to, { type: this.dataType, ...this.stamp, self: true, body }, { fifo: true });
+      return;
+    }
+    let o = this.out.get(to);
+    if (o === undefined) this.out.set(to, (o = { conn: this.nextConn++, nextSeq: 0, unacked: [] }));
+    const seq = o.nextSeq++;
+    o.unacked.push({ seq, body });
+    this.transmit(to, o, seq, body);
+    this.arm();
+  }
+
+  /** Forget everything queued to and from `peer` (it left); later traffic uses a new connection. */
+  reset(peer: NodeId): void {
+    this.out.delete(peer);
+    this.inn.delete(peer);
+  }
+
+  resetAll(): void {
+    this.out.clear();
+    this.inn.clear();
+  }
+
+  onData(from: NodeId, msg: { self?: boolean; inc?: number; conn?: number; seq?: number; body: unknown }): void {
+    if (msg.self === true) {
+      this.deliver(from, msg.body);
+      return;
+    }
+    const inc = msg.inc!;
+    const conn = msg.conn!;
+    let i = this.inn.get(from);
+    if (i === undefined || inc > i.inc || (inc === i.inc && conn > i.conn)) {
+      this.inn.set(from, (i = { inc, conn, expect: 0 }));
+    } else if (inc < i.inc || conn < i.conn) {
+      return; // an older connection
+    }
+    if (msg.seq === i.expect) {
+      i.expect++;
+      this.deliver(from, msg.body);
+    }
+    this.ctx.send(from, { type: this.ackType, ...this.stamp, conn, seq: i.expect - 1 }, { fifo: true });
+  }
+
+  onAck(from: NodeId, msg: { conn: number; seq: number }): void {
+    const o = this.out.get(from);
+    if (o === undefined || o.conn !== msg.conn) return;
+    while (o.unacked.length > 0 && o.unacked[0]!.seq <= msg.seq) o.unacked.shift();
+  }
+
+  onTimer(): void {
+    this.timerArmed = false;
+    let pending = false;
+    for (const peer of [...this.out.keys()].sort((a, b) => a - b)) {
+      const o = this.out.get(peer)!;
+      for (const u of o.unacked) this.transmit(peer, o, u.seq, u.body);
+      if (o.unacked.length > 0) pending = true;
+    }
+    if (pending) this.arm();
+  }
+
+  private transmit(to: NodeId, o: Out, seq: number, body: unknown): void {
+    this.ctx.send(to, { type: this.dataType, ...this.stamp, inc: this.ctx.incarnation, conn: o.conn, seq, body }, { fifo: true });
+  }
+
+  private arm(): void {
+    if (this.timerArmed) return;
+    this.timerArmed = true;
+    this.ctx.setTimer(RETRANSMIT_US, this.timerTag);
+  }
+}

@@ -1,0 +1,46 @@
+// always 'dlm-compat': granted modes on a resource are pairwise compatible, at the master (grant and
+// convert queues, converting locks by their granted mode) and across every process copy that
+// believes itself granted (reference §5.1).
+import type { WorldChecker } from '../../../sim/world.ts';
+import type { CheckerWorld, NodeId } from '../../../sim/types.ts';
+import { Mode, compatible, modeName } from '../modes.ts';
+import { LKF } from '../flags.ts';
+import { Copies, COPY_KINDS } from './copies.ts';
+import { masterRsb } from './inspect.ts';
+
+export function compatChecker(): WorldChecker {
+  const copies = new Copies();
+  return {
+    name: 'dlm-compat',
+    kind: 'always',
+    description: 'Granted modes on a resource are pairwise compatible at the master and across all process copies.',
+    observes: [...COPY_KINDS, 'dlm-grant'],
+    onObservation(obs, w) {
+      if (obs.kind === 'dlm-grant') return checkMaster(obs.node, obs.data, w);
+      const c = copies.feed(obs, w);
+      if (c === undefined || !copies.counts(c, w)) return;
+      for (const o of copies.on(c.ls, c.res, w)) {
+        if (o === c) continue;
+        const a = Copies.effective(c);
+        const b = Copies.effective(o);
+        if (!compatible(a, b)) {
+          w.violate(`process copies conflict on ${c.ls}/${c.res}: node ${c.node} lock ${c.lkid} was granted ${modeName(a)} while node ${o.node} lock ${o.lkid} believes it holds ${modeName(b)}`);
+        }
+      }
+    },
+  };
+}
+
+function checkMaster(node: NodeId, d: Record<string, unknown>, w: CheckerWorld): void {
+  const rsb = masterRsb(w, node, d.ls as string, d.res as string);
+  if (rsb === undefined) return;
+  const mode = d.mode as Mode;
+  if (((d.flags as number) & LKF.EXPEDITE) !== 0) return;
+  for (const o of [...rsb.grantQueue, ...rsb.convertQueue]) {
+    if (o.id === d.lkid) continue;
+    if (!compatible(o.grmode, mode)) {
+      w.violate(`master node ${node} granted ${modeName(mode)} to lock ${d.lkid} on ${d.ls}/${d.res} while lock ${o.id} of node ${o.node} holds ${modeName(o.grmode)} (${o.queue} queue)`);
+      return;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// What each node's process copies believe, rebuilt from observations (independent of DLM internals):
+// a lock is believed granted in a mode from its completion until its unlock is issued. A copy whose
+// owner was removed from the lockspace (crash, restart, cut off and purged) stops counting when the
+// lockspace's next recovery completes without it; a reset or crash drops it at once.
+import type { NodeId, Observation } from '../../../sim/types.ts';
+import type { CheckerWorld } from '../../../sim/types.ts';
+import { Mode } from '../modes.ts';
+import { LKF, Status } from '../flags.ts';
+
+export interface Copy {
+  node: NodeId;
+  inc: number;
+  ls: string;
+  res: string;
+  lkid: number;
+  mode: Mode;
+  valblk: boolean;
+  /** A CONVDEADLK conversion is in flight: the master may already have demoted it to NL. */
+  mayBeDemoted: boolean;
+}
+
+export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
+
+export class Copies {
+  readonly byLock = new Map<number, Copy>();
+  /** Latest completed membership per lockspace (by generation). */
+  readonly members = new Map<string, { gen: number; members: Set<NodeId> }>();
+  /** Copies whose owner died or was cut off: they count as "departed holders" at the next recovery. */
+  readonly departedHolders: Copy[] = [];
+
+  /** Feed one observation; returns the copy a completion granted, if any. */
+  feed(obs: Observation, w: CheckerWorld): Copy | undefined {
+    const d = obs.data;
+    switch (obs.kind) {
+      case 'crash':
+        for (const c of [...this.byLock.values()]) if (c.node === obs.node) this.depart(c);
+        return undefined;
+      case 'dlm-reset':
+        for (const c of [...this.byLock.values()]) if (c.node === obs.node && c.ls === d.ls) this.depart(c);
+        return undefined;
+      case 'dlm-recovered': {
+        const ls = d.ls as string;
+        const cur = this.members.get(ls);
+        const gen = d.gen as number;
+        if (cur === undefined || gen > cur.gen) this.members.set(ls, { gen, members: new Set(d.members as NodeId[]) });
+        return undefined;
+      }
+      case 'dlm-op': {
+        const c = this.byLock.get(d.lkid as number);
+        if (c === undefined) return undefined;
+        if (d.op === 'unlock') this.byLock.delete(c.lkid);
+        else if (d.op === 'convert' && ((d.flags as number) & LKF.CONVDEADLK) !== 0) c.mayBeDemoted = true;
+        return undefined;
+      }
+      case 'dlm-complete': {
+        const lkid = d.lkid as number;
+        const status = d.status as number;
+        const mode = d.mode as Mode;
+        let c = this.byLock.get(lkid);
+        if (status === Status.OK || ((status === Status.EDEADLK || status === Status.ECANCEL || status === Status.EAGAIN) && mode !== Mode.IV)) {
+          if (c === undefined) {
+            c = { node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false, mayBeDemoted: false };
+            this.byLock.set(lkid, c);
+          }
+          c.mode = mode;
+          c.valblk = d.valblk === true;
+          c.mayBeDemoted = false;
+          return status === Status.OK ? c : undefined;
+        }
+        if (c !== undefined) this.byLock.delete(lkid);
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private depart(c: Copy): void {
+    this.byLock.delete(c.lkid);
+    this.departedHolders.push(c);
+  }
+
+  /** Is this node's copy in `ls` still counted (not removed from the lockspace by a completed recovery)? */
+  counts(c: Copy, w: CheckerWorld): boolean {
+    if (!w.isUp(c.node) || w.incarnation(c.node) !== c.inc) return false;
+    const m = this.members.get(c.ls);
+    return m === undefined || m.members.has(c.node);
+  }
+
+  /** Counted copies on one resource. */
+  on(ls: string, res: string, w: CheckerWorld): Copy[] {
+    const out: Copy[] = [];
+    for (const c of this.byLock.values()) if (c.ls === ls && c.res === res && this.counts(c, w)) out.push(c);
+    return out;
+  }
+
+  /** Effective mode for compatibility: a copy that may have been demoted counts as NL. */
+  static effective(c: Copy): Mode {
+    return c.mayBeDemoted ? Mode.NL : c.mode;
+  }
+}

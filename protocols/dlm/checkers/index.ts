@@ -1,0 +1,19 @@
+// The DLM's checkers (reference §5.1–4 and 10, plus master agreement) and its coverage checkers.
+import type { WorldChecker } from '../../../sim/world.ts';
+import { compatChecker } from './compat.ts';
+import { queueChecker } from './queue.ts';
+import { completionChecker } from './completion.ts';
+import { lvbChecker } from './lvb.ts';
+import { masterAgreementChecker } from './masters.ts';
+import { livenessChecker } from './liveness.ts';
+import { remasteredChecker, valNotValidSeenChecker } from './coverage.ts';
+
+export { compatChecker, queueChecker, completionChecker, lvbChecker, masterAgreementChecker, livenessChecker };
+
+/** All DLM checkers; `coverage: false` leaves out the sometimes-checkers. */
+export function dlmCheckers(which: { coverage?: boolean; liveness?: boolean } = {}): WorldChecker[] {
+  const out: WorldChecker[] = [compatChecker(), queueChecker(), completionChecker(), lvbChecker(), masterAgreementChecker()];
+  if (which.liveness !== false) out.push(livenessChecker());
+  if (which.coverage !== false) out.push(valNotValidSeenChecker(), remasteredChecker());
+  return out;
+}

@@ -1,0 +1,102 @@
+// always 'dlm-lvb': every VALBLK read returns the last PW/EX writer's value and seq, or carries
+// VALNOTVALID; after a PW/EX holder with a value block dies (its lockspace recovers without it),
+// reads carry VALNOTVALID until a PW/EX holder writes (reference §5.4). The one reset allowed is a
+// forgotten resource: a master creating it afresh while no live member holds a VALBLK lock on it.
+import type { WorldChecker } from '../../../sim/world.ts';
+import type { CheckerWorld, Observation } from '../../../sim/types.ts';
+import { Mode } from '../modes.ts';
+import { SBF, Status } from '../flags.ts';
+import { seqAtLeast } from '../lvb.ts';
+import { Copies, COPY_KINDS } from './copies.ts';
+
+interface Expect {
+  lvb: string | undefined;
+  seq: number;
+  mustBeInvalid: boolean;
+}
+
+export function lvbChecker(): WorldChecker {
+  const copies = new Copies();
+  const expect = new Map<string, Expect>();
+  /** What the master handed a lock when it read the LVB: checked when the completion arrives. */
+  const reads = new Map<number, { exp: Expect; valNotValid: boolean }>();
+  let sawInvalidRead = 0;
+  const get = (k: string): Expect => {
+    let e = expect.get(k);
+    if (e === undefined) expect.set(k, (e = { lvb: undefined, seq: 0, mustBeInvalid: false }));
+    return e;
+  };
+  return {
+    name: 'dlm-lvb',
+    kind: 'always',
+    description: "A VALBLK read returns the last PW/EX writer's value and seq or carries VALNOTVALID; after a PW/EX holder dies reads carry VALNOTVALID until the next write.",
+    observes: [...COPY_KINDS, 'dlm-lvb-write', 'dlm-lvb-read', 'dlm-lvb-fresh'],
+    onObservation(obs, w) {
+      const d = obs.data;
+      const k = `${d.ls}/${d.res}`;
+      switch (obs.kind) {
+        case 'dlm-lvb-write': {
+          const e = get(k);
+          const seq = d.seq as number;
+          if (e.lvb !== undefined && !seqAtLeast(seq, e.seq + 1)) w.violate(`${k}: a write at master node ${obs.node} produced seq ${seq}, not after the last write's seq ${e.seq}`);
+          expect.set(k, { lvb: d.lvb as string, seq, mustBeInvalid: false });
+          return;
+        }
+        case 'dlm-lvb-fresh': return onFresh(obs, k, w);
+        case 'dlm-lvb-read':
+          reads.set(d.lkid as number, { exp: { ...get(k) }, valNotValid: d.valNotValid === true });
+          return;
+        case 'dlm-recovered': {
+          copies.feed(obs, w);
+          const m = copies.members.get(d.ls as string)!;
+          for (const c of copies.byLock.values()) {
+            if (c.ls === d.ls && !m.members.has(c.node) && c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+          }
+          const dead = copies.departedHolders.filter((c) => c.ls === d.ls && (!m.members.has(c.node) || w.incarnation(c.node) !== c.inc));
+          for (const c of dead) if (c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+          copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => !dead.includes(c)));
+          return;
+        }
+        case 'dlm-complete': {
+          copies.feed(obs, w);
+          if (d.read !== true || d.status !== Status.OK) return;
+          const r = reads.get(d.lkid as number);
+          reads.delete(d.lkid as number);
+          const flagged = ((d.sbflags as number) & SBF.VALNOTVALID) !== 0;
+          if (flagged) {
+            sawInvalidRead++;
+            return;
+          }
+          if (r === undefined) {
+            w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read the master never made`);
+            return;
+          }
+          if (r.exp.mustBeInvalid) {
+            w.violate(`node ${obs.node} read ${k} (seq ${d.lvbseq}) without VALNOTVALID after a PW/EX holder of its value block died and nobody wrote since`);
+            return;
+          }
+          const want = r.exp.lvb;
+          const okValue = want === undefined ? /^0*$/.test(String(d.lvb)) : d.lvb === want;
+          if (!okValue || d.lvbseq !== r.exp.seq) {
+            w.violate(`node ${obs.node} read ${k} as seq ${d.lvbseq} value ${String(d.lvb).slice(0, 16)}…, but the last PW/EX write was seq ${r.exp.seq} value ${(want ?? 'zeros (never written)').slice(0, 16)}… (and no VALNOTVALID)`);
+          }
+          return;
+        }
+        default:
+          copies.feed(obs, w);
+      }
+    },
+    metrics() {
+      return { dlmValNotValidReads: sawInvalidRead };
+    },
+  };
+
+  function onFresh(obs: Observation, k: string, w: CheckerWorld): void {
+    const holders = copies.on(obs.data.ls as string, obs.data.res as string, w).filter((c) => c.valblk && c.mode !== Mode.IV);
+    if (holders.length > 0) {
+      w.violate(`master node ${obs.node} started ${k} with a fresh value block while node ${holders[0]!.node} holds VALBLK lock ${holders[0]!.lkid} on it`);
+      return;
+    }
+    expect.set(k, { lvb: undefined, seq: 0, mustBeInvalid: false });
+  }
+}

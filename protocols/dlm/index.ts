@@ -1,0 +1,67 @@
+// The DLM's public entry: the module factory (`dlmModule`) other protocols stack, its checkers
+// (`dlmCheckers`), the flawed variants, and the standalone protocol 'dlm' (membership + fencing +
+// dlm + a random lock workload).
+import type { ProtocolDef, ProtocolVariant } from '../registry.ts';
+import { membershipCheckers, membershipStack, parseMembershipOptions } from '../membership/index.ts';
+import { Dlm } from './dlm.ts';
+import type { DlmBugs } from './lockspace.ts';
+import { dlmCheckers } from './checkers/index.ts';
+import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
+
+export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
+export type { DlmOptions } from './dlm.ts';
+export { DlmLock, LockspaceHandle } from './api.ts';
+export type { LockResult, LockOptions, UnlockOptions, AstOptions, ResultFlags } from './api.ts';
+export type { ModeName } from './modes.ts';
+export { Status, statusName } from './flags.ts';
+export type { LockFlags } from './flags.ts';
+export { dlmCheckers } from './checkers/index.ts';
+
+/** Flawed variants: each plants one bug that the named checkers must catch. */
+export const DLM_VARIANTS: readonly (ProtocolVariant & { bugs: DlmBugs })[] = [
+  { name: 'no-lvb-invalidate', flaw: 'Recovery does not mark the value block VALNOTVALID when a PW/EX holder dies.', caughtBy: ['dlm-lvb'], bugs: { noLvbInvalidate: true } },
+  { name: 'ignore-convert-queue', flaw: 'New requests are granted without waiting for queued conversions (rule 7).', caughtBy: ['dlm-queue'], bugs: { ignoreConvertQueue: true } },
+  { name: 'lose-completion', flaw: 'Every 40th completion is dropped at the owner.', caughtBy: ['dlm-completion', 'dlm-liveness'], bugs: { loseCompletionEvery: 40 } },
+  { name: 'bad-compat', flaw: 'PR and PW are treated as compatible.', caughtBy: ['dlm-compat'], bugs: { badCompat: true } },
+  { name: 'split-master', flaw: 'Recovery ignores the directory: every node that looks up an orphaned resource becomes its master.', caughtBy: ['dlm-masters'], bugs: { splitMaster: true } },
+  { name: 'no-rebuild', flaw: 'Survivors do not send their locks to a new master, so requests on remastered resources never complete.', caughtBy: ['dlm-liveness'], bugs: { noRebuild: true } },
+];
+
+export function dlmBugsOf(variant: string | undefined): DlmBugs {
+  if (variant === undefined) return {};
+  const v = DLM_VARIANTS.find((x) => x.name === variant);
+  if (v === undefined) throw new Error(`unknown dlm variant '${variant}' (known: ${DLM_VARIANTS.map((x) => x.name).join(', ')})`);
+  return v.bugs;
+}
+
+/** A 'dlm' module for a host stack; `variant` plants one of DLM_VARIANTS' bugs (undefined = correct). */
+export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm {
+  return new Dlm({ bugs: { ...dlmBugsOf(opts.variant), ...opts.bugs } });
+}
+
+export const dlmProtocol: ProtocolDef = {
+  name: 'dlm',
+  description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
+  variants: DLM_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
+  build({ scenario, variant, healAtUs }) {
+    const mopts = parseMembershipOptions(scenario.cluster, scenario.nodes);
+    const w = scenario.workload ?? { kind: 'dlm-random' };
+    const wopts = {
+      ...DEFAULT_WORKLOAD,
+      stopAtUs: healAtUs,
+      ...(typeof w.resources === 'number' ? { resources: w.resources } : {}),
+      ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
+      ...(typeof w.holdUsMax === 'number' ? { holdUsMax: w.holdUsMax } : {}),
+      ...(typeof scenario.cluster?.lvbSize === 'number' ? { lvbSize: scenario.cluster.lvbSize } : {}),
+    };
+    return {
+      stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],
+      checkers: [...dlmCheckers(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+    };
+  },
+  sourceFiles: [
+    'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
+    'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
+    'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts',
+  ],
+};

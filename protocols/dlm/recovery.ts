@@ -1,0 +1,331 @@
+// Lockspace recovery for one service-group event (fs/dlm/recoverd.c, recover.c; reference §3):
+// NODES (who is here, who departed or went stale) → DIR (rebuild the directory from every node's
+// mastered names) → LOOKUP / MASTERS (choose new masters: the first lookup wins) → LOCKS (survivors
+// send their locks on remastered resources; new masters rebuild queues and recover the LVB) → DONE.
+// Each phase is an all-to-all barrier: a node moves on when it holds that phase's message from every
+// member (the reference's lowest-nodeid poller is replaced by all-to-all; same ordering guarantee).
+// Phase messages are re-sent until the event ends, so a lost one only delays. A newer event aborts.
+import type { NodeId } from '../../sim/types.ts';
+import type { Lockspace } from './lockspace.ts';
+import { Mode } from './modes.ts';
+import { LKF, Status } from './flags.ts';
+import { newLkb } from './resource.ts';
+import { recoverLvbNewMaster, zeroLvb } from './lvb.ts';
+import { dirNode } from './directory.ts';
+
+export const RC_RESEND_US = 300_000;
+
+const enum Phase { Nodes = 1, Dir, Lookup, Masters, Locks, Done }
+
+interface NodesPayload {
+  gen: number;
+  doneSentGen: number;
+  inc: number;
+  purged: NodeId[];
+}
+
+interface RebuiltLock {
+  res: string;
+  lkid: number;
+  grmode: Mode;
+  rqmode: Mode;
+  flags: number;
+  lvb: string;
+  lvbseq: number;
+}
+
+function assert(cond: boolean, why: string): asserts cond {
+  if (!cond) throw new Error(`dlm recovery: ${why}`);
+}
+
+/** Recovery messages waiting for their event (they may arrive before our own start). */
+export class RcInbox {
+  private readonly byEv = new Map<number, Map<number, Map<NodeId, unknown>>>();
+
+  put(ev: number, phase: number, from: NodeId, p: unknown): void {
+    let e = this.byEv.get(ev);
+    if (e === undefined) this.byEv.set(ev, (e = new Map()));
+    let ph = e.get(phase);
+    if (ph === undefined) e.set(phase, (ph = new Map()));
+    if (!ph.has(from)) ph.set(from, p);
+  }
+
+  get(ev: number, phase: number): Map<NodeId, unknown> | undefined {
+    return this.byEv.get(ev)?.get(phase);
+  }
+
+  /** Drop events older than `ev`. */
+  prune(ev: number): void {
+    for (const k of [...this.byEv.keys()]) if (k < ev) this.byEv.delete(k);
+  }
+}
+
+export class Recovery {
+  private phase = Phase.Nodes;
+  private aborted = false;
+  private sent: { to: NodeId; phase: Phase; p: unknown }[] = [];
+  private departed = new Set<NodeId>();
+  private newGen = 0;
+  private incs = new Map<NodeId, number>();
+  private timerSet = false;
+
+  constructor(
+    private readonly ls: Lockspace,
+    readonly ev: number,
+    readonly members: readonly NodeId[],
+    private readonly viewIncs: Readonly<Record<number, number>>,
+  ) {}
+
+  private get me(): NodeId {
+    return this.ls.ctx.node;
+  }
+
+  abort(): void {
+    this.aborted = true;
+  }
+
+  begin(): void {
+    if (this.aborted) return;
+    this.ls.inbox.prune(this.ev);
+    const p: NodesPayload = { gen: this.ls.gen, doneSentGen: this.ls.doneSentGen, inc: this.ls.ctx.incarnation, purged: [...this.ls.purged] };
+    this.broadcast(Phase.Nodes, p);
+    this.armTimer();
+    this.advance();
+  }
+
+  /** A recovery message arrived for this event. */
+  onMessage(): void {
+    if (!this.aborted) this.advance();
+  }
+
+  onTimer(tag: unknown): void {
+    const t = tag as { ev: number };
+    if (this.aborted || t.ev !== this.ev) return;
+    this.timerSet = false;
+    for (const s of this.sent) this.transmit(s.to, s.phase, s.p);
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.timerSet) return;
+    this.timerSet = true;
+    this.ls.ctx.setTimer(RC_RESEND_US, { ls: this.ls.name, kind: 'rc', ev: this.ev });
+  }
+
+  private transmit(to: NodeId, phase: Phase, p: unknown): void {
+    this.ls.ctx.send(to, { type: 'dlm-rc', ls: this.ls.name, ev: this.ev, phase, p }, { fifo: true });
+  }
+
+  private sendTo(to: NodeId, phase: Phase, p: unknown): void {
+    this.sent.push({ to, phase, p });
+    this.transmit(to, phase, p);
+  }
+
+  private broadcast(phase: Phase, p: unknown): void {
+    for (const m of this.members) this.sendTo(m, phase, p);
+  }
+
+  private advance(): void {
+    for (;;) {
+      if (this.aborted || this.phase > Phase.Done) return;
+      const got = this.ls.inbox.get(this.ev, this.phase);
+      if (got === undefined || !this.members.every((m) => got.has(m))) return;
+      const phase = this.phase;
+      this.phase++;
+      switch (phase) {
+        case Phase.Nodes: this.afterNodes(got as Map<NodeId, NodesPayload>); break;
+        case Phase.Dir: this.afterDir(got as Map<NodeId, string[]>); break;
+        case Phase.Lookup: this.afterLookup(got as Map<NodeId, string[]>); break;
+        case Phase.Masters: this.afterMasters(got as Map<NodeId, [string, NodeId][]>); break;
+        case Phase.Locks: this.afterLocks(got as Map<NodeId, RebuiltLock[]>); break;
+        case Phase.Done: this.afterDone(); return;
+      }
+    }
+  }
+
+  /** NODES: decide who departed (left, restarted, or went stale while cut off) and purge them. */
+  private afterNodes(got: Map<NodeId, NodesPayload>): void {
+    const ls = this.ls;
+    const ps = this.members.map((m) => [m, got.get(m)!] as const);
+    const maxGen = Math.max(...ps.map(([, p]) => p.gen));
+    const maxDone = Math.max(...ps.map(([, p]) => p.doneSentGen));
+    const purged = new Set<NodeId>(ps.flatMap(([, p]) => p.purged));
+    const departed = new Set<NodeId>(ls.members.filter((m) => !this.members.includes(m)));
+    for (const [m, p] of ps) {
+      this.incs.set(m, p.inc);
+      const incChanged = ls.memberInc.has(m) && ls.memberInc.get(m) !== p.inc;
+      const viewInc = this.viewIncs[m];
+      if (incChanged || p.doneSentGen < maxGen || purged.has(m) || (viewInc !== undefined && viewInc !== p.inc)) departed.add(m);
+    }
+    this.departed = departed;
+    this.newGen = maxDone + 1;
+    if (departed.has(this.me)) {
+      if (ls.members.length > 0 || ls.locks.size > 0 || ls.rsbs.size > 0) ls.resetLocal();
+    } else {
+      this.purge(departed);
+    }
+    ls.clearLookups();
+    for (const d of departed) if (d !== this.me) ls.channel.reset(d);
+    this.broadcast(Phase.Dir, [...ls.rsbs.keys()]);
+  }
+
+  private purge(departed: Set<NodeId>): void {
+    const ls = this.ls;
+    // Resources mastered here in an aborted recovery are rebuilt from scratch.
+    for (const res of ls.newRsbs) {
+      const rsb = ls.rsbs.get(res);
+      if (rsb !== undefined) for (const l of rsb.all()) ls.lkbs.delete(l.id);
+      ls.rsbs.delete(res);
+      ls.masters.delete(res);
+      ls.remaster.add(res);
+    }
+    ls.newRsbs.clear();
+    // Master side: drop the departed nodes' master copies; a PW/EX VALBLK holder invalidates the LVB.
+    for (const rsb of ls.rsbs.values()) {
+      for (const lkb of rsb.all()) {
+        if (!departed.has(lkb.node)) continue;
+        const inval = rsb.purge(lkb, ls.bugs.noLvbInvalidate !== true);
+        ls.lkbs.delete(lkb.id);
+        if (inval) rsb.invalidateLvb(`holder ${lkb.node} of lock ${lkb.id} departed`);
+      }
+    }
+    for (const d of departed) ls.purged.add(d);
+    // Process side: operations waiting on departed masters.
+    for (const lock of [...ls.locks.values()]) {
+      const master = ls.masters.get(lock.res);
+      if (!(ls.remaster.has(lock.res) || (master !== undefined && departed.has(master)))) continue;
+      ls.remaster.add(lock.res);
+      const op = lock.op;
+      if (op === undefined || !op.sent) continue;
+      if (op.kind === 'unlock') ls.completeLocally(lock, Status.EUNLOCK);
+      else if (op.cancel) ls.completeLocally(lock, Status.ECANCEL);
+    }
+    for (const [res, master] of [...ls.masters]) {
+      if (departed.has(master) || ls.remaster.has(res)) ls.masters.delete(res);
+    }
+    // A cached master is trusted only where one of our locks proves it holds the resource.
+    const proven = new Set<string>();
+    for (const l of ls.locks.values()) if (l.grmode !== Mode.IV) proven.add(l.res);
+    for (const res of [...ls.masters.keys()]) if (!proven.has(res) && ls.masters.get(res) !== this.me) ls.masters.delete(res);
+  }
+
+  /** DIR: rebuild our part of the directory from every member's mastered names. */
+  private afterDir(got: Map<NodeId, string[]>): void {
+    const ls = this.ls;
+    ls.dir.clear();
+    for (const m of this.members) {
+      for (const name of got.get(m)!) {
+        if (dirNode(name, this.members) !== this.me) continue;
+        const cur = ls.dir.get(name);
+        if (cur !== undefined && cur !== m) ls.ctx.observe('dlm-dir-conflict', { ls: ls.name, res: name, masters: [cur, m] });
+        else ls.dir.set(name, m);
+      }
+    }
+    // Resources with locks to rebuild need a master now; others look up normally afterwards.
+    const need = new Map<NodeId, string[]>(this.members.map((m) => [m, []]));
+    for (const res of [...ls.remaster]) {
+      const mine = [...ls.locks.values()].some((l) => l.res === res && (l.grmode !== Mode.IV || l.op?.sent === true));
+      if (!mine) {
+        ls.remaster.delete(res);
+        continue;
+      }
+      need.get(dirNode(res, this.members))!.push(res);
+    }
+    for (const m of this.members) this.sendTo(m, Phase.Lookup, need.get(m)!);
+  }
+
+  /** LOOKUP, as a directory node: answer in arrival order; the first lookup becomes master. */
+  private afterLookup(got: Map<NodeId, string[]>): void {
+    const ls = this.ls;
+    const answers = new Map<NodeId, [string, NodeId][]>(this.members.map((m) => [m, []]));
+    for (const [from, names] of got) {
+      if (!this.members.includes(from)) continue;
+      for (const name of names) {
+        let master = ls.bugs.splitMaster === true ? undefined : ls.dir.get(name);
+        if (master === undefined) ls.dir.set(name, (master = from));
+        answers.get(from)!.push([name, master]);
+      }
+    }
+    for (const m of this.members) this.sendTo(m, Phase.Masters, answers.get(m)!);
+  }
+
+  /** MASTERS: learn new masters; send our locks on remastered resources to them. */
+  private afterMasters(got: Map<NodeId, [string, NodeId][]>): void {
+    const ls = this.ls;
+    for (const m of this.members) {
+      for (const [res, master] of got.get(m)!) {
+        if (!ls.remaster.has(res)) continue;
+        ls.masters.set(res, master);
+        if (master === this.me && !ls.rsbs.has(res)) {
+          ls.rsbs.set(res, ls.newResource(res));
+          ls.newRsbs.add(res);
+          ls.ctx.observe('dlm-master', { ls: ls.name, res, recovered: true });
+        }
+      }
+    }
+    const out = new Map<NodeId, RebuiltLock[]>(this.members.map((m) => [m, []]));
+    if (ls.bugs.noRebuild !== true) {
+      for (const l of ls.locks.values()) {
+        if (!ls.remaster.has(l.res)) continue;
+        const master = ls.masters.get(l.res);
+        assert(master !== undefined, `no new master for ${l.res}`);
+        const op = l.op;
+        const rqmode = op !== undefined && op.sent && op.kind !== 'unlock' ? op.mode : Mode.IV;
+        if (l.grmode === Mode.IV && rqmode === Mode.IV) continue;
+        const flags = op !== undefined && op.sent ? op.flags : l.flags;
+        out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb: l.lvb, lvbseq: l.lvbseq });
+      }
+    }
+    for (const m of this.members) this.sendTo(m, Phase.Locks, out.get(m)!);
+  }
+
+  /** LOCKS: rebuild the queues of resources we newly master; recover their LVBs; mark them for granting. */
+  private afterLocks(got: Map<NodeId, RebuiltLock[]>): void {
+    const ls = this.ls;
+    for (const m of this.members) {
+      for (const r of got.get(m)!) {
+        const rsb = ls.rsbs.get(r.res);
+        assert(rsb !== undefined && ls.newRsbs.has(r.res), `lock ${r.lkid} on ${r.res} sent to ${this.me}, which is not its new master`);
+        const lkb = newLkb(r.lkid, m, r.rqmode, r.flags, ls.opts.lvbSize, r.lvb);
+        lkb.grmode = r.grmode;
+        lkb.lvbseq = r.lvbseq;
+        rsb.rebuild(lkb);
+        ls.lkbs.set(lkb.id, { lkb, rsb });
+      }
+    }
+    for (const res of ls.newRsbs) {
+      const rsb = ls.rsbs.get(res)!;
+      const cands = [...rsb.grantQueue, ...rsb.convertQueue].map((l) => ({ grmode: l.grmode, valblk: (l.flags & LKF.VALBLK) !== 0, lvb: l.lvb, lvbseq: l.lvbseq }));
+      const rec = recoverLvbNewMaster(cands, ls.opts.lvbSize);
+      if (rec === undefined) {
+        rsb.lvb = zeroLvb(ls.opts.lvbSize);
+        rsb.lvbseq = 0;
+        ls.ctx.observe('dlm-lvb-fresh', { ls: ls.name, res, recovered: true });
+      } else {
+        rsb.lvb = rec.lvb;
+        rsb.lvbseq = rec.seq;
+        if (rec.valNotValid) rsb.invalidateLvb('new master holds only NL/CR copies');
+        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid });
+      }
+    }
+    for (const rsb of ls.rsbs.values()) if (rsb.convertQueue.length + rsb.waitQueue.length > 0) rsb.recoverGrant = true;
+    ls.doneSentGen = this.newGen;
+    this.broadcast(Phase.Done, true);
+  }
+
+  /** DONE: the new generation is in force everywhere; resume. */
+  private afterDone(): void {
+    const ls = this.ls;
+    const old = new Set(ls.members);
+    ls.gen = this.newGen;
+    ls.members = [...this.members];
+    ls.memberInc = new Map(this.incs);
+    for (const m of this.members) if (!old.has(m) || this.departed.has(m)) ls.joinedGen.set(m, this.newGen);
+    for (const m of [...ls.joinedGen.keys()]) if (!this.members.includes(m)) ls.joinedGen.delete(m);
+    ls.purged.clear();
+    ls.remaster.clear();
+    ls.newRsbs.clear();
+    this.aborted = true; // no more resends
+    ls.resume(this.ev);
+  }
+}

@@ -1,0 +1,135 @@
+// Module 'dlm-workload': a random lock workload for the standalone 'dlm' protocol. Each node runs a
+// few coroutines that lock a small set of resources in random modes and flags, read and write value
+// blocks, convert, cancel through AbortSignal, give way on blocking notifications, and unlock. New
+// locks stop at `stopAtUs` (local time) so the healed phase can drain. Volatile only.
+import type { Context, Module } from '../../sim/types.ts';
+import type { Deferred } from '../../sim/world.ts';
+import type { Dlm } from './dlm.ts';
+import type { DlmLock, LockspaceHandle } from './api.ts';
+import type { ModeName } from './modes.ts';
+import type { LockFlags } from './flags.ts';
+import { Status } from './flags.ts';
+
+export interface DlmWorkloadOptions {
+  lockspace: string;
+  lvbSize: number;
+  resources: number;
+  workersPerNode: number;
+  holdUsMax: number;
+  thinkUsMax: number;
+  stopAtUs: number;
+}
+
+export const DEFAULT_WORKLOAD: DlmWorkloadOptions = {
+  lockspace: 'ws', lvbSize: 32, resources: 4, workersPerNode: 2, holdUsMax: 60_000, thinkUsMax: 40_000, stopAtUs: 10_000_000,
+};
+
+const MODES: readonly ModeName[] = ['NL', 'CR', 'CW', 'PR', 'PW', 'EX', 'EX', 'PR', 'PW'];
+
+export class DlmWorkload implements Module {
+  readonly name = 'dlm-workload';
+  private ctx!: Context;
+  private ls!: LockspaceHandle;
+  private readonly sleepers = new Map<number, Deferred<void>>();
+  private readonly aborts = new Map<number, AbortController>();
+  private nextTag = 1;
+  counter = 0;
+
+  constructor(private readonly opts: DlmWorkloadOptions) {}
+
+  onStart(ctx: Context): void {
+    this.ctx = ctx;
+    this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize });
+    for (let i = 0; i < this.opts.workersPerNode; i++) ctx.spawn(`worker${i}`, () => this.worker());
+  }
+
+  onTimer(_ctx: Context, tag: unknown): void {
+    const t = tag as { sleep?: number; abort?: number };
+    if (t.sleep !== undefined) {
+      const d = this.sleepers.get(t.sleep);
+      this.sleepers.delete(t.sleep);
+      d?.resolve();
+    } else if (t.abort !== undefined) {
+      this.aborts.get(t.abort)?.abort();
+      this.aborts.delete(t.abort);
+    }
+  }
+
+  private sleep(us: number): Promise<void> {
+    const tag = this.nextTag++;
+    const d = this.ctx.deferred<void>();
+    this.sleepers.set(tag, d);
+    this.ctx.setTimer(us, { sleep: tag });
+    return d.promise;
+  }
+
+  /** An AbortSignal that fires after `us` (to exercise cancellation). */
+  private abortAfter(us: number): AbortSignal {
+    const tag = this.nextTag++;
+    const c = new AbortController();
+    this.aborts.set(tag, c);
+    this.ctx.setTimer(us, { abort: tag });
+    return c.signal;
+  }
+
+  private flags(): LockFlags {
+    const r = this.ctx.random();
+    const f: LockFlags = {};
+    if (r.chance(0.1)) f.noQueue = true;
+    if (f.noQueue === true && r.chance(0.5)) f.noQueueBast = true;
+    if (r.chance(0.05)) f.noOrder = true;
+    if (r.chance(0.05)) f.altPr = true;
+    return f;
+  }
+
+  private async worker(): Promise<void> {
+    const r = this.ctx.random();
+    await this.sleep(r.int(0, this.opts.thinkUsMax));
+    while (this.ctx.now() < this.opts.stopAtUs) {
+      await this.oneLock();
+      await this.sleep(r.int(1_000, this.opts.thinkUsMax));
+    }
+  }
+
+  private async oneLock(): Promise<void> {
+    const r = this.ctx.random();
+    const res = `r${r.int(0, this.opts.resources - 1)}`;
+    const mode = r.pick(MODES);
+    const valueBlock = r.chance(0.8);
+    const signal = r.chance(0.15) ? this.abortAfter(r.int(0, 20_000)) : undefined;
+    const lk = await this.ls.lock(res, mode, { valueBlock, flags: this.flags(), ...(signal ? { signal } : {}) });
+    if (lk.status !== Status.OK) return;
+    let blocked = false;
+    lk.onBlocking(() => {
+      blocked = true;
+      if (lk.busy) lk.cancel(); // give way: a conversion blocked in a deadlock (NODLCKWT) backs off
+    });
+    await this.hold(lk, () => blocked);
+    if (lk.mode !== null && !blocked && r.chance(0.4)) {
+      const to = r.pick(MODES);
+      const conv = r.chance(0.1) ? { convDeadlk: true } : r.chance(0.1) ? { noDlckWt: true } : r.chance(0.1) ? { quecvt: true } : {};
+      const csig = r.chance(0.2) ? this.abortAfter(r.int(0, 20_000)) : undefined;
+      const res2 = await lk.convert(to, { flags: conv, ...(csig ? { signal: csig } : {}) });
+      if (res2.status === Status.ENOTCONN) return;
+      if (lk.mode !== null) await this.hold(lk, () => blocked);
+    }
+    if (lk.mode === null) return;
+    const u = await lk.unlock({ ...(r.chance(0.05) ? { invalidate: true } : {}) });
+    if (u.status === Status.EBUSY) throw new Error(`workload: unlock of lock ${lk.id} refused with -EBUSY while idle`);
+  }
+
+  /** Hold the lock a while; a PW/EX holder with a value block writes a new value into it. */
+  private async hold(lk: DlmLock, blocked: () => boolean): Promise<void> {
+    const r = this.ctx.random();
+    if (lk.valueBlock !== undefined && (lk.mode === 'PW' || lk.mode === 'EX')) {
+      const v = new Uint8Array(this.opts.lvbSize);
+      v[0] = this.ctx.node;
+      const c = ++this.counter;
+      v[1] = c & 0xff;
+      v[2] = (c >> 8) & 0xff;
+      lk.valueBlock = v;
+    }
+    const until = this.ctx.now() + r.int(0, this.opts.holdUsMax);
+    while (this.ctx.now() < until && !blocked()) await this.sleep(Math.min(5_000, until - this.ctx.now()));
+  }
+}

@@ -1,0 +1,33 @@
+// The 'lease' protocol: disk leases with fencing tokens (a modern baseline for the two 2005 designs).
+import type { ProtocolDef } from '../registry.ts';
+import { buildOwnershipRun } from '../ownership/checkers.ts';
+import { LeaseOwnership, DEFAULT_LEASE } from './lease.ts';
+import { EFFECT_CHECKER } from '../ownership/effect.ts';
+import { CLIENT_CHECKER } from '../ownership/client.ts';
+import { BELIEF_CHECKER } from '../ownership/belief.ts';
+
+export const leaseProtocol: ProtocolDef = {
+  name: 'lease',
+  description: 'Baseline: disk leases (CAS, expiry on the local clock) with fencing tokens checked by the shared storage.',
+  variants: [
+    { name: 'no-token-check', flaw: 'Owner writes carry no fencing token, so a paused old holder that resumes mid-request overwrites its successor.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
+    { name: 'no-cas', flaw: 'Claims the lease with a plain write instead of compare-and-set, so two racing contenders both win with the same token.', caughtBy: [BELIEF_CHECKER, EFFECT_CHECKER] },
+  ],
+  build(input) {
+    const c = input.scenario.cluster ?? {};
+    const num = (k: string, d: number): number => (typeof c[k] === 'number' ? (c[k] as number) : d);
+    return buildOwnershipRun(input, (_node, b) => [
+      new LeaseOwnership({
+        resources: b.resources,
+        leaseUs: num('leaseUs', DEFAULT_LEASE.leaseUs),
+        renewEveryUs: num('leaseRenewUs', DEFAULT_LEASE.renewEveryUs),
+        guardUs: num('leaseGuardUs', DEFAULT_LEASE.guardUs),
+        pollUs: num('leasePollUs', DEFAULT_LEASE.pollUs),
+        tokenCheck: input.variant !== 'no-token-check',
+        cas: input.variant !== 'no-cas',
+        passwdBlocks: b.workload.passwdBlocks,
+      }),
+    ]);
+  },
+  sourceFiles: ['protocols/lease/lease.ts', 'protocols/lease/index.ts'],
+};

@@ -1,0 +1,32 @@
+// Checker 'quorum-gating' (always): recovery (any service-group start) and fencing happen only in a
+// quorate partition (reference §5.7). Quorum is recomputed here from the configured votes and the
+// view the acting node has installed — never taken from the protocol's own `quorate` claim.
+import type { WorldChecker } from '../../../sim/world.ts';
+import type { NodeId } from '../../../sim/types.ts';
+import type { QuorumOptions } from '../quorum.ts';
+import { computeQuorum, holdsAll } from '../quorum.ts';
+
+export function quorumGatingChecker(opts: QuorumOptions): WorldChecker {
+  const views = new Map<NodeId, { epoch: number; members: NodeId[] }>();
+  let seenAll = false;
+  return {
+    name: 'quorum-gating',
+    kind: 'always',
+    description: 'Service recovery and fencing run only in a partition that holds quorum by the configured votes.',
+    observes: ['view', 'crash', 'sm-start', 'fence-request'],
+    onObservation(obs, w) {
+      if (obs.kind === 'crash') return void views.delete(obs.node);
+      if (obs.kind === 'view') {
+        const v = obs.data as { epoch: number; members: NodeId[] };
+        views.set(obs.node, v);
+        if (holdsAll(opts, v.members)) seenAll = true;
+        return;
+      }
+      const v = views.get(obs.node);
+      const what = obs.kind === 'fence-request' ? `fenced node ${obs.data.victim as number}` : `started ${obs.data.group as string} event ${obs.data.eventId as number}`;
+      if (v === undefined) return w.violate(`node ${obs.node} ${what} without any view`);
+      const q = computeQuorum(opts, v.members, w.nodes, 0, 0, seenAll);
+      if (!q.quorate) w.violate(`node ${obs.node} ${what} in epoch ${v.epoch} with members ${v.members.join(',')}: ${q.votes} votes, quorum ${q.quorum} of ${q.expectedVotes} expected — not quorate`);
+    },
+  };
+}

@@ -1,0 +1,411 @@
+// Module 'cman': heartbeats, failure detection, master-run transitions with generation numbers,
+// agreed views (epoch, members, longevity order, incarnations, quorum), merge resolution by killing
+// the losing side; hosts the service manager (serviceManager.ts). Implements ClusterApi (api.ts).
+//
+// Durable: 'gen' (highest generation seen, so a restarted master never reuses one). Volatile:
+// everything else — a restarted node is a fresh node that must be admitted again, as the youngest.
+//
+// Protocol (one transition):
+//   master = lowest usable member of its view (fresh cluster: lowest fresh node once joinWait passed)
+//   master → members: prepare{gen, view, prevEpoch}   member: ack if gen > promised, same prevEpoch,
+//                                                      master in its view, no departed incarnation
+//   master: all acked → commit{gen, view} to all, installs; a member installs iff it promised that gen.
+//   Non-answering or refusing members are dissenters: dropped from the next proposal (and so killed,
+//   below). A member's stale-generation messages are ignored.
+// Kills (cman kills dissenters; dlm state is reset only by rebooting, so a node carrying state from
+// another partition is killed, not merged — our choice for the merge rule, see checkMerge):
+//   * expelled: a node of my view, same incarnation, shows a newer view without me → I reboot;
+//   * merge: a node outside my view shows a view without me → the weaker view (not quorate < quorate,
+//     then fewer members, then higher lowest id, then older epoch) reboots. Rebooted nodes rejoin fresh.
+import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
+import type { Deferred } from '../../sim/world.ts';
+import type { ClusterApi, MembershipOptions, ServiceCallbacks, ServiceGroup, View } from './api.ts';
+import { computeQuorum, holdsAll } from './quorum.ts';
+import type { MembershipFlaws } from './variants.ts';
+import { ServiceManager } from './serviceManager.ts';
+
+/** The full view as installed and gossiped (View plus the quorum bookkeeping of its lineage). */
+export interface FullView extends View {
+  master: NodeId;
+  gen: number;
+  votes: number;
+  expectedVotes: number;
+  quorum: number;
+  /** wait_for_all: every configured vote was present in some view of this lineage. */
+  seenAll: boolean;
+}
+
+interface Peer {
+  inc: number;
+  lastUs: number;
+  view: FullView | null;
+  gen: number;
+}
+
+interface Transition {
+  gen: number;
+  view: FullView;
+  acks: Set<NodeId>;
+  startUs: number;
+}
+
+const EPOCH_STRIDE = 1000;
+/** A fresh joiner that failed to answer a prepare is retried after this many token timeouts. */
+const EXCLUDE_FRESH_TOKENS = 4;
+
+function assert(cond: boolean, why: string): asserts cond {
+  if (!cond) throw new Error(`cman: ${why}`);
+}
+
+/** Rank for the merge rule: a higher rank survives. */
+function stronger(a: FullView, b: FullView): boolean {
+  if (a.quorate !== b.quorate) return a.quorate;
+  if (a.members.length !== b.members.length) return a.members.length > b.members.length;
+  if (a.members[0] !== b.members[0]) return a.members[0]! < b.members[0]!;
+  return a.epoch > b.epoch;
+}
+
+export class Cman implements Module, ClusterApi {
+  readonly name = 'cman';
+  readonly sm: ServiceManager;
+  private ctx!: Context;
+  private cur: FullView | undefined;
+  private readonly peers = new Map<NodeId, Peer>();
+  private highestGen = 0;
+  private promised = 0;
+  private tr: Transition | undefined;
+  /**
+   * Dissenters: node → incarnation that refused or did not answer a prepare. One carrying state is
+   * never proposed again (it must die); a fresh joiner is retried after EXCLUDE_FRESH_TOKENS tokens.
+   */
+  private readonly excluded = new Map<NodeId, { inc: number; untilUs: number }>();
+  /** Incarnations removed from a view I installed: they may never come back. */
+  private readonly departed = new Map<NodeId, number>();
+  /** Members whose heartbeats show another epoch than mine, since when (local µs). */
+  private readonly mismatchSince = new Map<NodeId, number>();
+  private bootUs = 0;
+  private dead = false;
+  private readonly subs: ((v: View) => void)[] = [];
+  private readonly waiters: { pred: (v: View) => boolean; d: Deferred<View> }[] = [];
+
+  constructor(readonly opts: MembershipOptions, readonly flaws: MembershipFlaws) {
+    this.sm = new ServiceManager(this, flaws);
+  }
+
+  // ---- ClusterApi -----------------------------------------------------------------------------
+
+  view(): View | undefined {
+    return this.cur;
+  }
+
+  quorate(): boolean {
+    return this.cur?.quorate === true;
+  }
+
+  onView(cb: (v: View) => void): () => void {
+    this.subs.push(cb);
+    return () => {
+      const i = this.subs.indexOf(cb);
+      if (i >= 0) this.subs.splice(i, 1);
+    };
+  }
+
+  joinGroup(name: string, level: number, cb: ServiceCallbacks): ServiceGroup {
+    return this.sm.join(name, level, cb);
+  }
+
+  oldest(): NodeId | undefined {
+    return this.cur?.byAge[0];
+  }
+
+  nextView(pred?: (v: View) => boolean): Promise<View> {
+    const after = this.cur?.epoch;
+    const p = pred ?? ((v: View) => v.epoch !== after);
+    const d = this.ctx.deferred<View>();
+    if (this.cur !== undefined && pred !== undefined && pred(this.cur)) d.resolve(this.cur);
+    else this.waiters.push({ pred: p, d });
+    return d.promise;
+  }
+
+  /** This node must die (fenced watchdog, merge loser): it reboots as a new incarnation. */
+  kill(reason: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.ctx.observe('cman-kill', { reason, epoch: this.cur?.epoch ?? 0 });
+    this.ctx.log(`killed: ${reason}`);
+    this.ctx.reboot(this.opts.rebootDelayUs, reason);
+  }
+
+  isDead(): boolean {
+    return this.dead;
+  }
+
+  context(): Context {
+    return this.ctx;
+  }
+
+  // ---- module handlers --------------------------------------------------------------------------
+
+  onStart(ctx: Context): void {
+    this.ctx = ctx;
+    this.highestGen = (ctx.storage('gen') as number | undefined) ?? 0;
+    this.bootUs = ctx.now();
+    this.sm.bind(ctx);
+    ctx.setTimer(ctx.random().int(0, this.opts.heartbeatUs), 'tick');
+  }
+
+  onMessage(ctx: Context, from: NodeId, msg: Message): void {
+    if (this.dead) return;
+    if (msg.type.startsWith('sm-')) {
+      this.sm.onMessage(from, msg);
+      return;
+    }
+    switch (msg.type) {
+      case 'hb': return this.onHeartbeat(from, msg);
+      case 'prepare': return this.onPrepare(from, msg);
+      case 'ack': return this.onAck(from, msg);
+      case 'commit': return this.onCommit(from, msg);
+    }
+  }
+
+  onTimer(ctx: Context, tag: unknown): void {
+    if (this.dead || tag !== 'tick') return;
+    for (const n of ctx.allNodes) {
+      if (n !== ctx.node) ctx.send(n, { type: 'hb', inc: ctx.incarnation, gen: this.highestGen, view: this.cur ?? null });
+    }
+    this.evaluate();
+    if (!this.dead) this.sm.tick(2 * this.opts.heartbeatUs);
+    ctx.setTimer(this.opts.heartbeatUs, 'tick');
+  }
+
+  // ---- heartbeats and the kill rules ------------------------------------------------------------
+
+  private onHeartbeat(from: NodeId, msg: Message): void {
+    const view = msg.view as FullView | null;
+    this.peers.set(from, { inc: msg.inc as number, lastUs: this.ctx.now(), view, gen: msg.gen as number });
+    this.bumpGen(msg.gen as number);
+    if (this.cur !== undefined && this.cur.members.includes(from)) {
+      if (view?.epoch === this.cur.epoch) this.mismatchSince.delete(from);
+      else if (!this.mismatchSince.has(from)) this.mismatchSince.set(from, this.ctx.now());
+    }
+    this.checkMerge(from);
+  }
+
+  /** The merge/expel rules: a node carrying state that lost must reboot (see file header). */
+  private checkMerge(y: NodeId): void {
+    const mine = this.cur;
+    const p = this.peers.get(y)!;
+    const theirs = p.view;
+    if (this.flaws.noMerge || mine === undefined || theirs === null || theirs.epoch === mine.epoch) return;
+    const me = this.ctx.node;
+    const meInTheirs = theirs.members.includes(me) && theirs.incarnations[me] === this.ctx.incarnation;
+    if (meInTheirs) return;
+    const yInMine = mine.members.includes(y) && mine.incarnations[y] === p.inc;
+    if (yInMine) {
+      if (theirs.epoch > mine.epoch) this.kill(`expelled: node ${y} installed epoch ${theirs.epoch} without me (mine ${mine.epoch})`);
+      return;
+    }
+    if (stronger(theirs, mine)) this.kill(`merge: node ${y}'s partition (epoch ${theirs.epoch}, ${theirs.members.join(',')}) beats mine (epoch ${mine.epoch}, ${mine.members.join(',')})`);
+  }
+
+  private alive(n: NodeId): boolean {
+    if (n === this.ctx.node) return true;
+    const p = this.peers.get(n);
+    return p !== undefined && this.ctx.now() - p.lastUs < this.opts.tokenTimeoutUs;
+  }
+
+  /** A member of my view the next transition keeps: alive, same incarnation, not dissenting, in step. */
+  private usable(n: NodeId, view: FullView): boolean {
+    if (n === this.ctx.node) return true;
+    if (!this.alive(n)) return false;
+    const p = this.peers.get(n)!;
+    if (p.inc !== view.incarnations[n] || this.isExcluded(n, p.inc)) return false;
+    const since = this.mismatchSince.get(n);
+    return since === undefined || this.ctx.now() - since < this.opts.tokenTimeoutUs;
+  }
+
+  // ---- transitions (master side) ----------------------------------------------------------------
+
+  private evaluate(): void {
+    const now = this.ctx.now();
+    if (this.tr !== undefined) {
+      if (now - this.tr.startUs < this.opts.tokenTimeoutUs) return;
+      for (const m of this.tr.view.members) {
+        if (!this.tr.acks.has(m)) this.exclude(m, this.tr.view.incarnations[m]!);
+      }
+      this.tr = undefined;
+    }
+    const cur = this.cur;
+    if (cur === undefined) {
+      this.evaluateFresh(now);
+      return;
+    }
+    const master = cur.members.find((m) => this.usable(m, cur));
+    if (master !== this.ctx.node) return;
+    const want = this.desired(cur);
+    if (!this.sameMembers(want, cur)) this.propose(want);
+  }
+
+  /** No view yet: wait to be admitted by a cluster, or form one once joinWait has passed. */
+  private evaluateFresh(now: number): void {
+    const me = this.ctx.node;
+    const heard = this.ctx.allNodes.filter((n) => n !== me && this.alive(n));
+    if (heard.some((n) => this.peers.get(n)!.view !== null)) return;
+    if (now - this.bootUs < this.opts.joinWaitUs) return;
+    const fresh = [me, ...heard.filter((n) => !this.isExcluded(n, this.peers.get(n)!.inc))].sort((a, b) => a - b);
+    if (fresh[0] === me) this.propose(fresh.map((n) => ({ node: n, inc: this.incOf(n) })));
+  }
+
+  private exclude(n: NodeId, inc: number): void {
+    const carriesState = this.cur !== undefined && this.cur.members.includes(n) && this.cur.incarnations[n] === inc;
+    this.excluded.set(n, { inc, untilUs: carriesState ? Infinity : this.ctx.now() + EXCLUDE_FRESH_TOKENS * this.opts.tokenTimeoutUs });
+  }
+
+  private isExcluded(n: NodeId, inc: number): boolean {
+    const e = this.excluded.get(n);
+    return e !== undefined && e.inc === inc && this.ctx.now() < e.untilUs;
+  }
+
+  private incOf(n: NodeId): number {
+    return n === this.ctx.node ? this.ctx.incarnation : this.peers.get(n)!.inc;
+  }
+
+  /** The members the next view should have: usable members plus fresh joiners. */
+  private desired(cur: FullView): { node: NodeId; inc: number }[] {
+    const out: { node: NodeId; inc: number }[] = [];
+    for (const n of this.ctx.allNodes) {
+      if (n === this.ctx.node) {
+        out.push({ node: n, inc: this.ctx.incarnation });
+        continue;
+      }
+      if (!this.alive(n)) continue;
+      const p = this.peers.get(n)!;
+      if (this.isExcluded(n, p.inc) || this.departed.get(n) === p.inc) continue;
+      if (cur.members.includes(n)) {
+        const sameInc = p.inc === cur.incarnations[n];
+        if (this.flaws.noIncarnation && !sameInc && p.view === null) out.push({ node: n, inc: p.inc });
+        else if (this.usable(n, cur)) out.push({ node: n, inc: p.inc });
+      } else if (p.view === null) {
+        out.push({ node: n, inc: p.inc });
+      }
+    }
+    return out;
+  }
+
+  private sameMembers(want: { node: NodeId; inc: number }[], cur: FullView): boolean {
+    return want.length === cur.members.length && want.every((w, i) => cur.members[i] === w.node && cur.incarnations[w.node] === w.inc);
+  }
+
+  private bumpGen(g: number): void {
+    if (g > this.highestGen) {
+      this.highestGen = g;
+      this.ctx.persist('gen', g);
+    }
+  }
+
+  private propose(want: { node: NodeId; inc: number }[]): void {
+    const me = this.ctx.node;
+    const gen = Math.max(this.highestGen, this.promised) + 1;
+    this.bumpGen(gen);
+    this.promised = gen;
+    const cur = this.cur;
+    const members = want.map((w) => w.node);
+    const incarnations: Record<number, number> = {};
+    for (const w of want) incarnations[w.node] = w.inc;
+    const keep = (m: NodeId): boolean => members.includes(m) && (this.flaws.noIncarnation || incarnations[m] === cur!.incarnations[m]);
+    const old = cur === undefined ? [] : cur.byAge.filter(keep);
+    const byAge = [...old, ...members.filter((m) => !old.includes(m))];
+    const seenAll = (cur?.seenAll ?? false) || holdsAll(this.opts, members);
+    const q = computeQuorum(this.opts, members, this.ctx.allNodes, cur?.expectedVotes ?? 0, cur?.quorum ?? 0, seenAll);
+    const view: FullView = {
+      epoch: this.flaws.unsafeEpochs ? gen : gen * EPOCH_STRIDE + me,
+      members, byAge, incarnations,
+      quorate: this.flaws.noQuorum || q.quorate,
+      master: me, gen, votes: q.votes, expectedVotes: q.expectedVotes, quorum: q.quorum, seenAll,
+    };
+    assert(byAge.length === members.length, `byAge ${byAge.join(',')} does not match members ${members.join(',')}`);
+    this.tr = { gen, view, acks: new Set([me]), startUs: this.ctx.now() };
+    for (const m of members) {
+      if (m !== me) this.ctx.send(m, { type: 'prepare', gen, inc: this.ctx.incarnation, prevEpoch: cur?.epoch ?? 0, view }, { fifo: true });
+    }
+    if (members.length === 1) this.commit();
+  }
+
+  private onAck(from: NodeId, msg: Message): void {
+    const tr = this.tr;
+    if (tr === undefined || msg.gen !== tr.gen) return;
+    if (msg.ok !== true) {
+      this.bumpGen(msg.highest as number);
+      if (msg.why !== 'gen') this.exclude(from, tr.view.incarnations[from]!);
+      this.tr = undefined;
+      return;
+    }
+    tr.acks.add(from);
+    if (tr.acks.size === tr.view.members.length) this.commit();
+  }
+
+  private commit(): void {
+    const tr = this.tr!;
+    this.tr = undefined;
+    for (const m of tr.view.members) {
+      if (m !== this.ctx.node) this.ctx.send(m, { type: 'commit', gen: tr.gen, view: tr.view }, { fifo: true });
+    }
+    this.install(tr.view);
+  }
+
+  // ---- transitions (member side) ----------------------------------------------------------------
+
+  private onPrepare(from: NodeId, msg: Message): void {
+    const gen = msg.gen as number;
+    const view = msg.view as FullView;
+    const refuse = (why: string): void => this.ctx.send(from, { type: 'ack', gen, ok: false, why, highest: Math.max(this.highestGen, this.promised) }, { fifo: true });
+    if (gen <= this.promised) return refuse('gen');
+    const cur = this.cur;
+    if (cur !== undefined) {
+      if (!cur.members.includes(from) || cur.incarnations[from] !== msg.inc) return refuse('foreign');
+      if (msg.prevEpoch !== cur.epoch) return refuse('stale');
+    }
+    if (view.members.some((m) => this.departed.get(m) === view.incarnations[m])) return refuse('departed');
+    this.promised = gen;
+    this.bumpGen(gen);
+    this.tr = undefined;
+    this.ctx.send(from, { type: 'ack', gen, ok: true }, { fifo: true });
+  }
+
+  private onCommit(from: NodeId, msg: Message): void {
+    if (msg.gen !== this.promised) return;
+    const cur = this.cur;
+    const view = msg.view as FullView;
+    if (cur !== undefined && (!cur.members.includes(from) || cur.epoch === view.epoch)) return;
+    this.install(view);
+  }
+
+  private install(v: FullView): void {
+    const prev = this.cur;
+    assert(v.members.includes(this.ctx.node), `installing view ${v.epoch} without myself`);
+    assert(prev === undefined || v.epoch !== prev.epoch, `reinstalling epoch ${v.epoch}`);
+    if (prev !== undefined) {
+      for (const m of prev.members) {
+        if (!v.members.includes(m) || v.incarnations[m] !== prev.incarnations[m]) this.departed.set(m, prev.incarnations[m]!);
+      }
+    }
+    this.cur = v;
+    this.bumpGen(v.gen);
+    this.mismatchSince.clear();
+    this.ctx.observe('view', {
+      epoch: v.epoch, members: v.members, byAge: v.byAge, incarnations: v.incarnations, quorate: v.quorate, master: v.master,
+    });
+    if (prev?.quorate !== v.quorate) {
+      this.ctx.observe('quorum', { quorate: v.quorate, votes: v.votes, expectedVotes: v.expectedVotes, quorum: v.quorum, epoch: v.epoch });
+    }
+    this.sm.onView(v);
+    for (const cb of [...this.subs]) cb(v);
+    for (let i = 0; i < this.waiters.length;) {
+      const w = this.waiters[i]!;
+      if (w.pred(v)) {
+        this.waiters.splice(i, 1);
+        w.d.resolve(v);
+      } else i++;
+    }
+  }
+}

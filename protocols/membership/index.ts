@@ -1,0 +1,60 @@
+// The membership layer's public entry: the module stack (cman + fenced), its checkers, and the
+// standalone protocol 'cman' (membership + fencing + a trivial level-2 application group).
+// Other protocols reuse `membershipStack` and `membershipCheckers` under their own modules.
+import type { Module } from '../../sim/types.ts';
+import type { WorldChecker } from '../../sim/world.ts';
+import type { ProtocolDef } from '../registry.ts';
+import type { MembershipOptions } from './api.ts';
+import { Cman } from './cman.ts';
+import { Fenced } from './fenced.ts';
+import { AppService } from './appService.ts';
+import { parseMembershipOptions } from './options.ts';
+import { flawsOf, MEMBERSHIP_VARIANTS } from './variants.ts';
+import { viewAgreementChecker } from './checkers/viewAgreement.ts';
+import { incarnationChecker } from './checkers/incarnation.ts';
+import { quorumGatingChecker } from './checkers/quorumGating.ts';
+import { barrierOrderChecker } from './checkers/barrierOrder.ts';
+import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
+import { livenessChecker } from './checkers/liveness.ts';
+import { fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
+
+export type { MembershipOptions } from './api.ts';
+export { parseMembershipOptions } from './options.ts';
+export { MEMBERSHIP_VARIANTS } from './variants.ts';
+
+/**
+ * The modules every host of a membership-based stack starts with, in order: 'cman' then 'fenced'.
+ * `variant` names a flawed membership variant (see MEMBERSHIP_VARIANTS), undefined = correct.
+ */
+export function membershipStack(opts: MembershipOptions & { variant?: string }): Module[] {
+  const flaws = flawsOf(opts.variant);
+  return [new Cman(opts, flaws), new Fenced(opts, flaws)];
+}
+
+/** The membership checkers; `liveness` false leaves out the 'eventually' one (e.g. for a stack that adds its own). */
+export function membershipCheckers(opts: MembershipOptions, which: { liveness?: boolean; coverage?: boolean } = {}): WorldChecker[] {
+  const out: WorldChecker[] = [
+    viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
+  ];
+  if (which.liveness !== false) out.push(livenessChecker());
+  if (which.coverage !== false) out.push(fencedSomeoneChecker(), killedDissenterChecker());
+  return out;
+}
+
+export const cmanProtocol: ProtocolDef = {
+  name: 'cman',
+  description: 'cman-style membership, quorum, service groups and fencing, with a trivial level-2 application group.',
+  variants: MEMBERSHIP_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
+  build({ scenario, variant }) {
+    const opts = parseMembershipOptions(scenario.cluster, scenario.nodes);
+    return {
+      stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
+      checkers: membershipCheckers(opts),
+    };
+  },
+  sourceFiles: [
+    'protocols/membership/api.ts', 'protocols/membership/cman.ts', 'protocols/membership/serviceManager.ts',
+    'protocols/membership/fenced.ts', 'protocols/membership/quorum.ts', 'protocols/membership/options.ts',
+    'protocols/membership/variants.ts', 'protocols/membership/appService.ts', 'protocols/membership/index.ts',
+  ],
+};

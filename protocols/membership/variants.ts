@@ -1,0 +1,38 @@
+// The membership layer's variants with known flaws, and the switches they turn on in the modules.
+import type { ProtocolVariant } from '../registry.ts';
+
+/** Planted flaws; all false in the correct configuration. */
+export interface MembershipFlaws {
+  /** Every view claims quorum: an inquorate partition runs recovery and fencing. */
+  noQuorum: boolean;
+  /** fenced never fences: start_done at once, so recovery takes over from live, unfenced nodes. */
+  noFencing: boolean;
+  /** Epoch = bare generation (no master id): two partitions can install the same epoch. */
+  unsafeEpochs: boolean;
+  /** A restarted node keeps its place in the view: its new incarnation replaces the old one in place. */
+  noIncarnation: boolean;
+  /** Partitions never resolve a merge: nodes carrying state are neither killed nor re-admitted. */
+  noMerge: boolean;
+  /** The SM sends finish as soon as the first member answers start_done. */
+  noBarrier: boolean;
+}
+
+export const NO_FLAWS: MembershipFlaws = {
+  noQuorum: false, noFencing: false, unsafeEpochs: false, noIncarnation: false, noMerge: false, noBarrier: false,
+};
+
+export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<MembershipFlaws> })[] = [
+  { name: 'no-quorum', flaw: 'Every partition believes it is quorate, so a minority fences and recovers.', caughtBy: ['quorum-gating'], flaws: { noQuorum: true } },
+  { name: 'no-fencing', flaw: 'fenced answers start_done without fencing: recovery runs while a failed node may still write.', caughtBy: ['fence-before-recovery'], flaws: { noFencing: true } },
+  { name: 'unsafe-epochs', flaw: 'The epoch is the bare generation, so two partitions install the same epoch with different members.', caughtBy: ['view-agreement'], flaws: { unsafeEpochs: true } },
+  { name: 'no-incarnation', flaw: 'A restarted node keeps its place in the view instead of failing and rejoining youngest.', caughtBy: ['incarnation-on-rejoin'], flaws: { noIncarnation: true } },
+  { name: 'no-merge', flaw: 'After a partition heals, nodes carrying state from the other side are never killed, so views never merge.', caughtBy: ['liveness-after-heal'], flaws: { noMerge: true } },
+  { name: 'no-barrier', flaw: 'The service manager sends finish after the first start_done instead of waiting for every member.', caughtBy: ['barrier-order'], flaws: { noBarrier: true } },
+];
+
+export function flawsOf(variant: string | undefined): MembershipFlaws {
+  if (variant === undefined) return NO_FLAWS;
+  const v = MEMBERSHIP_VARIANTS.find((x) => x.name === variant);
+  if (v === undefined) throw new Error(`unknown membership variant '${variant}'`);
+  return { ...NO_FLAWS, ...v.flaws };
+}

@@ -1,0 +1,74 @@
+// The ownership-module contract: which node believes it owns which metadata resource, with what
+// epoch and fencing token. Every ownership protocol (lease, dlm-lvb, oldest-member) implements it;
+// workloads and checkers depend only on this file.
+import type { DiskWriteOptions, Module, NodeId } from '../../sim/types.ts';
+
+/** Name of the ownership module on every host. */
+export const OWNERSHIP_MODULE = 'ownership';
+
+/** Observation kinds (data: {resource, epoch, token}). */
+export const OWNER_BEGIN = 'owner-begin';
+export const OWNER_END = 'owner-end';
+/** The owner finished recovery and may serve (data: {resource, epoch}). */
+export const OWNER_READY = 'owner-ready';
+/** An owner completed a client request after its write was accepted (data: {resource, epoch, op}). */
+export const OWNER_SERVE = 'owner-serve';
+/** A node read an ownership record that the DLM flagged VALNOTVALID (data: {resource}). */
+export const VALNOTVALID_READ = 'valnotvalid-read';
+/** A node died (or was found dead) while it held EX on an ownership lock (data: {resource}). */
+export const EX_HOLDER = 'ex-held';
+
+/** What a node holds while it believes it owns `resource`. */
+export interface OwnerGrant {
+  readonly resource: string;
+  /** Ownership generation; strictly greater for every new owner of the resource. */
+  readonly epoch: number;
+  /** Fencing token the storage checks, when the protocol has one. */
+  readonly token: number | undefined;
+  /** Recovery is done: the owner may serve requests. */
+  readonly ready: boolean;
+}
+
+export type GrantListener = (resource: string, grant: OwnerGrant | undefined) => void;
+
+/** Implemented by the module named 'ownership' on every host. */
+export interface Ownership extends Module {
+  readonly resources: readonly string[];
+  /** This node's grant on `resource` if it believes it owns it right now (checked at call time). */
+  grant(resource: string): OwnerGrant | undefined;
+  /** Who this node thinks owns `resource` (maybe stale; undefined = unknown yet). */
+  ownerHint(resource: string): NodeId | undefined;
+  /** A client timed out or was redirected: look the owner up again. */
+  rediscover(resource: string): void;
+  /** Options for the owner's writes under `grant` (token and scope where the protocol has one). */
+  writeOptions(grant: OwnerGrant): DiskWriteOptions | undefined;
+  /** The storage refused a write made under `grant` (fenced, stale token): the grant is lost. */
+  writeRefused(grant: OwnerGrant, reason: string): void;
+  /** Hear about grant changes on this host (ready grants and losses). */
+  onGrant(cb: GrantListener): void;
+  /** Optional shared/exclusive lock service (the DLM provides one; others serve through the owner). */
+  readonly locks?: LockService;
+}
+
+/** Tweedie's model for passwd: lock for read (PR), read, unlock; writers take EX. */
+export interface LockService {
+  /** Resolves when granted; the returned function unlocks. Rejects if the lock cannot be had. */
+  acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<() => void>;
+}
+
+/** The disk key of a metadata resource. */
+export function metaKey(resource: string): string {
+  return `meta/${resource}`;
+}
+
+/** The fencing-token scope of a resource. */
+export function tokenScope(resource: string): string {
+  return `res/${resource}`;
+}
+
+/** Metadata resource names for a workload: `snap0`, `snap1`, … plus `passwd` when asked. */
+export function resourceNames(snapshots: number, passwd: boolean): string[] {
+  const out = Array.from({ length: snapshots }, (_, i) => `snap${i}`);
+  if (passwd) out.push('passwd');
+  return out;
+}

@@ -1,0 +1,108 @@
+// The client checker (always): what clients were told stays true. No chunk is allocated to two live
+// allocations; an accepted metadata write never drops a chunk whose allocation was acknowledged (lost
+// update); a passwd read is never torn (blocks of different versions) or stale (older than a write
+// acknowledged before the read was sent); two acknowledged passwd writes never share a version.
+import type { CheckerWorld, Observation } from '../../sim/types.ts';
+import type { WorldChecker } from '../../sim/world.ts';
+import { CLIENT_ACK, CLIENT_REQUEST } from '../workloads/options.ts';
+import type { SnapshotRecord } from '../workloads/snapshot.ts';
+import { resourceOfKey } from './effect.ts';
+
+export const CLIENT_CHECKER = 'ownership-client';
+
+interface ChunkState {
+  allocId: string;
+  ackedAtUs: number;
+  freeing: boolean;
+}
+
+export function clientChecker(): WorldChecker {
+  /** resource → chunk → state. */
+  const chunks = new Map<string, Map<number, ChunkState>>();
+  /** passwd: highest acknowledged write version, and when. */
+  let passwdAcked = 0;
+  const passwdVersions = new Map<number, string>();
+  /** pread request id → highest acknowledged version when it was first sent. */
+  const readFloor = new Map<string, number>();
+  let acks = 0;
+  const table = (r: string): Map<number, ChunkState> => {
+    let m = chunks.get(r);
+    if (m === undefined) chunks.set(r, (m = new Map()));
+    return m;
+  };
+  const onRequest = (obs: Observation): void => {
+    const d = obs.data;
+    if (d.op === 'pread') readFloor.set(d.id as string, passwdAcked);
+    if (d.op === 'free') {
+      const s = table(d.resource as string).get(d.chunk as number);
+      if (s !== undefined && s.allocId === d.allocId) s.freeing = true;
+    }
+  };
+  const onAck = (obs: Observation, w: CheckerWorld): void => {
+    acks++;
+    const d = obs.data;
+    const r = d.resource as string;
+    if (d.op === 'alloc' && d.chunk !== null) {
+      const m = table(r);
+      const c = d.chunk as number;
+      const s = m.get(c);
+      if (s !== undefined && s.allocId !== d.allocId && !s.freeing) {
+        w.violate(`chunk ${c} of ${r} allocated twice: to request ${s.allocId} (acknowledged at ${s.ackedAtUs} µs) and to request ${d.id as string} (client n${obs.node})`);
+      }
+      m.set(c, { allocId: d.allocId as string, ackedAtUs: obs.atUs, freeing: false });
+    } else if (d.op === 'free') {
+      const m = table(r);
+      const s = m.get(d.chunk as number);
+      if (s !== undefined && s.allocId === d.allocId) m.delete(d.chunk as number);
+    } else if (d.op === 'pwrite') onPasswdWrite(obs, w);
+    else if (d.op === 'pread') onPasswdRead(obs, w);
+  };
+  const onPasswdWrite = (obs: Observation, w: CheckerWorld): void => {
+    const version = obs.data.version as number;
+    const other = passwdVersions.get(version);
+    if (other !== undefined) w.violate(`lost passwd update: writes ${other} and ${obs.data.id as string} were both acknowledged as version ${version}`);
+    passwdVersions.set(version, obs.data.id as string);
+    passwdAcked = Math.max(passwdAcked, version);
+  };
+  const onPasswdRead = (obs: Observation, w: CheckerWorld): void => {
+    const id = obs.data.id as string;
+    const versions = obs.data.versions as number[];
+    const floor = readFloor.get(id) ?? 0;
+    readFloor.delete(id);
+    if (versions.some((v) => v !== versions[0])) {
+      w.violate(`torn passwd read by n${obs.node} (request ${id}): blocks at versions ${versions.join(', ')}`);
+    } else if ((versions[0] ?? 0) < floor) {
+      w.violate(`stale passwd read by n${obs.node} (request ${id}): got version ${versions[0]}, but version ${floor} was acknowledged before the read was sent`);
+    }
+  };
+  const onWrite = (obs: Observation, w: CheckerWorld): void => {
+    if (obs.data.ok !== true) return;
+    const key = obs.data.key as string;
+    const r = resourceOfKey(key);
+    if (r === undefined || r === 'passwd' || key !== `meta/${r}`) return;
+    const m = chunks.get(r);
+    if (m === undefined || m.size === 0) return;
+    const rec = obs.data.value as SnapshotRecord;
+    const have = new Map(rec.used.map(([c, id]) => [c, id]));
+    for (const [c, s] of m) {
+      if (s.freeing || have.get(c) === s.allocId) continue;
+      w.violate(`lost update: n${obs.node}'s accepted write of ${key} (epoch ${rec.epoch}, seq ${rec.seq}) drops chunk ${c}, whose allocation ${s.allocId} was acknowledged at ${s.ackedAtUs} µs`);
+      return;
+    }
+  };
+  return {
+    name: CLIENT_CHECKER,
+    kind: 'always',
+    description: 'No chunk allocated twice, no lost update, no stale or torn passwd read.',
+    observes: [CLIENT_REQUEST, CLIENT_ACK, 'disk-write'],
+    onObservation(obs: Observation, w: CheckerWorld) {
+      if (obs.kind === CLIENT_REQUEST) onRequest(obs);
+      else if (obs.kind === CLIENT_ACK) onAck(obs, w);
+      else onWrite(obs, w);
+    },
+    metrics() {
+      return { clientAcks: acks };
+    },
+  };
+}
+

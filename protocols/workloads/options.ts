@@ -1,0 +1,78 @@
+// Workload options, read from a scenario's `workload` field with defaults, and the observation kinds
+// the workload emits for the client-level checkers.
+import type { Scenario } from '../../scenarios/types.ts';
+import type { NodeId } from '../../sim/types.ts';
+
+export interface WorkloadOptions {
+  /** Number of snapshot-metadata resources (`snap0` …); 0 disables the snapshot workload. */
+  snapshots: number;
+  /** Chunks per snapshot store. */
+  chunks: number;
+  /** Run the cluster-wide passwd workload too. */
+  passwd: boolean;
+  /** Blocks the passwd file spans (a multi-block write can tear). */
+  passwdBlocks: number;
+  /** Mean think time between a client's requests. */
+  thinkUs: number;
+  /** A request without an answer is re-sent (to a freshly looked-up owner) after this long. */
+  requestTimeoutUs: number;
+  /** Back-off before re-sending after a redirect or an unknown owner. */
+  retryUs: number;
+  /** Nodes that run a client (default: all). */
+  clients: readonly NodeId[] | undefined;
+}
+
+export const DEFAULT_WORKLOAD: WorkloadOptions = {
+  snapshots: 2,
+  chunks: 64,
+  passwd: true,
+  passwdBlocks: 3,
+  thinkUs: 50_000,
+  requestTimeoutUs: 300_000,
+  retryUs: 30_000,
+  clients: undefined,
+};
+
+/** Options from the scenario: kind 'snapshot-metadata', 'passwd' or 'ownership-mix' (both, the default). */
+export function workloadOptions(scenario: Scenario): WorkloadOptions {
+  const w = scenario.workload ?? { kind: 'ownership-mix' };
+  const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
+  const kind = w.kind;
+  if (!['snapshot-metadata', 'passwd', 'ownership-mix'].includes(kind)) {
+    throw new Error(`scenario ${scenario.name}: workload kind '${kind}' is not one the ownership protocols run (snapshot-metadata, passwd, ownership-mix)`);
+  }
+  return {
+    snapshots: kind === 'passwd' ? 0 : num('snapshots', DEFAULT_WORKLOAD.snapshots),
+    chunks: num('chunks', DEFAULT_WORKLOAD.chunks),
+    passwd: kind !== 'snapshot-metadata',
+    passwdBlocks: num('passwdBlocks', DEFAULT_WORKLOAD.passwdBlocks),
+    thinkUs: num('thinkUs', DEFAULT_WORKLOAD.thinkUs),
+    requestTimeoutUs: num('requestTimeoutUs', DEFAULT_WORKLOAD.requestTimeoutUs),
+    retryUs: num('retryUs', DEFAULT_WORKLOAD.retryUs),
+    clients: scenario.clients,
+  };
+}
+
+/** Client observation kinds. */
+export const CLIENT_REQUEST = 'client-request';
+export const CLIENT_ACK = 'client-ack';
+
+export type OpKind = 'alloc' | 'free' | 'pread' | 'pwrite';
+
+/** A client operation on one resource. */
+export interface Op {
+  kind: OpKind;
+  resource: string;
+  /** free: the chunk and the id of the allocation being undone. */
+  chunk?: number;
+  allocId?: string;
+}
+
+/** What an owner (or a locked passwd access) returns. */
+export interface OpResult {
+  chunk?: number;
+  /** pread: the version of each block read; pwrite: the version written. */
+  versions?: number[];
+  version?: number;
+  full?: boolean;
+}

@@ -1,0 +1,213 @@
+// The workload module ('workload'): on every host, a client that sends snapshot-metadata and passwd
+// requests to whoever it believes owns the resource (re-discovering the owner on timeout or
+// redirect), and a server that runs the requests it receives while this host owns the resource —
+// one at a time per resource, read-modify-write on the shared disk under the grant's token.
+// With a DLM lock service, passwd is Tweedie's: every node locks (PR read / EX write) and does its own I/O.
+// Volatile: everything (a restarted client starts over; its chunks leak, which is not a violation).
+import type { Context, Message, Module, NodeId, TimerId } from '../../sim/types.ts';
+import type { Op, OpResult, WorkloadOptions } from './options.ts';
+import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
+import type { OpEnv, OpOutcome } from './opEnv.ts';
+import type { Ownership, OwnerGrant } from '../ownership/api.ts';
+import { OWNERSHIP_MODULE, OWNER_SERVE, resourceNames } from '../ownership/api.ts';
+import { runSnapshotOp } from './snapshot.ts';
+import { runPasswdOp } from './passwd.ts';
+
+export const WORKLOAD_MODULE = 'workload';
+
+interface Pending {
+  id: string;
+  op: Op;
+  timer: TimerId;
+  sends: number;
+}
+
+interface Queued {
+  from: NodeId;
+  id: string;
+  op: Op;
+}
+
+type Tag = { t: 'think' } | { t: 'resend'; id: string };
+
+export class Workload implements Module {
+  readonly name = WORKLOAD_MODULE;
+  private readonly resources: string[];
+  private pending: Pending | undefined;
+  private nextReq = 1;
+  /** Chunks this client holds, per resource: [chunk, allocId]. */
+  private readonly held = new Map<string, [number, string][]>();
+  private readonly queues = new Map<string, Queued[]>();
+  private readonly busy = new Set<string>();
+  private readonly queuedIds = new Set<string>();
+  requestsServed = 0;
+
+  constructor(private readonly opts: WorkloadOptions) {
+    this.resources = resourceNames(opts.snapshots, opts.passwd);
+  }
+
+  onStart(ctx: Context): void {
+    if (this.resources.length === 0) return;
+    if (this.opts.clients !== undefined && !this.opts.clients.includes(ctx.node)) return;
+    ctx.setTimer(ctx.random().int(0, this.opts.thinkUs), { t: 'think' } satisfies Tag);
+  }
+
+  onTimer(ctx: Context, tag: unknown): void {
+    const t = tag as Tag;
+    if (t.t === 'think') return this.startRequest(ctx);
+    if (this.pending?.id === t.id) {
+      this.own(ctx).rediscover(this.pending.op.resource);
+      this.send(ctx);
+    }
+  }
+
+  onMessage(ctx: Context, from: NodeId, msg: Message): void {
+    if (msg.type === 'wl-req') return this.accept(ctx, from, msg.id as string, msg.op as Op);
+    if (msg.type === 'wl-resp') return this.answer(ctx, msg);
+  }
+
+  // ---- client -------------------------------------------------------------------------------
+
+  private own(ctx: Context): Ownership {
+    return ctx.module<Ownership>(OWNERSHIP_MODULE);
+  }
+
+  private startRequest(ctx: Context): void {
+    if (this.pending !== undefined) throw new Error(`client ${ctx.node} started a request while ${this.pending.id} was pending`);
+    const op = this.chooseOp(ctx);
+    const id = `${ctx.node}.${ctx.incarnation}.${this.nextReq++}`;
+    this.pending = { id, op, timer: -1, sends: 0 };
+    ctx.observe(CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
+    this.send(ctx);
+  }
+
+  private chooseOp(ctx: Context): Op {
+    const rng = ctx.random();
+    const resource = rng.pick(this.resources);
+    if (resource === 'passwd') return { kind: rng.chance(0.3) ? 'pwrite' : 'pread', resource };
+    const mine = this.held.get(resource) ?? [];
+    if (mine.length > 0 && (mine.length >= 6 || rng.chance(0.45))) {
+      const [chunk, allocId] = mine.splice(rng.int(0, mine.length - 1), 1)[0]!;
+      return { kind: 'free', resource, chunk, allocId };
+    }
+    return { kind: 'alloc', resource };
+  }
+
+  private send(ctx: Context): void {
+    const p = this.pending!;
+    const own = this.own(ctx);
+    if (p.op.resource === 'passwd' && own.locks !== undefined) return this.runLocked(ctx, own, p);
+    const hint = own.ownerHint(p.op.resource);
+    if (hint === undefined) {
+      own.rediscover(p.op.resource);
+      p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      return;
+    }
+    p.sends++;
+    ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op });
+    p.timer = ctx.setTimer(this.opts.requestTimeoutUs, { t: 'resend', id: p.id } satisfies Tag);
+  }
+
+  private answer(ctx: Context, msg: Message): void {
+    const p = this.pending;
+    if (p === undefined || p.id !== msg.id) return;
+    ctx.cancelTimer(p.timer);
+    if (msg.status !== 'ok') {
+      this.own(ctx).rediscover(p.op.resource);
+      p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      return;
+    }
+    this.complete(ctx, msg.result as OpResult);
+  }
+
+  private complete(ctx: Context, result: OpResult): void {
+    const p = this.pending!;
+    this.pending = undefined;
+    if (p.op.kind === 'alloc' && result.chunk !== undefined) {
+      let mine = this.held.get(p.op.resource);
+      if (mine === undefined) this.held.set(p.op.resource, (mine = []));
+      mine.push([result.chunk, p.id]);
+    }
+    ctx.observe(CLIENT_ACK, {
+      id: p.id, resource: p.op.resource, op: p.op.kind, chunk: result.chunk ?? p.op.chunk ?? null,
+      allocId: p.op.kind === 'alloc' ? p.id : (p.op.allocId ?? null), versions: result.versions ?? null,
+      version: result.version ?? null, full: result.full === true,
+    });
+    ctx.setTimer(ctx.random().int(this.opts.thinkUs >> 1, this.opts.thinkUs + (this.opts.thinkUs >> 1)), { t: 'think' } satisfies Tag);
+  }
+
+  /** Tweedie's passwd: take PR (read) or EX (write) on the DLM, do the I/O ourselves, unlock. */
+  private runLocked(ctx: Context, own: Ownership, p: Pending): void {
+    const mode = p.op.kind === 'pwrite' ? 'exclusive' : 'shared';
+    own.locks!.acquire('passwd', mode).then((unlock) => {
+      const env: OpEnv = { ctx, stamp: { epoch: null, owner: ctx.node }, writeOpts: undefined };
+      runPasswdOp(env, p.op, this.opts.passwdBlocks, (o) => {
+        unlock();
+        if (this.pending !== p) return;
+        if (o.ok) this.complete(ctx, o.result);
+        else p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      });
+    }, () => {
+      if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+    });
+  }
+
+  // ---- server -------------------------------------------------------------------------------
+
+  /** Is a request on `resource` running or queued here? (An owner handing over drains first.) */
+  busyWith(resource: string): boolean {
+    return this.busy.has(resource) || (this.queues.get(resource)?.length ?? 0) > 0;
+  }
+
+  private accept(ctx: Context, from: NodeId, id: string, op: Op): void {
+    const own = this.own(ctx);
+    if (own.grant(op.resource)?.ready !== true) return this.redirect(ctx, own, from, id, op.resource);
+    if (this.queuedIds.has(id)) return;
+    this.queuedIds.add(id);
+    let q = this.queues.get(op.resource);
+    if (q === undefined) this.queues.set(op.resource, (q = []));
+    q.push({ from, id, op });
+    this.pump(ctx, op.resource);
+  }
+
+  private redirect(ctx: Context, own: Ownership, to: NodeId, id: string, resource: string): void {
+    const hint = own.ownerHint(resource);
+    ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) });
+  }
+
+  /** Run the next queued request of `resource` (one at a time): check the grant, then read-modify-write. */
+  private pump(ctx: Context, resource: string): void {
+    if (this.busy.has(resource)) return;
+    const item = this.queues.get(resource)?.shift();
+    if (item === undefined) return;
+    const own = this.own(ctx);
+    const g = own.grant(resource);
+    if (g?.ready !== true) {
+      this.queuedIds.delete(item.id);
+      this.redirect(ctx, own, item.from, item.id, resource);
+      return this.pump(ctx, resource);
+    }
+    this.busy.add(resource);
+    const env: OpEnv = { ctx, stamp: { epoch: g.epoch, owner: ctx.node }, writeOpts: own.writeOptions(g) };
+    const done = (o: OpOutcome): void => this.served(ctx, own, g, item, o);
+    if (resource === 'passwd') runPasswdOp(env, item.op, this.opts.passwdBlocks, done);
+    else runSnapshotOp(env, item.op, item.id, this.opts.chunks, done);
+  }
+
+  private served(ctx: Context, own: Ownership, g: OwnerGrant, item: Queued, o: OpOutcome): void {
+    this.busy.delete(item.op.resource);
+    this.queuedIds.delete(item.id);
+    // A read took no effect the storage could refuse: it counts only if the grant outlived it (a paused
+    // lease holder that resumes mid-read must not serve blocks read across its successor's write).
+    if (o.ok && item.op.kind === 'pread' && own.grant(g.resource)?.epoch !== g.epoch) o = { ok: false, reason: 'ownership lost during read' };
+    if (o.ok) {
+      this.requestsServed++;
+      ctx.observe(OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result });
+    } else {
+      if (item.op.kind !== 'pread') own.writeRefused(g, o.reason);
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason });
+    }
+    this.pump(ctx, item.op.resource);
+  }
+}

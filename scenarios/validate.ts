@@ -1,0 +1,466 @@
+// The scenario validator: turns untrusted JSON into a normalized Scenario, or a list of issues that
+// each name the file, the field path and what was expected. Pure: never throws on bad data.
+import type { Scenario, WorkloadSpec } from './types.ts';
+import type { FaultSpec, PartitionShape } from '../sim/faults/spec.ts';
+import { FAULT_KINDS } from '../sim/faults/registry.ts';
+import { DEFAULT_LINK } from '../sim/network.ts';
+import { DEFAULT_DISK } from '../sim/disk.ts';
+import { resolveProtocol } from '../protocols/index.ts';
+import { SWARM_PROFILES, swarmProfile } from './profiles.ts';
+
+/** One problem with a scenario: where it is and what was expected there. */
+export interface ScenarioIssue {
+  file: string;
+  /** Field path in the JSON document, e.g. `faults.script[2].node` (empty for the whole document). */
+  path: string;
+  expected: string;
+  got: string;
+}
+
+/** Thrown by the loader when a scenario is rejected; `message` lists every issue, one per line. */
+export class ScenarioError extends Error {
+  constructor(readonly issues: ScenarioIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+export function formatIssue(i: ScenarioIssue): string {
+  return `${i.file}: ${i.path === '' ? '(document)' : i.path}: expected ${i.expected}, got ${i.got}`;
+}
+
+export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; issues: ScenarioIssue[] };
+
+/** Largest cluster a scenario may ask for. */
+export const MAX_NODES = 1000;
+
+const TOP_FIELDS = [
+  '$schema', 'name', 'description', 'nodes', 'protocol', 'cluster', 'workload', 'durationUs', 'healAtUs',
+  'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
+] as const;
+const FAULT_FIELDS = [
+  'kind', 'atUs', 'durationUs', 'node', 'nodes', 'shape', 'groups', 'deltaUs', 'ppm', 'messageType', 'loss', 'extraUs',
+] as const;
+const SHAPES: readonly PartitionShape[] = ['isolate', 'halves', 'bridge', 'one-way', 'groups'];
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+// ---- durations ---------------------------------------------------------------------------------
+
+const UNIT_US: Readonly<Record<string, number>> = { h: 3_600_000_000, m: 60_000_000, s: 1_000_000, ms: 1_000, us: 1, 'µs': 1 };
+const DURATION_RE = /^(-)?((?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs))+)$/;
+const PART_RE = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs)/g;
+
+/**
+ * A duration as integer microseconds: a safe integer, or a string such as "10s", "250ms", "500us",
+ * "2m", "1m30s", "-2s". Undefined when it is neither (or not a whole number of microseconds).
+ */
+export function parseDurationUs(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = DURATION_RE.exec(v.trim());
+  if (m === null) return undefined;
+  let us = 0;
+  for (const part of m[2]!.matchAll(PART_RE)) us += Number(part[1]) * UNIT_US[part[2]!]!;
+  const rounded = Math.round(us);
+  if (Math.abs(us - rounded) > 1e-6 || !Number.isSafeInteger(rounded)) return undefined;
+  return m[1] === '-' ? -rounded : rounded;
+}
+
+// ---- the walk ----------------------------------------------------------------------------------
+
+/** Collects issues for one document. */
+class Walk {
+  readonly issues: ScenarioIssue[] = [];
+  constructor(readonly file: string) {}
+
+  fail(path: string, expected: string, v: unknown): undefined {
+    this.issues.push({ file: this.file, path, expected, got: describe(v) });
+    return undefined;
+  }
+
+  object(v: unknown, path: string, allowed: readonly string[]): Record<string, unknown> | undefined {
+    if (!isPlainObject(v)) return this.fail(path, 'an object', v);
+    for (const key of Object.keys(v)) {
+      if (!allowed.includes(key)) {
+        const hint = closest(key, allowed);
+        this.issues.push({
+          file: this.file, path: join(path, key),
+          expected: `no such field${hint ? ` (did you mean '${hint}'?)` : ''}; known fields: ${allowed.filter((k) => k !== '$schema').join(', ')}`,
+          got: describe(v[key]),
+        });
+      }
+    }
+    return v;
+  }
+
+  string(v: unknown, path: string): string | undefined {
+    return typeof v === 'string' && v.length > 0 ? v : this.fail(path, 'a non-empty string', v);
+  }
+
+  int(v: unknown, path: string, min: number, max: number): number | undefined {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max) return v;
+    return this.fail(path, `an integer from ${min} to ${max}`, v);
+  }
+
+  probability(v: unknown, path: string): number | undefined {
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1) return v;
+    return this.fail(path, 'a probability from 0 to 1', v);
+  }
+
+  duration(v: unknown, path: string, opts: { min?: number; max?: number; signed?: boolean } = {}): number | undefined {
+    const us = parseDurationUs(v);
+    const what = opts.signed
+      ? 'a duration (integer microseconds or a string like "-2s", "250ms"; may be negative)'
+      : 'a duration (integer microseconds, or a string like "10s", "250ms", "500us", "2m")';
+    if (us === undefined) return this.fail(path, what, v);
+    const min = opts.min ?? (opts.signed ? -Number.MAX_SAFE_INTEGER : 0);
+    if (us < min) return this.fail(path, `a duration of at least ${fmtUs(min)}`, v);
+    if (opts.max !== undefined && us > opts.max) return this.fail(path, `a duration of at most ${fmtUs(opts.max)}`, v);
+    return us;
+  }
+
+  boolean(v: unknown, path: string): boolean | undefined {
+    return typeof v === 'boolean' ? v : this.fail(path, 'true or false', v);
+  }
+
+  node(v: unknown, path: string, nodes: number): number | undefined {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= nodes) return v;
+    return this.fail(path, `a node id from 1 to ${nodes} (the cluster has ${nodes} node${nodes === 1 ? '' : 's'})`, v);
+  }
+
+  nodeList(v: unknown, path: string, nodes: number, opts: { nonEmpty?: boolean } = {}): number[] | undefined {
+    if (!Array.isArray(v)) return this.fail(path, 'an array of node ids', v);
+    if (opts.nonEmpty && v.length === 0) return this.fail(path, 'a non-empty array of node ids', v);
+    const out: number[] = [];
+    const seen = new Set<number>();
+    v.forEach((x, i) => {
+      const n = this.node(x, `${path}[${i}]`, nodes);
+      if (n === undefined) return;
+      if (seen.has(n)) this.fail(`${path}[${i}]`, 'each node at most once', x);
+      seen.add(n);
+      out.push(n);
+    });
+    return out;
+  }
+
+  stringList(v: unknown, path: string): string[] | undefined {
+    if (!Array.isArray(v)) return this.fail(path, 'an array of names', v);
+    const out: string[] = [];
+    v.forEach((x, i) => {
+      const s = this.string(x, `${path}[${i}]`);
+      if (s === undefined) return;
+      if (out.includes(s)) this.fail(`${path}[${i}]`, 'each name at most once', x);
+      else out.push(s);
+    });
+    return out;
+  }
+}
+
+/**
+ * Validate and normalize a parsed JSON scenario. `file` names the source in every issue;
+ * `defaultName` is used when the document has no `name` (the file's base name).
+ */
+export function validateScenario(raw: unknown, file: string, defaultName?: string): ValidationResult {
+  const w = new Walk(file);
+  const scenario = walkScenario(w, raw, defaultName);
+  if (w.issues.length > 0 || scenario === undefined) {
+    if (w.issues.length === 0) w.fail('', 'a scenario object', raw);
+    return { ok: false, issues: w.issues };
+  }
+  return { ok: true, scenario };
+}
+
+/** Like validateScenario, but throws a ScenarioError. */
+export function parseScenario(raw: unknown, file: string, defaultName?: string): Scenario {
+  const r = validateScenario(raw, file, defaultName);
+  if (!r.ok) throw new ScenarioError(r.issues);
+  return r.scenario;
+}
+
+function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): Scenario | undefined {
+  const o = w.object(raw, '', TOP_FIELDS);
+  if (o === undefined) return undefined;
+  if (o.$schema !== undefined && typeof o.$schema !== 'string') w.fail('$schema', 'a string (the schema URL)', o.$schema);
+  const name = walkName(w, o.name, defaultName);
+  const description = o.description === undefined ? '' : typeof o.description === 'string' ? o.description : w.fail('description', 'a string', o.description);
+  const nodes = o.nodes === undefined ? w.fail('nodes', `the cluster size (required): an integer from 1 to ${MAX_NODES}`, undefined) : w.int(o.nodes, 'nodes', 1, MAX_NODES);
+  const durationUs = o.durationUs === undefined
+    ? w.fail('durationUs', 'the run length (required): a duration such as "60s"', undefined)
+    : w.duration(o.durationUs, 'durationUs', { min: 1 });
+  const s: Scenario = { name: name ?? '', description: description ?? '', nodes: nodes ?? 1, durationUs: durationUs ?? 1, faults: {} };
+  if (o.protocol !== undefined) walkProtocol(w, o.protocol, s);
+  if (o.cluster !== undefined) {
+    const c = walkOptions(w, o.cluster, 'cluster');
+    if (c !== undefined) s.cluster = c;
+  }
+  if (o.workload !== undefined) walkWorkload(w, o.workload, s);
+  if (o.healAtUs !== undefined) {
+    const h = w.duration(o.healAtUs, 'healAtUs', durationUs === undefined ? {} : { max: durationUs });
+    if (h !== undefined) s.healAtUs = h;
+  }
+  if (o.deadlineUs !== undefined) {
+    const d = w.duration(o.deadlineUs, 'deadlineUs', { min: 1 });
+    if (d !== undefined) s.deadlineUs = d;
+  }
+  if (o.network !== undefined) walkNetwork(w, o.network, s);
+  if (o.disk !== undefined) walkDisk(w, o.disk, s);
+  if (o.checkers !== undefined) {
+    const c = w.stringList(o.checkers, 'checkers');
+    if (c !== undefined) s.checkers = c;
+  }
+  if (o.maxEvents !== undefined) {
+    const m = w.int(o.maxEvents, 'maxEvents', 1, Number.MAX_SAFE_INTEGER);
+    if (m !== undefined) s.maxEvents = m;
+  }
+  if (o.restartCrashedAtHeal !== undefined) {
+    const b = w.boolean(o.restartCrashedAtHeal, 'restartCrashedAtHeal');
+    if (b !== undefined) s.restartCrashedAtHeal = b;
+  }
+  if (nodes === undefined) return s;
+  if (o.bootAtUs !== undefined) walkBoot(w, o.bootAtUs, s, nodes);
+  if (o.clients !== undefined) {
+    const c = w.nodeList(o.clients, 'clients', nodes);
+    if (c !== undefined) s.clients = c;
+  }
+  walkFaults(w, o.faults, s, nodes, durationUs);
+  return s;
+}
+
+function walkName(w: Walk, v: unknown, defaultName: string | undefined): string | undefined {
+  if (v === undefined) {
+    if (defaultName !== undefined && NAME_RE.test(defaultName)) return defaultName;
+    return w.fail('name', 'a scenario name (letters, digits, ".", "_", "-")', v);
+  }
+  if (typeof v === 'string' && NAME_RE.test(v)) return v;
+  return w.fail('name', 'a scenario name (letters, digits, ".", "_", "-")', v);
+}
+
+function walkProtocol(w: Walk, v: unknown, s: Scenario): void {
+  const p = w.string(v, 'protocol');
+  if (p === undefined) return;
+  try {
+    s.protocol = resolveProtocol(p).name;
+  } catch (err) {
+    w.fail('protocol', `a known protocol or protocol/variant (${(err as Error).message})`, v);
+  }
+}
+
+/** Free-form options: JSON values carried through; `*Us` keys accept duration strings. */
+function walkOptions(w: Walk, v: unknown, path: string): Record<string, unknown> | undefined {
+  if (!isPlainObject(v)) return w.fail(path, 'an object of options', v);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k.endsWith('Us') && typeof x === 'string') {
+      const us = w.duration(x, join(path, k), { signed: true });
+      if (us !== undefined) define(out, k, us);
+    } else define(out, k, x);
+  }
+  return out;
+}
+
+function walkWorkload(w: Walk, v: unknown, s: Scenario): void {
+  const o = walkOptions(w, v, 'workload');
+  if (o === undefined) return;
+  const kind = w.string(o.kind, 'workload.kind');
+  if (kind !== undefined) s.workload = { ...o, kind } as WorkloadSpec;
+}
+
+function walkNetwork(w: Walk, v: unknown, s: Scenario): void {
+  const o = w.object(v, 'network', ['latencyMinUs', 'latencyMaxUs', 'loss', 'duplicate']);
+  if (o === undefined) return;
+  const net: NonNullable<Scenario['network']> = {};
+  if (o.latencyMinUs !== undefined) setIf(net, 'latencyMinUs', w.duration(o.latencyMinUs, 'network.latencyMinUs'));
+  if (o.latencyMaxUs !== undefined) setIf(net, 'latencyMaxUs', w.duration(o.latencyMaxUs, 'network.latencyMaxUs'));
+  if (o.loss !== undefined) setIf(net, 'loss', w.probability(o.loss, 'network.loss'));
+  if (o.duplicate !== undefined) setIf(net, 'duplicate', w.probability(o.duplicate, 'network.duplicate'));
+  const lo = net.latencyMinUs ?? DEFAULT_LINK.latencyMinUs;
+  const hi = net.latencyMaxUs ?? DEFAULT_LINK.latencyMaxUs;
+  if (lo > hi) w.fail(net.latencyMaxUs !== undefined ? 'network.latencyMaxUs' : 'network.latencyMinUs', `latencyMinUs (${lo}) ≤ latencyMaxUs (${hi})`, net.latencyMaxUs ?? net.latencyMinUs);
+  s.network = net;
+}
+
+function walkDisk(w: Walk, v: unknown, s: Scenario): void {
+  const keys = ['ioLatencyMinUs', 'ioLatencyMaxUs', 'fenceLatencyMinUs', 'fenceLatencyMaxUs'] as const;
+  const o = w.object(v, 'disk', keys);
+  if (o === undefined) return;
+  const disk: NonNullable<Scenario['disk']> = {};
+  for (const k of keys) if (o[k] !== undefined) setIf(disk, k, w.duration(o[k], `disk.${k}`));
+  for (const [lo, hi] of [['ioLatencyMinUs', 'ioLatencyMaxUs'], ['fenceLatencyMinUs', 'fenceLatencyMaxUs']] as const) {
+    const a = disk[lo] ?? DEFAULT_DISK[lo];
+    const b = disk[hi] ?? DEFAULT_DISK[hi];
+    if (a > b) w.fail(`disk.${hi}`, `${lo} (${a}) ≤ ${hi} (${b})`, disk[hi] ?? disk[lo]);
+  }
+  s.disk = disk;
+}
+
+function walkBoot(w: Walk, v: unknown, s: Scenario, nodes: number): void {
+  if (!Array.isArray(v)) {
+    w.fail('bootAtUs', 'an array of boot times (index 0 = node 1)', v);
+    return;
+  }
+  if (v.length > nodes) w.fail('bootAtUs', `at most ${nodes} boot times (one per node)`, v);
+  const out: number[] = [];
+  v.forEach((x, i) => {
+    const d = w.duration(x, `bootAtUs[${i}]`, s.durationUs > 0 ? { max: s.durationUs - 1 } : {});
+    if (d !== undefined) out.push(d);
+  });
+  s.bootAtUs = out;
+}
+
+function walkFaults(w: Walk, v: unknown, s: Scenario, nodes: number, durationUs: number | undefined): void {
+  if (v === undefined) return;
+  const o = w.object(v, 'faults', ['script', 'swarm']);
+  if (o === undefined) return;
+  if (o.script !== undefined && o.swarm !== undefined) {
+    w.fail('faults', 'either a script or a swarm profile, not both (a swarm draws the whole schedule from the seed)', v);
+  }
+  if (o.swarm !== undefined) {
+    const name = w.string(o.swarm, 'faults.swarm');
+    if (name !== undefined && swarmProfile(name) === undefined) {
+      w.fail('faults.swarm', `a swarm profile: one of ${SWARM_PROFILES.map((p) => p.name).join(', ')}`, o.swarm);
+    } else if (name !== undefined) s.faults.swarm = name;
+  }
+  if (o.script === undefined) return;
+  if (!Array.isArray(o.script)) {
+    w.fail('faults.script', 'an array of faults', o.script);
+    return;
+  }
+  const script: FaultSpec[] = [];
+  o.script.forEach((f, i) => {
+    const spec = walkFault(w, f, `faults.script[${i}]`, nodes, durationUs, s.healAtUs);
+    if (spec !== undefined) script.push(spec);
+  });
+  s.faults.script = script;
+}
+
+const KIND_NAMES = FAULT_KINDS.map((k) => k.name);
+
+function walkFault(w: Walk, v: unknown, path: string, nodes: number, durationUs: number | undefined, healAtUs: number | undefined): FaultSpec | undefined {
+  const o = w.object(v, path, FAULT_FIELDS);
+  if (o === undefined) return undefined;
+  const kindName = o.kind === undefined ? w.fail(`${path}.kind`, `a fault kind (required): one of ${KIND_NAMES.join(', ')}`, undefined) : w.string(o.kind, `${path}.kind`);
+  const kind = FAULT_KINDS.find((k) => k.name === kindName);
+  if (kindName !== undefined && kind === undefined) w.fail(`${path}.kind`, `a fault kind: one of ${KIND_NAMES.join(', ')}`, o.kind);
+  const atUs = o.atUs === undefined ? w.fail(`${path}.atUs`, 'the time the fault fires (required): a duration such as "10s"', undefined) : w.duration(o.atUs, `${path}.atUs`);
+  if (atUs !== undefined && durationUs !== undefined && atUs >= durationUs) w.fail(`${path}.atUs`, `a time before the end of the run (durationUs = ${fmtUs(durationUs)})`, o.atUs);
+  else if (atUs !== undefined && healAtUs !== undefined && atUs > healAtUs) w.fail(`${path}.atUs`, `a time no later than healAtUs (${fmtUs(healAtUs)}): faults after the heal never fire`, o.atUs);
+  const f: FaultSpec = { kind: kindName ?? '', atUs: atUs ?? 0 };
+  if (o.durationUs !== undefined) setIf(f, 'durationUs', w.duration(o.durationUs, `${path}.durationUs`));
+  if (o.node !== undefined) setIf(f, 'node', w.node(o.node, `${path}.node`, nodes));
+  if (o.nodes !== undefined) setIf(f, 'nodes', w.nodeList(o.nodes, `${path}.nodes`, nodes, { nonEmpty: true }));
+  if (o.shape !== undefined) {
+    if (typeof o.shape === 'string' && (SHAPES as readonly string[]).includes(o.shape)) f.shape = o.shape as PartitionShape;
+    else w.fail(`${path}.shape`, `a partition shape: one of ${SHAPES.join(', ')}`, o.shape);
+  }
+  if (o.groups !== undefined) walkGroups(w, o.groups, `${path}.groups`, nodes, f);
+  if (o.deltaUs !== undefined) setIf(f, 'deltaUs', w.duration(o.deltaUs, `${path}.deltaUs`, { signed: true }));
+  if (o.ppm !== undefined) {
+    if (typeof o.ppm === 'number' && Number.isFinite(o.ppm) && Math.abs(o.ppm) < 1_000_000) f.ppm = o.ppm;
+    else w.fail(`${path}.ppm`, 'a clock drift in parts per million (a number between -1000000 and 1000000)', o.ppm);
+  }
+  if (o.messageType !== undefined) setIf(f, 'messageType', w.string(o.messageType, `${path}.messageType`));
+  if (o.loss !== undefined) setIf(f, 'loss', w.probability(o.loss, `${path}.loss`));
+  if (o.extraUs !== undefined) setIf(f, 'extraUs', w.duration(o.extraUs, `${path}.extraUs`));
+  if (kind !== undefined) {
+    for (const field of kind.requires) {
+      if (o[field] === undefined) w.fail(`${path}.${field}`, `a value: fault kind '${kind.name}' requires ${kind.requires.join(', ')}`, undefined);
+    }
+    if (kind.name === 'partition') checkPartition(w, o, f, path, nodes);
+  }
+  return f;
+}
+
+function walkGroups(w: Walk, v: unknown, path: string, nodes: number, f: FaultSpec): void {
+  if (!Array.isArray(v) || v.length < 2) {
+    w.fail(path, 'at least two groups of node ids', v);
+    return;
+  }
+  const seen = new Set<number>();
+  const groups: number[][] = [];
+  v.forEach((g, i) => {
+    const list = w.nodeList(g, `${path}[${i}]`, nodes, { nonEmpty: true });
+    if (list === undefined) return;
+    list.forEach((n, j) => {
+      if (seen.has(n)) w.fail(`${path}[${i}][${j}]`, 'disjoint groups (each node in at most one group)', n);
+      seen.add(n);
+    });
+    groups.push(list);
+  });
+  f.groups = groups;
+}
+
+function checkPartition(w: Walk, o: Record<string, unknown>, f: FaultSpec, path: string, nodes: number): void {
+  const shape = f.shape ?? (o.groups !== undefined ? 'groups' : 'isolate');
+  if ((shape === 'isolate' || shape === 'one-way') && o.node === undefined) {
+    w.fail(`${path}.node`, `a node id: partition shape '${shape}' needs the node it cuts off`, undefined);
+  }
+  if (shape === 'groups' && o.groups === undefined) w.fail(`${path}.groups`, "the groups: partition shape 'groups' needs them", undefined);
+  if (shape !== 'groups' && o.groups !== undefined) w.fail(`${path}.shape`, "shape 'groups' (or no shape) when groups are given", o.shape);
+  const needed = shape === 'bridge' ? 3 : 2;
+  if (nodes < needed) w.fail(`${path}.shape`, `a shape this ${nodes}-node cluster can take ('${shape}' needs at least ${needed} nodes)`, o.shape ?? shape);
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+/** Own-property assignment that also works for a key named "__proto__". */
+function define(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function join(path: string, key: string): string {
+  const seg = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
+  return path === '' ? seg : `${path}.${seg}`;
+}
+
+export function fmtUs(us: number): string {
+  if (us !== 0 && us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us !== 0 && us % 1_000 === 0) return `${us / 1_000}ms`;
+  return `${us}us`;
+}
+
+/** A short description of a JSON value for error messages. */
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  switch (typeof v) {
+    case 'string': return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+    case 'number': return `the number ${v}`;
+    case 'boolean': return `${v}`;
+    case 'object': return 'an object';
+    default: return typeof v;
+  }
+}
+
+/** The closest known name within edit distance 2, for "did you mean". */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

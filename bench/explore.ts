@@ -1,6 +1,7 @@
 // Explore throughput on the standard scenario (5 nodes, 60 simulated s, swarm faults, workload on, all
 // checkers): seeds/s with 1 worker (the main thread) and 2 worker threads, and the speed-up.
 // Worker start-up is excluded (workers are long-lived); a few warm-up seeds run first on each pool.
+// The protocol is the CLI's default (override: LOCKSTEP_BENCH_EXPLORE_PROTOCOL); seeds: LOCKSTEP_BENCH_EXPLORE_SEEDS.
 import { loadScenario } from '../scenarios/load.ts';
 import { startPool } from '../sim/cli/pool.ts';
 import { chooseProtocol } from '../sim/cli/protocolChoice.ts';
@@ -29,7 +30,7 @@ async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<t
 
 export async function benchExplore(): Promise<Record<string, unknown>> {
   const { scenario, source } = loadScenario('standard');
-  const protocol = chooseProtocol(undefined, scenario, source).name;
+  const protocol = chooseProtocol(process.env.LOCKSTEP_BENCH_EXPLORE_PROTOCOL, scenario, source).name;
   const job = { scenario, scenarioSource: source, protocol, codeVersion: codeVersion() };
   const one = await seedsPerSec(1, job);
   const two = await seedsPerSec(2, job);

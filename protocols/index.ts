@@ -3,10 +3,11 @@ import type { ProtocolDef, ProtocolVariant } from './registry.ts';
 import { gossipProtocol } from './demo/index.ts';
 import { leaseProtocol } from './lease/index.ts';
 import { oldestMemberProtocol } from './oldest-member/index.ts';
+import { dlmLvbProtocol } from './dlm-lvb/index.ts';
 import { cmanProtocol } from './membership/index.ts';
 import { dlmProtocol } from './dlm/index.ts';
 
-export const PROTOCOLS: ProtocolDef[] = [gossipProtocol, leaseProtocol, oldestMemberProtocol, cmanProtocol, dlmProtocol];
+export const PROTOCOLS: ProtocolDef[] = [gossipProtocol, leaseProtocol, oldestMemberProtocol, dlmLvbProtocol, cmanProtocol, dlmProtocol];
 
 export interface ResolvedProtocol {
   def: ProtocolDef;

@@ -20,7 +20,7 @@ export function duration(us: number | undefined): string {
   if (us === undefined || !Number.isFinite(us)) return '–';
   const a = Math.abs(us);
   if (a < 1000) return `${Math.round(us)} µs`;
-  if (a < 1_000_000) return `${(us / 1000).toFixed(a < 10_000 ? 2 : 1)} ms`;
+  if (a < 1_000_000) return `${(us / 1000).toFixed(a < 10_000 ? 2 : a < 100_000 ? 1 : 0)} ms`;
   return `${(us / 1e6).toFixed(2)} s`;
 }
 

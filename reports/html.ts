@@ -37,7 +37,7 @@ export function renderHtml(input: HtmlInput): string {
 function subtitle(r: CompareResults | undefined, runs: readonly RunView[]): string {
   if (r) {
     const runsTotal = r.cells.reduce((s, c) => s + c.seeds, 0);
-    return `${r.protocols.length} protocols × ${r.scenarios.length} fault mixes × ${r.seedsPerCell} seeds (${r.seedStart}–${r.seedStart + r.seedsPerCell - 1}) on identical fault tapes · ${runsTotal.toLocaleString('en-US')} runs in ${(r.wallMs / 1000).toFixed(1)} s`;
+    return `${r.protocols.length} protocols × ${r.scenarios.length} scenarios × ${r.seedsPerCell} seeds (${r.seedStart}–${r.seedStart + r.seedsPerCell - 1}) on identical fault tapes · ${runsTotal.toLocaleString('en-US')} runs in ${(r.wallMs / 1000).toFixed(1)} s`;
   }
   const v = runs[0];
   return v ? `${v.protocol} · ${v.scenario} · seed ${v.seed} · ${v.nodes.length} nodes · ${duration(v.endUs)} simulated` : '';
@@ -64,7 +64,8 @@ function cellHtml(col: Column, text: string, colour?: string): string {
   const cls: string[] = [];
   if (col.align === 'right') cls.push('r', 'num');
   if ((col.key === 'safety' || col.key === 'liveness') && text !== '–') cls.push(text.startsWith('0 ') ? 'good' : 'bad');
-  if (col.key === 'smallest' || col.key === 'checkers') cls.push('wrap', 'mono');
+  if (col.key === 'smallest') cls.push('wrap', 'mono', 'path');
+  if (col.key === 'checkers' || col.key === 'where') cls.push('wrap');
   let inner = esc(text);
   if (col.key === 'protocol') {
     const [base, variant] = text.split('/');
@@ -78,7 +79,7 @@ function summarySection(r: CompareResults): string {
   const rows = r.protocols.map((p) => {
     const row = protocolRow(p);
     const tds = PROTOCOL_COLUMNS.map((c) => cellHtml(c, row[c.key] ?? '', protocolColour(p.protocol, names))).join('');
-    const flaw = p.flaw ? `<tr><td colspan="${PROTOCOL_COLUMNS.length}" class="flaw checkers">planted flaw: ${esc(p.flaw)}${p.caughtBy?.length ? ` — expected to be caught by ${esc(p.caughtBy.join(', '))}` : ''}</td></tr>` : '';
+    const flaw = p.flaw ? `<tr><td colspan="${PROTOCOL_COLUMNS.length}" class="flaw checkers wrap">planted flaw: ${esc(p.flaw)}${p.caughtBy?.length ? ` — expected to be caught by ${esc(p.caughtBy.join(', '))}` : ''}</td></tr>` : '';
     return `<tr data-protocol="${esc(p.protocol)}">${tds}</tr>${flaw}`;
   });
   return `<section id="summary"><h2>All ${r.scenarios.length} scenarios, per protocol</h2><div class="scroll"><table class="cmp summary">${headRow(PROTOCOL_COLUMNS)}${rows.join('')}</table></div>
@@ -151,7 +152,7 @@ ${vio ? `<ul class="violation-list">${vio}</ul>` : '<p class="note">No violation
 <p class="note">Faults fired: ${esc(faults || 'none')}${r ? '' : ''}</p>
 ${legend}
 <div class="toolbar"><button data-act="first" title="first event (Home)">first</button><button data-act="prev" title="previous event (←)">◀ prev</button><button data-act="next" title="next event (→)">next ▶</button><button data-act="last" title="last event (End)">last</button>${v.violations.length ? '<button data-act="violation" class="vio" title="jump to the violation (v)">⚠ violation</button>' : ''}<button data-act="zoom-in" title="zoom in (+)">zoom +</button><button data-act="zoom-out" title="zoom out (-)">zoom −</button><button data-act="fit" title="whole run (f)">fit</button><span class="step-counter"></span><span class="keys">keys: ← → step · v violation · + − zoom · f fit · click an arrow or a dot to select it</span></div>
-<div class="diagram-canvas"></div><div class="diagram-overview" title="whole run: click to move the view"></div>
+<div class="resource-legend"></div><div class="diagram-canvas"></div><div class="diagram-overview" title="whole run: click to move the view"></div>
 <div class="violation-callout" hidden></div>
 <div class="step-panel"><div class="step-detail"></div><table class="steps"><tbody class="step-list"></tbody></table></div>
 <script type="application/json">${jsonForScript(v)}</script>

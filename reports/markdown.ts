@@ -22,7 +22,7 @@ function table(cols: readonly Column[], rows: readonly Record<string, string>[])
 
 export function renderMarkdown(results: CompareResults, opts: { htmlPath?: string } = {}): string {
   const out: string[] = [];
-  out.push(`## Lockstep compare: ${results.protocols.length} protocols × ${results.scenarios.length} fault mixes × ${results.seedsPerCell} seeds`);
+  out.push(`## Lockstep compare: ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${results.seedsPerCell} seeds`);
   out.push('');
   for (const a of results.answer) out.push(mdText(a), '');
   out.push(`### All ${results.scenarios.length} scenarios`);
@@ -35,7 +35,7 @@ export function renderMarkdown(results: CompareResults, opts: { htmlPath?: strin
   if (failures.length > 0) {
     out.push('### Failures', '', ...table(FAILURE_COLUMNS, failures), '');
   }
-  out.push('<details><summary>Per fault mix</summary>');
+  out.push('<details><summary>Per scenario</summary>');
   out.push('');
   for (const g of cellsByScenario(results)) {
     out.push(`#### ${mdCell(g.scenario)}`);

@@ -79,7 +79,7 @@ export function failureRows(results: CompareResults): Record<string, string>[] {
     return {
       protocol: p.protocol,
       checkers: fired.map(([c, n]) => `${c} ×${n}`).join(', '),
-      where: where.slice(0, 5).map((c) => `${c.scenario} ${c.failed}/${c.seeds}`).join(', ') + (where.length > 5 ? ` +${where.length - 5} more` : ''),
+      where: where.slice(0, 3).map((c) => `${c.scenario} ${c.failed}/${c.seeds}`).join(', ') + (where.length > 3 ? ` +${where.length - 3} more` : ''),
       smallest: s === undefined ? '–' : `${s.runFile ?? `seed ${s.seed}`} (${s.events.toLocaleString('en-US')} events, ${s.faults} faults)`,
     };
   });

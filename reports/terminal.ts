@@ -70,7 +70,7 @@ export function renderTerminal(results: CompareResults, opts: TerminalOptions): 
     return text;
   };
   const lines: string[] = [];
-  lines.push(c.bold(`Lockstep compare — ${results.protocols.length} protocols × ${results.scenarios.length} fault mixes × ${results.seedsPerCell} seeds (seeds ${results.seedStart}–${results.seedStart + results.seedsPerCell - 1}, identical fault tapes)`));
+  lines.push(c.bold(`Lockstep compare — ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${results.seedsPerCell} seeds (seeds ${results.seedStart}–${results.seedStart + results.seedsPerCell - 1}, identical fault tapes)`));
   lines.push('');
   const perScenario = opts.perScenario ?? results.scenarios.length <= 6;
   if (perScenario) {

@@ -110,11 +110,19 @@ function summarize(c: Candidate, r: SimulateResult, checker: string): RunSummary
   };
 }
 
+/**
+ * The search. Candidates are tested in a fast mode (only the target checker, and the run stops at
+ * its violation when it is an `always` property); at the end of every phase the best candidate is
+ * re-run in full, and the phase is undone if the full run fails a checker the original did not.
+ */
 class Shrinker {
   runs = 0;
   stopped = false;
   best!: Candidate;
+  /** The run of `best`: a fast-mode run until verified. */
   bestResult!: SimulateResult;
+  /** The last candidate whose full run passed the rules, with that run. */
+  private verified!: { c: Candidate; r: SimulateResult };
   private phase = 'start';
   private readonly maxRuns: number;
 
@@ -143,20 +151,58 @@ class Shrinker {
   }
 
   async run(original: SimulateResult): Promise<void> {
-    if (!(await this.accept(this.best, 'pin the drawn schedule'))) {
-      throw new Error(`shrink: pinning the drawn schedule changed the run (hash ${original.traceHash}); this is a bug`);
+    this.runs++;
+    const pinned = await this.fullRun(this.best);
+    if (pinned?.traceHash !== original.traceHash) {
+      throw new Error(`shrink: pinning the drawn schedule changed the run (hash ${original.traceHash} → ${pinned?.traceHash}); this is a bug`);
     }
+    this.verified = { c: this.best, r: pinned };
+    this.bestResult = pinned;
+    const passes = [
+      () => this.faultsPass(), () => this.networkPass(), () => this.faultParamsPass(),
+      () => this.nodesPass(), () => this.clientsPass(), () => this.lengthPass(),
+    ];
     for (let round = 0; round < 4 && !this.stopped; round++) {
       const size = this.size();
-      await this.faultsPass();
-      await this.networkPass();
-      await this.faultParamsPass();
-      await this.nodesPass();
-      await this.clientsPass();
-      await this.lengthPass();
+      for (const pass of passes) {
+        await pass();
+        await this.verify();
+      }
       if (this.size() === size) break;
     }
     await this.tapePass();
+    await this.verify();
+  }
+
+  /** Re-run `best` in full; keep it if it passes the rules, else go back to the last verified one. */
+  private async verify(): Promise<void> {
+    if (this.best === this.verified.c) return;
+    this.runs++; // always allowed: test() keeps one run in reserve for this
+    const r = await this.fullRun(this.best);
+    if (r !== null && this.passes(r)) {
+      this.verified = { c: this.best, r };
+      this.bestResult = r;
+      return;
+    }
+    this.best = this.verified.c;
+    this.bestResult = this.verified.r;
+    this.progress('undone: the full run failed differently');
+  }
+
+  private async fullRun(c: Candidate): Promise<SimulateResult | null> {
+    try {
+      return await simulate(c.scenario, {
+        seed: this.rf.seed, protocol: this.rf.protocol, faults: c.faults, network: c.network,
+        tapeOverrides: c.overrides, collectDecisions: true,
+      });
+    } catch {
+      return null; // e.g. a configuration the protocol rejects
+    }
+  }
+
+  /** The target checker fails and no checker fails that the original run did not fail. */
+  private passes(r: SimulateResult): boolean {
+    return r.violations.some((v) => v.checker === this.checker) && r.violations.every((v) => this.allowed.has(v.checker));
   }
 
   toRunFile(): RunFile {
@@ -186,8 +232,8 @@ class Shrinker {
   // ---- testing a candidate --------------------------------------------------------------------
 
   /** Run `c`; keep it as the new best when the target checker still fails and nothing new does. */
-  private async accept(c: Candidate, what: string): Promise<boolean> {
-    const r = await this.test(c);
+  private async accept(c: Candidate, what: string, full = false): Promise<boolean> {
+    const r = await this.test(c, full);
     if (r === null) return false;
     this.best = c;
     this.bestResult = r;
@@ -195,25 +241,34 @@ class Shrinker {
     return true;
   }
 
-  private async test(c: Candidate): Promise<SimulateResult | null> {
-    if (this.stopped || this.runs >= this.maxRuns || this.opts.shouldStop?.() === true) {
+  /**
+   * A run of `c`, or null when it does not fail the target checker (or may not run). Fast mode
+   * (`full` false) runs only the target checker and stops at its violation.
+   */
+  private async test(c: Candidate, full: boolean): Promise<SimulateResult | null> {
+    // One run stays in reserve for the final verification.
+    if (this.stopped || this.runs >= this.maxRuns - 1 || this.opts.shouldStop?.() === true) {
       this.stopped = true;
       return null;
     }
     if (!validateScenario(c.scenario, 'shrink candidate').ok) return null; // a run-file must stay loadable
     this.runs++;
+    if (full) {
+      const r = await this.fullRun(c);
+      return r !== null && this.passes(r) ? r : null;
+    }
+    // Engine-level failures ('exception', 'budget') are not checkers a scenario can select.
+    const engineLevel = this.checker === 'exception' || this.checker === 'budget';
     let r: SimulateResult;
     try {
-      r = await simulate(c.scenario, {
+      r = await simulate(engineLevel ? c.scenario : { ...c.scenario, checkers: [this.checker] }, {
         seed: this.rf.seed, protocol: this.rf.protocol, faults: c.faults, network: c.network,
-        tapeOverrides: c.overrides, collectDecisions: true,
+        tapeOverrides: c.overrides, collectDecisions: true, stopOnViolation: !engineLevel,
       });
     } catch {
-      return null; // e.g. a configuration the protocol rejects
+      return null;
     }
-    if (!r.violations.some((v) => v.checker === this.checker)) return null;
-    if (r.violations.some((v) => !this.allowed.has(v.checker))) return null;
-    return r;
+    return this.passes(r) ? r : null;
   }
 
   private progress(what: string): void {
@@ -273,8 +328,8 @@ class Shrinker {
       await this.shrinkField(i, 'loss', 0, 1000);
       await this.shrinkField(i, 'atUs', 0, 1);
     }
-    this.best = { ...this.best, faults: sortByTime(this.best.faults) };
-    this.best.scenario = { ...this.best.scenario, faults: { ...this.best.scenario.faults, script: this.best.faults } };
+    // Faults moved earlier are put back in time order (same-time faults keep their order: the run is the same).
+    if (this.best.faults.some((f, i) => i > 0 && f.atUs < this.best.faults[i - 1]!.atUs)) this.best = this.with({ faults: sortByTime(this.best.faults) });
   }
 
   private async simplifyPartition(i: number): Promise<void> {
@@ -333,12 +388,12 @@ class Shrinker {
     this.startPhase('run length');
     const sc = (): Scenario => this.best.scenario;
     const lastFaultAtUs = this.best.faults.reduce((m, f) => Math.max(m, f.atUs), 0);
-    await shrinkInt(this.bestResult.healAtUs, lastFaultAtUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), healAtUs: x } }, `heal at ${x} µs`));
+    await shrinkInt(this.bestResult.healAtUs, lastFaultAtUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), healAtUs: x } }, `heal at ${x} µs`, true));
     const deadlineUs = sc().deadlineUs ?? DEFAULT_DEADLINE_US;
-    await shrinkInt(deadlineUs, 1, (x) => this.accept({ ...this.best, scenario: { ...sc(), deadlineUs: x } }, `deadline ${x} µs`));
+    await shrinkInt(deadlineUs, 1, (x) => this.accept({ ...this.best, scenario: { ...sc(), deadlineUs: x } }, `deadline ${x} µs`, true));
     // The scenario's own rules: heal and boots within the run, faults before its end.
     const minDurationUs = Math.max(1, sc().healAtUs ?? 0, lastFaultAtUs + 1, ...(sc().bootAtUs ?? []).map((b) => b + 1));
-    await shrinkInt(sc().durationUs, minDurationUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), durationUs: x } }, `duration ${x} µs`));
+    await shrinkInt(sc().durationUs, minDurationUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), durationUs: x } }, `duration ${x} µs`, true));
   }
 
   /**
@@ -358,7 +413,8 @@ class Shrinker {
         for (const i of nonDefault) if (!kept.has(i)) merged.set(i, 0);
         return [...merged.entries()].sort((a, b) => a[0] - b[0]);
       };
-      await ddmin(nonDefault, async (keep) => this.accept({ ...this.best, overrides: zeroAllBut(keep) }, `${keep.length} decisions kept`), () => this.stopped);
+      // Full mode: decisions after the violation count too (the run-file keeps them).
+      await ddmin(nonDefault, async (keep) => this.accept({ ...this.best, overrides: zeroAllBut(keep) }, `${keep.length} decisions kept`, true), () => this.stopped);
       if ((this.bestResult.nonDefaultDecisions ?? []).length >= nonDefault.length) return;
     }
   }

@@ -217,7 +217,7 @@ function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): S
     if (b !== undefined) s.restartCrashedAtHeal = b;
   }
   if (nodes === undefined) return s;
-  if (o.bootAtUs !== undefined) walkBoot(w, o.bootAtUs, s, nodes);
+  if (o.bootAtUs !== undefined) walkBoot(w, o.bootAtUs, s, nodes, durationUs);
   if (o.clients !== undefined) {
     const c = w.nodeList(o.clients, 'clients', nodes);
     if (c !== undefined) s.clients = c;
@@ -293,7 +293,7 @@ function walkDisk(w: Walk, v: unknown, s: Scenario): void {
   s.disk = disk;
 }
 
-function walkBoot(w: Walk, v: unknown, s: Scenario, nodes: number): void {
+function walkBoot(w: Walk, v: unknown, s: Scenario, nodes: number, durationUs: number | undefined): void {
   if (!Array.isArray(v)) {
     w.fail('bootAtUs', 'an array of boot times (index 0 = node 1)', v);
     return;
@@ -301,7 +301,7 @@ function walkBoot(w: Walk, v: unknown, s: Scenario, nodes: number): void {
   if (v.length > nodes) w.fail('bootAtUs', `at most ${nodes} boot times (one per node)`, v);
   const out: number[] = [];
   v.forEach((x, i) => {
-    const d = w.duration(x, `bootAtUs[${i}]`, s.durationUs > 0 ? { max: s.durationUs - 1 } : {});
+    const d = w.duration(x, `bootAtUs[${i}]`, durationUs !== undefined ? { max: durationUs - 1 } : {});
     if (d !== undefined) out.push(d);
   });
   s.bootAtUs = out;

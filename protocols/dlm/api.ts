@@ -117,9 +117,11 @@ export class DlmLock implements LockResult, LockSink {
   /** Convert to `mode`; resolves with the conversion's result (the handle's fields follow it). */
   convert(mode: ModeName, opts: LockOptions = {}): Promise<LockResult> {
     const { bits, lvb } = this.ls.opBits(opts, this.valblk, this.valueBlock);
-    const r = this.ls.inner.convert(this.plock, parseMode(mode), bits, lvb);
-    if (r < 0) return Promise.resolve(refused(r, this.mode));
-    return this.wait(r, opts.signal);
+    let p: Promise<LockResult> | undefined;
+    const r = this.ls.inner.convert(this.plock, parseMode(mode), bits, lvb, (opId) => (p = this.wait(opId, undefined)));
+    if (r < 0 || p === undefined) return Promise.resolve(refused(r, this.mode));
+    this.watch(opts.signal);
+    return p;
   }
 
   /** Unlock; resolves with -DLM_EUNLOCK (ok) or -EBUSY when an operation is in flight (unless force). */
@@ -137,9 +139,10 @@ export class DlmLock implements LockResult, LockSink {
       bits |= LKF.VALBLK;
       if (value !== undefined) lvb = lvbFromBytes(value, this.ls.lvbSize);
     }
-    const r = this.ls.inner.unlock(this.plock, bits, lvb);
-    if (r < 0) return refused(r, this.mode);
-    return this.wait(r, undefined);
+    let p: Promise<LockResult> | undefined;
+    const r = this.ls.inner.unlock(this.plock, bits, lvb, (opId) => (p = this.wait(opId, undefined)));
+    if (r < 0 || p === undefined) return refused(r, this.mode);
+    return p;
   }
 
   /** Cancel the request or conversion in flight; false when there is nothing to cancel (a no-op). */
@@ -150,11 +153,15 @@ export class DlmLock implements LockResult, LockSink {
   wait(opId: number, signal: AbortSignal | undefined): Promise<LockResult> {
     const d = this.ls.ctx.deferred<LockResult>();
     this.waiting.set(opId, d);
-    if (signal !== undefined) {
-      if (signal.aborted) this.cancel();
-      else signal.addEventListener('abort', () => this.cancel(), { once: true });
-    }
+    this.watch(signal);
     return d.promise;
+  }
+
+  /** Cancel the operation in flight when `signal` aborts (at once if it already has). */
+  private watch(signal: AbortSignal | undefined): void {
+    if (signal === undefined) return;
+    if (signal.aborted) this.cancel();
+    else signal.addEventListener('abort', () => this.cancel(), { once: true });
   }
 
   // ---- LockSink: callbacks from the lockspace ----

@@ -50,6 +50,8 @@ export interface PendingOp {
   lvb: string | undefined;
   /** Sent to a master (false = waiting for a lookup, or for recovery to end). */
   sent: boolean;
+  /** The master it was sent to (or rebuilt at). */
+  master?: NodeId;
   cancel: boolean;
 }
 
@@ -198,22 +200,24 @@ export class Lockspace implements ServiceCallbacks {
   }
 
   /** Returns the op id, or a negative status when refused at once (-EBUSY: another op in flight). */
-  convert(lock: PLock, mode: Mode, flags: number, lvb: string | undefined): number {
+  convert(lock: PLock, mode: Mode, flags: number, lvb: string | undefined, accepted?: (opId: number) => void): number {
     if (lock.gone || lock.grmode === Mode.IV) return Status.EINVAL;
     if (lock.op !== undefined) return Status.EBUSY;
     const op: PendingOp = { opId: this.nextOp++, kind: 'convert', mode, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
+    accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
   }
 
-  unlock(lock: PLock, flags: number, lvb: string | undefined): number {
+  unlock(lock: PLock, flags: number, lvb: string | undefined, accepted?: (opId: number) => void): number {
     if (lock.gone || lock.grmode === Mode.IV) return Status.EINVAL;
     if (lock.op !== undefined) return Status.EBUSY;
     const op: PendingOp = { opId: this.nextOp++, kind: 'unlock', mode: Mode.IV, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
+    accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
   }
@@ -228,9 +232,8 @@ export class Lockspace implements ServiceCallbacks {
       this.completeLocally(lock, Status.ECANCEL);
       return true;
     }
-    const master = this.masters.get(lock.res);
-    assert(master !== undefined, `cancel of ${lock.id}: sent op without a master`);
-    this.channel.send(master, { k: 'cancel', res: lock.res, lkid: lock.id, gen: this.gen });
+    assert(op.master !== undefined, `cancel of ${lock.id}: sent op without a master`);
+    this.channel.send(op.master, { k: 'cancel', res: lock.res, lkid: lock.id, gen: this.gen });
     return true;
   }
 
@@ -251,6 +254,7 @@ export class Lockspace implements ServiceCallbacks {
       return;
     }
     op.sent = true;
+    op.master = master;
     const base = { res: lock.res, lkid: lock.id, gen: this.gen };
     const lvb = op.lvb !== undefined ? { lvb: op.lvb } : {};
     if (op.kind === 'request') {
@@ -294,9 +298,9 @@ export class Lockspace implements ServiceCallbacks {
       case 'convert': return this.onConvert(from, msg);
       case 'unlock': return this.onUnlock(from, msg);
       case 'cancel': return this.onCancel(msg);
-      case 'cast': return this.onCast(msg);
+      case 'cast': return this.onCast(from, msg);
       case 'bast': return this.onBast(msg);
-      case 'notMaster': return this.onNotMaster(msg);
+      case 'notMaster': return this.onNotMaster(from, msg);
     }
   }
 
@@ -316,8 +320,8 @@ export class Lockspace implements ServiceCallbacks {
     for (const l of [...this.locks.values()]) if (l.res === msg.res) this.submit(l);
   }
 
-  private onNotMaster(msg: Extract<AppMsg, { k: 'notMaster' }>): void {
-    if (this.masters.get(msg.res) !== undefined) this.masters.delete(msg.res);
+  private onNotMaster(from: NodeId, msg: Extract<AppMsg, { k: 'notMaster' }>): void {
+    if (this.masters.get(msg.res) === from) this.masters.delete(msg.res);
     const lock = this.locks.get(msg.lkid);
     if (lock?.op === undefined) return;
     lock.op.sent = false;
@@ -416,7 +420,7 @@ export class Lockspace implements ServiceCallbacks {
     }
   }
 
-  private onCast(msg: Extract<AppMsg, { k: 'cast' }>): void {
+  private onCast(from: NodeId, msg: Extract<AppMsg, { k: 'cast' }>): void {
     const lock = this.locks.get(msg.lkid);
     if (lock === undefined || lock.op === undefined) {
       this.ctx.log(`cast for ${msg.lkid} without a pending operation ignored`);
@@ -428,6 +432,7 @@ export class Lockspace implements ServiceCallbacks {
     if (every !== undefined && this.castCount % every === 0) return; // planted flaw
     lock.op = undefined;
     if (msg.status === Status.OK) {
+      this.masters.set(lock.res, from); // a grant proves who masters the resource
       lock.grmode = msg.mode;
       lock.flags = op.flags;
       if (msg.lvb !== undefined) lock.lvb = msg.lvb;

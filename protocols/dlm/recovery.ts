@@ -273,7 +273,10 @@ export class Recovery {
         const rqmode = op !== undefined && op.sent && op.kind !== 'unlock' ? op.mode : Mode.IV;
         if (l.grmode === Mode.IV && rqmode === Mode.IV) continue;
         const flags = op !== undefined && op.sent ? op.flags : l.flags;
-        out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb: l.lvb, lvbseq: l.lvbseq });
+        if (op !== undefined && op.sent) op.master = master;
+        // A conversion in flight carries the value it writes (the caller's buffer, as in fs/dlm).
+        const lvb = rqmode !== Mode.IV && op?.lvb !== undefined ? op.lvb : l.lvb;
+        out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb, lvbseq: l.lvbseq });
       }
     }
     for (const m of this.members) this.sendTo(m, Phase.Locks, out.get(m)!);

@@ -247,7 +247,6 @@ export class Resource {
 
   private canBeGrantedBasic(lkb: Lkb, now: boolean, recover: boolean): boolean {
     const conv = lkb.grmode !== Mode.IV;
-    if (conv && lkb.grmode === lkb.rqmode) return true;
     if (has(lkb, LKF.EXPEDITE)) return true; // rule 1
     if (this.conflicts(this.grantQueue, lkb) || this.conflicts(this.convertQueue, lkb)) return false; // rule 2
     if (conv && recover) return true; // rule 3

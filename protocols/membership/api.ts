@@ -27,8 +27,16 @@
 //   'fence-request'{victim, epoch, eventId, failedInc}   fenced (the fencer) is about to fence victim
 //   'fence-result' {victim, ok}            a fence attempt completed (ok=false → retry in 5 s)
 //   'fence-drop'   {victim, why}           a victim was dropped (it rejoined as a new incarnation)
-//   'fence-watchdog' {}                    this node found its own disk registration gone: reboots
-// (The engine itself observes 'fence' (node = victim, {by, ok}), 'unfence', 'crash', 'restart' …)
+//   'fence-watchdog' {before?}             this node found its own disk registration gone: reboots
+//                                          (periodically, or just before fencing others: lost the race)
+// (The engine itself observes 'fence' (node = victim, {by, ok}), 'unfence', 'crash', 'restart',
+//  'self-reboot' {reason} …)
+// fenced's watchdog writes its incarnation to disk key `fenced/check/<node>` every fenceCheckUs:
+// ownership checkers that look at 'disk-write' should ignore keys starting with FENCE_CHECK_PREFIX.
+//
+// Ordering: put membershipStack() first in a host's stack (groups are joined through 'cman'); a node
+// joins a level-L group only once its own lower-level groups run (so a DLM joins after fencing).
+// Killed nodes (expelled, merge losers, fenced) reboot through ctx.reboot: volatile state is lost.
 import type { NodeId } from '../../sim/types.ts';
 
 /** Service levels as in the old cman service manager: level N recovers on every node before N+1 starts. */

@@ -182,9 +182,16 @@ export class Cman implements Module, ClusterApi {
 
   private onHeartbeat(from: NodeId, msg: Message): void {
     const view = msg.view as FullView | null;
-    this.peers.set(from, { inc: msg.inc as number, lastUs: this.ctx.now(), view, gen: msg.gen as number });
+    const p = this.peers.get(from);
+    if (p === undefined) this.peers.set(from, { inc: msg.inc as number, lastUs: this.ctx.now(), view, gen: msg.gen as number });
+    else {
+      p.inc = msg.inc as number;
+      p.lastUs = this.ctx.now();
+      p.view = view;
+      p.gen = msg.gen as number;
+    }
     this.bumpGen(msg.gen as number);
-    if (this.cur !== undefined && this.cur.members.includes(from)) {
+    if (this.cur !== undefined && this.cur.incarnations[from] !== undefined) {
       if (view?.epoch === this.cur.epoch) this.mismatchSince.delete(from);
       else if (!this.mismatchSince.has(from)) this.mismatchSince.set(from, this.ctx.now());
     }

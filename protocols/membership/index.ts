@@ -4,6 +4,7 @@
 import type { Module } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import type { ProtocolDef } from '../registry.ts';
+import type { Scenario } from '../../scenarios/types.ts';
 import type { MembershipOptions } from './api.ts';
 import { Cman } from './cman.ts';
 import { Fenced } from './fenced.ts';
@@ -18,9 +19,20 @@ import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
 import { livenessChecker } from './checkers/liveness.ts';
 import { fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
 
-export type { MembershipOptions } from './api.ts';
+export type { MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState } from './api.ts';
+export { LEVEL_FENCE, LEVEL_DLM, LEVEL_APP } from './api.ts';
 export { parseMembershipOptions } from './options.ts';
-export { MEMBERSHIP_VARIANTS } from './variants.ts';
+export { MEMBERSHIP_VARIANTS, flawsOf } from './variants.ts';
+export type { MembershipFlaws } from './variants.ts';
+export { Cman } from './cman.ts';
+export type { FullView } from './cman.ts';
+export { Fenced, FENCE_GROUP, FENCE_CHECK_PREFIX } from './fenced.ts';
+export { AppService } from './appService.ts';
+
+/** Membership options for a scenario (its `cluster` block and node count). */
+export function membershipOptionsFor(scenario: Pick<Scenario, 'cluster' | 'nodes'>): MembershipOptions {
+  return parseMembershipOptions(scenario.cluster, scenario.nodes);
+}
 
 /**
  * The modules every host of a membership-based stack starts with, in order: 'cman' then 'fenced'.
@@ -31,8 +43,11 @@ export function membershipStack(opts: MembershipOptions & { variant?: string }):
   return [new Cman(opts, flaws), new Fenced(opts, flaws)];
 }
 
-/** The membership checkers; `liveness` false leaves out the 'eventually' one (e.g. for a stack that adds its own). */
-export function membershipCheckers(opts: MembershipOptions, which: { liveness?: boolean; coverage?: boolean } = {}): WorldChecker[] {
+/**
+ * The membership checkers. `opts` gives the votes for quorum gating (default: one vote per node).
+ * `liveness` false leaves out the 'eventually' one, `coverage` false the 'sometimes' ones.
+ */
+export function membershipCheckers(opts?: MembershipOptions, which: { liveness?: boolean; coverage?: boolean } = {}): WorldChecker[] {
   const out: WorldChecker[] = [
     viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
   ];

@@ -130,6 +130,7 @@ export class ServiceManager {
   // ---- member side: the API -------------------------------------------------------------------
 
   join(name: string, level: number, cb: ServiceCallbacks): ServiceGroup {
+    if ((this.ctx as Context | undefined) === undefined) throw new Error(`sm: joinGroup('${name}') before cman started: put the membership stack before your modules`);
     if (!Number.isInteger(level) || level < 0) throw new Error(`sm: group ${name}: level must be an integer ≥ 0, got ${level}`);
     const old = this.groups.get(name);
     if (old !== undefined) throw new Error(`sm: node ${this.ctx.node} already joined group ${name} (state ${old.state})`);

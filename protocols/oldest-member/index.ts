@@ -15,7 +15,7 @@ export const oldestMemberProtocol: ProtocolDef = {
   variants: [
     { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
     { name: 'no-quorum', flaw: 'Every partition believes it is quorate, so a minority also recovers and reassigns resources.', caughtBy: [EFFECT_CHECKER] },
-    { name: 'no-stop', flaw: 'Keeps serving through stop and serves a new assignment before finish, so old and new owner overlap in a hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
+    { name: 'no-stop', flaw: 'Ignores stop and the hand-over: a new owner serves as soon as it has recovered, and an old owner never gives a resource up, so both serve it after a live hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
   ],
   build(input) {
     const mopts = parseMembershipOptions(input.scenario.cluster, input.scenario.nodes);

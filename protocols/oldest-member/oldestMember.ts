@@ -21,7 +21,7 @@ export const OWNERSHIP_GROUP = 'ownership';
 export interface OldestMemberOptions {
   resources: readonly string[];
   passwdBlocks: number;
-  /** Flaw: keep serving through stop, and serve a new assignment before finish. */
+  /** Flaw: ignore stop and hand-over: serve a new assignment at once, never drain, never give a resource up. */
   noStop: boolean;
 }
 
@@ -155,8 +155,8 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   private take(ctx: Context, p: Pending, r: string, owner: NodeId, epoch: number): void {
     const held = this.book.get(r);
     if (owner !== ctx.node) {
-      if (held !== undefined) this.book.end(ctx, r, 'reassigned');
-      if (this.busyWith(r)) {
+      if (held !== undefined && !this.opts.noStop) this.book.end(ctx, r, 'reassigned');
+      if (!this.opts.noStop && this.busyWith(r)) {
         p.waiting.add(r);
         this.drain(p, r);
       }
@@ -208,6 +208,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   }
 
   ownerHint(resource: string): NodeId | undefined {
+    if (this.book.get(resource)?.ready === true) return this.ctx.node;
     return this.current.get(resource)?.[0];
   }
 

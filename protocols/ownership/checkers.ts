@@ -33,15 +33,17 @@ export interface OwnershipBuild {
 
 /**
  * Build a protocol's run: `modules(node, ctx)` gives the host's lower modules and its 'ownership'
- * module; the workload goes on top. `extra` adds protocol-specific checkers and observers.
+ * module; the workload goes on top. `extra` adds protocol-specific checkers and observers; `lockedPasswd`
+ * says the protocol's LockService serves passwd, so passwd is not an owned resource.
  */
 export function buildOwnershipRun(
   input: BuildInput,
   modules: (node: NodeId, b: OwnershipBuild) => Module[],
-  extra: { checkers?: WorldChecker[]; observers?: Observer[] } = {},
+  extra: { checkers?: WorldChecker[]; observers?: Observer[]; lockedPasswd?: boolean } = {},
 ): Built {
   const workload = workloadOptions(input.scenario);
-  const resources = resourceNames(workload.snapshots, workload.passwd);
+  // With a lock service, passwd is not owned: every node locks it and does its own I/O.
+  const resources = resourceNames(workload.snapshots, workload.passwd && extra.lockedPasswd !== true);
   const b: OwnershipBuild = { workload, resources };
   const deadlineUs = input.scenario.deadlineUs ?? DEFAULT_DEADLINE_US;
   return {

@@ -37,17 +37,22 @@ const TICKS_PER_1K = [0, 1, 10, 50, 100, 250, 500, 1000];
 export function rateChart(results: CompareResults, pick: 'safety' | 'liveness', title: string): string {
   const names = results.protocols.map((p) => p.protocol);
   const rows: { label: string; group: string; rate: RateCi; colour: string }[] = [];
-  for (const s of results.scenarios) {
-    for (const p of names) {
-      const cell = results.cells.find((c) => c.scenario === s.name && c.protocol === p);
-      if (cell) rows.push({ label: p, group: s.name, rate: cell[pick], colour: protocolColour(p, names) });
+  if (results.scenarios.length <= 4) {
+    for (const s of results.scenarios) {
+      for (const p of names) {
+        const cell = results.cells.find((c) => c.scenario === s.name && c.protocol === p);
+        if (cell) rows.push({ label: p, group: s.name, rate: cell[pick], colour: protocolColour(p, names) });
+      }
     }
+  } else {
+    // Many scenarios: one row per protocol over all of them (the matrix shows where).
+    for (const p of results.protocols) rows.push({ label: p.protocol, group: `all ${results.scenarios.length} scenarios`, rate: p[pick], colour: protocolColour(p.protocol, names) });
   }
+  const groups = new Set(rows.map((r) => r.group)).size;
   const labelW = 210;
   const plotW = 460;
   const rowH = 18;
   const groupGap = 14;
-  const groups = results.scenarios.length;
   const height = 40 + rows.length * rowH + groups * groupGap + 10;
   const out: string[] = [];
   out.push(`<svg class="chart" role="img" aria-label="${esc(title)}" viewBox="0 0 ${labelW + plotW + 90} ${height}" width="${labelW + plotW + 90}" height="${height}">`);

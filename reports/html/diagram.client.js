@@ -39,6 +39,18 @@
     var m = raw / p;
     return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
   }
+  /** Intervals where two different nodes own the same resource at once: the race, drawn in red. */
+  function findOverlaps(own) {
+    var out = [];
+    for (var i = 0; i < own.length; i++) for (var j = i + 1; j < own.length; j++) {
+      var a = own[i], b = own[j];
+      if (a.resource !== b.resource || a.node === b.node) continue;
+      var from = Math.max(a.fromUs, b.fromUs), to = Math.min(a.toUs, b.toUs);
+      if (to > from) out.push({ resource: a.resource, nodes: [a.node, b.node], fromUs: from, toUs: to });
+    }
+    out.sort(function (x, y) { return x.fromUs - y.fromUs; });
+    return out;
+  }
   var OWN_COLOURS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 
   function Diagram(root) {
@@ -54,6 +66,8 @@
     this.resources = [];
     for (var i = 0; i < d.ownership.length; i++) if (this.resources.indexOf(d.ownership[i].resource) < 0) this.resources.push(d.ownership[i].resource);
     this.resources.sort();
+    this.overlaps = findOverlaps(d.ownership);
+    this.drawLegend();
     this.violationSteps = d.violations.map(function (v) { return v.step; });
     this.cur = this.violationSteps.length ? this.violationSteps[0] : 0;
     this.span = this.initialSpan();
@@ -76,6 +90,31 @@
     if (!active) active = this;
     this.go(this.cur);
   }
+
+  Diagram.prototype.drawLegend = function () {
+    var box = this.root.querySelector('.resource-legend');
+    if (!box || this.resources.length === 0) return;
+    var self = this;
+    var label = document.createElement('span');
+    label.textContent = 'ownership bands:';
+    box.appendChild(label);
+    this.resources.forEach(function (r, k) {
+      var item = document.createElement('span');
+      var sw = document.createElement('i');
+      sw.style.background = OWN_COLOURS[k % OWN_COLOURS.length];
+      item.appendChild(sw);
+      item.appendChild(document.createTextNode(r));
+      box.appendChild(item);
+    });
+    if (this.overlaps.length > 0) {
+      var warn = document.createElement('span');
+      warn.className = 'overlap-note';
+      var first = this.overlaps[0];
+      warn.textContent = this.overlaps.length + ' overlapping ownership interval' + (this.overlaps.length === 1 ? '' : 's') + ' (red): first ' + first.resource + ' on n' + first.nodes.join(' and n') + ' at ' + fmt(first.fromUs);
+      box.appendChild(warn);
+    }
+    void self;
+  };
 
   Diagram.prototype.stepTime = function (i) {
     var s = this.data.steps[i];
@@ -184,6 +223,14 @@
       var r = el('rect', { x: x0, y: y, width: Math.max(2, x1 - x0), height: 4, rx: 1.5, fill: OWN_COLOURS[slot % OWN_COLOURS.length], 'class': 'own' }, plot);
       var title = el('title', {}, r); title.textContent = 'n' + o.node + ' owns ' + o.resource + (o.epoch ? ' (epoch ' + o.epoch + ')' : '') + ' ' + fmt(o.fromUs) + ' → ' + fmt(o.toUs);
     });
+    this.overlaps.forEach(function (o) {
+      if (!inView(o.fromUs, o.toUs)) return;
+      var x0 = Math.max(LEFT - 2, sx(o.fromUs)), x1 = Math.min(width, sx(o.toUs));
+      o.nodes.forEach(function (n) {
+        var r = el('rect', { x: x0, y: self.laneY(n) + 3, width: Math.max(3, x1 - x0), height: 3 + 5 * Math.min(4, self.resources.length), 'class': 'own-overlap' }, plot);
+        var t = el('title', {}, r); t.textContent = 'n' + o.nodes[0] + ' and n' + o.nodes[1] + ' both own ' + o.resource + ' from ' + fmt(o.fromUs) + ' to ' + fmt(o.toUs);
+      });
+    });
     // lane lines on top of shading
     d.nodes.forEach(function (n) { el('line', { x1: LEFT, y1: self.laneY(n), x2: width - RIGHT, y2: self.laneY(n), 'class': 'lane-line' }, plot); });
     // heal
@@ -224,6 +271,7 @@
         var fx = sx(s.t);
         el('line', { x1: fx, y1: TOP - 2, x2: fx, y2: height - 8, 'class': 'fault-line' + (isCur ? ' cur' : ''), 'data-step': i }, plot);
         var ft = el('title', {}, plot.lastChild); ft.textContent = s.text;
+        if (s.k === 'fault') text(plot, fx + 3, height - 4, s.text.replace(/^fault /, '').replace(/ \(nodes.*$/, ''), 'fault-label');
         drawn++;
       } else {
         var c = el('circle', { cx: sx(s.t), cy: self.laneY(s.node), r: isCur ? 6 : 3.5, 'class': 'ev ev-' + s.k.replace(/[^a-z0-9-]/gi, '') + (isCur ? ' cur' : ''), 'data-step': i }, plot);

@@ -29,7 +29,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: result.ok, traceHash: result.traceHash,
       events: result.events, simTimeUs: result.simTimeUs, violations: result.violations, coverage: result.coverage,
-      faultsFired: result.faultsFired.length, ms: ms(),
+      faultsFired: result.faultsFired.length, ms: ms(), metrics: result.metrics,
     };
     if (result.ok) return { type: 'result', record };
     const runFile = buildRunFile({

@@ -1,7 +1,7 @@
 // lockstep-lint: io-edge (writes the trace file)
 // Streams trace records to a JSONL file in large chunks (one write per ~1 MB, not per event), into a
 // temp file renamed into place on close, so an aborted run leaves no half-written trace.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceRecord } from '../world.ts';
 import { tempPathFor } from './files.ts';
@@ -16,6 +16,7 @@ export class TraceWriter {
   records = 0;
 
   constructor(readonly path: string) {
+    if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, 'w');
@@ -41,7 +42,12 @@ export class TraceWriter {
   close(): void {
     this.flush();
     closeSync(this.fd);
-    renameSync(this.tmp, this.path);
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      rmSync(this.tmp, { force: true });
+      throw e;
+    }
   }
 
   /** Drop the partial trace. */

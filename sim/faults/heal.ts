@@ -1,9 +1,9 @@
-// heal: restore every link: partitions, clogs and filters; held messages are released in order.
+// heal: restore every link: partitions, clogs, filters and loss bursts; held messages are released in order.
 import type { FaultKind } from './kind.ts';
 
 export const heal: FaultKind = {
   name: 'heal',
-  description: 'Heal the whole network: lift partitions, clogs and message filters.',
+  description: 'Heal the whole network: lift partitions, clogs, message filters and loss bursts.',
   requires: [],
   apply(w) {
     if (w.network.isHealed()) return null;

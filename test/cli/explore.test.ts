@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockstep, start, workdir } from './helpers.ts';
+import { libraryNames } from '../../scenarios/load.ts';
 
 const dir = workdir();
 const FILE = (out: string, suffix = ''): string => join(dir, out, `explore-tiny-gossip_forgetful${suffix}.jsonl`);
@@ -118,5 +119,18 @@ describe('lockstep explore', () => {
     const rep = await lockstep(['replay', s.failures[0]!.runFile, '--json'], dir);
     expect(rep.code).toBe(1);
     expect(JSON.parse(rep.stdout)).toMatchObject({ reproduced: true });
+  });
+
+  it("'all' explores every library scenario and sums them up", async () => {
+    const r = await lockstep(['explore', 'all', '-p', 'gossip', '--seeds', '1', '--workers', '1', '--out', 'all', '--json'], dir);
+    expect(r.code).toBeLessThanOrEqual(1);
+    const s = JSON.parse(r.stdout) as { scenario: string; seeds: number; failed: number; summaries: { scenario: string; seeds: number; failed: number }[]; skipped: { scenario: string }[] };
+    expect(s.scenario).toBe('all');
+    // Scenarios that restrict themselves to another protocol's checkers are skipped, the rest all run.
+    expect([...s.summaries, ...s.skipped].map((x) => x.scenario).sort()).toEqual(libraryNames());
+    expect(s.summaries.map((x) => x.scenario)).toContain('standard');
+    expect(s.seeds).toBe(s.summaries.length);
+    expect(s.failed).toBe(s.summaries.reduce((n, x) => n + x.failed, 0));
+    expect(r.code).toBe(s.failed > 0 ? 1 : 0);
   });
 });

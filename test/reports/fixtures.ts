@@ -1,5 +1,9 @@
 // Shared fixtures for the report tests: a synthetic comparison (stable, for golden files) built from
 // run outcomes through the real accumulators, and hostile text to check escaping.
+import { join } from 'node:path';
+import { plan, simulate } from '../../scenarios/simulate.ts';
+import { buildRunFile, writeRunFile } from '../../sim/cli/runFiles.ts';
+import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import type { RunOutcome, CompareResults } from '../../reports/results.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from '../../reports/results.ts';
 import { answerQuestion } from '../../reports/answer.ts';
@@ -50,3 +54,17 @@ export function syntheticResults(hostile = false): CompareResults {
   results.answer = answerQuestion(results);
   return results;
 }
+
+/** A failing gossip/forgetful run of the crash mix, saved as a run-file. */
+export async function failingRunFile(outDir: string): Promise<string> {
+  const scenario = faultMixScenarios(5, 10_000_000).find((s) => s.name === 'mix-crashes')!;
+  for (let seed = 1; seed < 50; seed++) {
+    const result = await simulate(scenario, { seed, protocol: 'gossip/forgetful' });
+    if (result.ok) continue;
+    const path = join(outDir, `forgetful-seed${seed}.run.json`);
+    writeRunFile(path, buildRunFile({ scenario, scenarioSource: scenario.name, protocol: 'gossip/forgetful', seed, network: plan(scenario, { seed }).network, tapeOverrides: [], result, codeVersion: 'test', createdBy: 'compare' }));
+    return path;
+  }
+  throw new Error('no failing seed of gossip/forgetful in 1..49');
+}
+

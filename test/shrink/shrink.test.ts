@@ -68,6 +68,14 @@ describe('shrinkRun on gossip/forgetful', () => {
     }
   });
 
+  it('shrinks a shrunk run-file again to one no larger (a fixpoint, not a drift)', async () => {
+    const twice = await shrinkRun(results[1]!.runFile, { maxRuns: 200 });
+    expect(twice.after.faults).toBeLessThanOrEqual(results[1]!.after.faults);
+    expect(twice.after.nodes).toBeLessThanOrEqual(results[1]!.after.nodes);
+    expect(twice.after.violation.checker).toBe('gossip-monotonic');
+    expect((await simulateRunFile(twice.runFile)).traceHash).toBe(twice.runFile.traceHash);
+  });
+
   it('is deterministic: the same input shrinks to the same run-file', async () => {
     const again = await shrinkRun(files[0]!, { maxRuns: 400 });
     expect(again.runFile).toEqual(results[0]!.runFile);
@@ -79,7 +87,8 @@ describe('shrinkRun budget and errors', () => {
   it('stops at maxRuns, keeping the smallest failure found so far', async () => {
     const [rf] = await failingRunFiles(GOSSIP_SWARM, 'gossip/forgetful', 1);
     const s = await shrinkRun(rf!, { maxRuns: 5 });
-    expect(s.runs).toBe(5);
+    expect(s.runs).toBeLessThanOrEqual(5);
+    expect(s.runs).toBeGreaterThanOrEqual(4);
     expect(s.complete).toBe(false);
     expect(s.after.violation.checker).toBe('gossip-monotonic');
     expect((await simulateRunFile(s.runFile)).traceHash).toBe(s.runFile.traceHash);
@@ -90,7 +99,9 @@ describe('shrinkRun budget and errors', () => {
     const seen: ShrinkProgress[] = [];
     let polls = 0;
     const s = await shrinkRun(rf!, { shouldStop: () => ++polls > 8, onProgress: (p) => seen.push(p) });
-    expect(s.runs).toBe(8);
+    // Eight fast-mode runs, plus the first full run and verifications of what they found.
+    expect(s.runs).toBeGreaterThanOrEqual(8);
+    expect(s.runs).toBeLessThanOrEqual(12);
     expect(s.complete).toBe(false);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.map((p) => p.runs)).toEqual([...seen.map((p) => p.runs)].sort((a, b) => a - b));

@@ -130,6 +130,27 @@ describe('crash and restart', () => {
   });
 });
 
+describe('boot order', () => {
+  it('a datagram sent before its destination booted is delivered if it arrives after the boot; the heal does not boot a node early', () => {
+    const got: string[] = [];
+    const w = probeWorld({
+      nodes: 3, bootAtUs: [0, 0, 3_000_000], healAtUs: 1_000_000,
+      network: { latencyMinUs: 1_000, latencyMaxUs: 1_000 },
+      handlers: (node) => ({
+        start(ctx) {
+          got.push(`boot n${node} @${ctx.now()}`);
+          if (node === 1) ctx.send(2, { type: 'same-instant' }); // node 2 boots after node 1 at t=0
+          if (node === 1) ctx.setTimer(2_999_500, 'late');
+        },
+        timer(ctx) { ctx.send(3, { type: 'before-boot' }); },
+        message(ctx, _f, msg) { got.push(`n${node} got ${msg.type} @${ctx.now()}`); },
+      }),
+    });
+    w.runSync();
+    expect(got).toEqual(['boot n1 @0', 'boot n2 @0', 'n2 got same-instant @1000', 'boot n3 @3000000', 'n3 got before-boot @3000500']);
+  });
+});
+
 describe('pause and resume', () => {
   test.prop([fc.integer({ min: 10_000, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 }), fc.nat({ max: 1e6 })], { numRuns: 40 })(
     'a paused host runs no handler and sends nothing; on resume it gets what waited, in order, then carries on', (atUs, durUs, seed) => {

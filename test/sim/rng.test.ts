@@ -77,10 +77,19 @@ describe('Tape', () => {
     expect(t.nonDefault()).toEqual([0, 2]);
   });
 
-  it('grows past its initial capacity', () => {
+  it('spans many storage chunks without losing a decision', () => {
     const t = new Tape();
-    for (let i = 0; i < 5000; i++) t.decide(DecisionKind.delayUs, i);
-    expect(t.valueAt(4321)).toBe(4321);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) t.decide(1 + (i % 5), i % 7 === 0 ? 0 : i);
+    expect(t.length).toBe(n);
+    for (const i of [0, 1, 65_535, 65_536, 65_537, 131_072, n - 1]) {
+      expect([t.kindAt(i), t.valueAt(i)]).toEqual([1 + (i % 5), i % 7 === 0 ? 0 : i]);
+    }
+    const nd = t.nonDefault();
+    expect(nd.length).toBe(n - Math.ceil(n / 7));
+    expect(nd.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(nd[nd.length - 1]).toBe(n - 1);
+    expect(() => t.valueAt(n)).toThrow(RangeError);
   });
 
   it('a count-only tape keeps indices (so overrides still apply) but refuses to be read', () => {

@@ -21,10 +21,8 @@ export function compatChecker(): WorldChecker {
       if (c === undefined || !copies.counts(c, w)) return;
       for (const o of copies.on(c.ls, c.res, w)) {
         if (o === c) continue;
-        const a = Copies.effective(c);
-        const b = Copies.effective(o);
-        if (!compatible(a, b)) {
-          w.violate(`process copies conflict on ${c.ls}/${c.res}: node ${c.node} lock ${c.lkid} was granted ${modeName(a)} while node ${o.node} lock ${o.lkid} believes it holds ${modeName(b)}`);
+        if (Copies.conflict(c, o)) {
+          w.violate(`process copies conflict on ${c.ls}/${c.res}: node ${c.node} lock ${c.lkid} was granted ${modeName(c.mode)} while node ${o.node} lock ${o.lkid} believes it holds ${Copies.possible(o).map(modeName).join(' or ')}`);
         }
       }
     },

@@ -4,7 +4,7 @@
 // lockspace's next recovery completes without it; a reset or crash drops it at once.
 import type { NodeId, Observation } from '../../../sim/types.ts';
 import type { CheckerWorld } from '../../../sim/types.ts';
-import { Mode } from '../modes.ts';
+import { Mode, compatible, isDownConversion } from '../modes.ts';
 import { LKF, Status } from '../flags.ts';
 
 export interface Copy {
@@ -17,6 +17,8 @@ export interface Copy {
   valblk: boolean;
   /** A CONVDEADLK conversion is in flight: the master may already have demoted it to NL. */
   mayBeDemoted: boolean;
+  /** An up (or PR↔CW) conversion is in flight: the master may already have granted this mode. */
+  rq: Mode | undefined;
 }
 
 export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
@@ -49,7 +51,12 @@ export class Copies {
         const c = this.byLock.get(d.lkid as number);
         if (c === undefined) return undefined;
         if (d.op === 'unlock') this.byLock.delete(c.lkid);
-        else if (d.op === 'convert' && ((d.flags as number) & LKF.CONVDEADLK) !== 0) c.mayBeDemoted = true;
+        else if (d.op === 'convert') {
+          // Asking to go down gives up the higher mode at once; CONVDEADLK allows a silent demotion.
+          if (isDownConversion(c.mode, d.mode as Mode, false)) c.mode = d.mode as Mode;
+          else c.rq = d.mode as Mode;
+          if (((d.flags as number) & LKF.CONVDEADLK) !== 0) c.mayBeDemoted = true;
+        }
         return undefined;
       }
       case 'dlm-complete': {
@@ -59,12 +66,13 @@ export class Copies {
         let c = this.byLock.get(lkid);
         if (status === Status.OK || ((status === Status.EDEADLK || status === Status.ECANCEL || status === Status.EAGAIN) && mode !== Mode.IV)) {
           if (c === undefined) {
-            c = { node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false, mayBeDemoted: false };
+            c = { node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false, mayBeDemoted: false, rq: undefined };
             this.byLock.set(lkid, c);
           }
           c.mode = mode;
           c.valblk = d.valblk === true;
           c.mayBeDemoted = false;
+          c.rq = undefined;
           return status === Status.OK ? c : undefined;
         }
         if (c !== undefined) this.byLock.delete(lkid);
@@ -93,8 +101,20 @@ export class Copies {
     return out;
   }
 
-  /** Effective mode for compatibility: a copy that may have been demoted counts as NL. */
-  static effective(c: Copy): Mode {
-    return c.mayBeDemoted ? Mode.NL : c.mode;
+  /**
+   * The modes a copy may hold as far as its owner can tell: its granted mode, the mode of a
+   * conversion in flight (the master may have granted it already), NL if CONVDEADLK may have demoted it.
+   */
+  static possible(c: Copy): Mode[] {
+    const out: Mode[] = [c.mode];
+    if (c.rq !== undefined) out.push(c.rq);
+    if (c.mayBeDemoted) out.push(Mode.NL);
+    return out;
+  }
+
+  /** Two copies conflict when no combination of their possible modes is compatible. */
+  static conflict(a: Copy, b: Copy): boolean {
+    for (const x of Copies.possible(a)) for (const y of Copies.possible(b)) if (compatible(x, y)) return false;
+    return true;
   }
 }

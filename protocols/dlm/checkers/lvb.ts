@@ -13,6 +13,10 @@ interface Expect {
   lvb: string | undefined;
   seq: number;
   mustBeInvalid: boolean;
+  /** A new master restarted the seq from a survivor's copy holding the same value: the next write may reuse a seq. */
+  rolledBack?: boolean;
+  /** VALNOTVALID was set since the last write: the seq may restart (it did not go back silently). */
+  invalidated?: boolean;
 }
 
 export function lvbChecker(): WorldChecker {
@@ -30,7 +34,7 @@ export function lvbChecker(): WorldChecker {
     name: 'dlm-lvb',
     kind: 'always',
     description: "A VALBLK read returns the last PW/EX writer's value and seq or carries VALNOTVALID; after a PW/EX holder dies reads carry VALNOTVALID until the next write.",
-    observes: [...COPY_KINDS, 'dlm-lvb-write', 'dlm-lvb-read', 'dlm-lvb-fresh'],
+    observes: [...COPY_KINDS, 'dlm-lvb-write', 'dlm-lvb-read', 'dlm-lvb-fresh', 'dlm-lvb-recovered', 'dlm-lvb-invalid'],
     onObservation(obs, w) {
       const d = obs.data;
       const k = `${d.ls}/${d.res}`;
@@ -38,12 +42,26 @@ export function lvbChecker(): WorldChecker {
         case 'dlm-lvb-write': {
           const e = get(k);
           const seq = d.seq as number;
-          if (e.lvb !== undefined && !seqAtLeast(seq, e.seq + 1)) w.violate(`${k}: a write at master node ${obs.node} produced seq ${seq}, not after the last write's seq ${e.seq}`);
+          if (!inLockspace(obs, w)) return; // a master cut off from the lockspace: not part of its history
+          if (e.lvb !== undefined && !seqAtLeast(seq, e.seq + 1) && e.rolledBack !== true && e.invalidated !== true) w.violate(`${k}: a write at master node ${obs.node} produced seq ${seq}, not after the last write's seq ${e.seq}`);
           expect.set(k, { lvb: d.lvb as string, seq, mustBeInvalid: false });
           return;
         }
         case 'dlm-lvb-fresh': return onFresh(obs, k, w);
+        case 'dlm-lvb-invalid':
+          get(k).invalidated = true;
+          return;
+        case 'dlm-lvb-recovered': {
+          const e = get(k);
+          if (d.valNotValid === true) e.invalidated = true;
+          if (d.valNotValid !== true && d.lvb === e.lvb && d.seq !== e.seq) {
+            e.seq = d.seq as number; // the same value, renumbered from a survivor's copy (its write is redone)
+            e.rolledBack = true;
+          }
+          return;
+        }
         case 'dlm-lvb-read':
+          if (!inLockspace(obs, w)) return;
           reads.set(d.lkid as number, { exp: { ...get(k) }, valNotValid: d.valNotValid === true });
           return;
         case 'dlm-recovered': {
@@ -68,7 +86,7 @@ export function lvbChecker(): WorldChecker {
             return;
           }
           if (r === undefined) {
-            w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read the master never made`);
+            if (inLockspace(obs, w)) w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read no member master made`);
             return;
           }
           if (r.exp.mustBeInvalid) {
@@ -91,12 +109,23 @@ export function lvbChecker(): WorldChecker {
     },
   };
 
+  function inLockspace(obs: Observation, w: CheckerWorld): boolean {
+    const m = copies.members.get(obs.data.ls as string);
+    return w.isUp(obs.node) && (m === undefined || m.members.has(obs.node));
+  }
+
   function onFresh(obs: Observation, k: string, w: CheckerWorld): void {
+    if (!inLockspace(obs, w)) return;
     const holders = copies.on(obs.data.ls as string, obs.data.res as string, w).filter((c) => c.valblk && c.mode !== Mode.IV);
     if (holders.length > 0) {
       w.violate(`master node ${obs.node} started ${k} with a fresh value block while node ${holders[0]!.node} holds VALBLK lock ${holders[0]!.lkid} on it`);
       return;
     }
+    // Forgotten with it: whatever departed holders wrote (they can no longer invalidate anything).
+    const ls = obs.data.ls;
+    const res = obs.data.res;
+    copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => c.ls !== ls || c.res !== res));
+    for (const c of [...copies.byLock.values()]) if (c.ls === ls && c.res === res && !copies.counts(c, w)) copies.byLock.delete(c.lkid);
     expect.set(k, { lvb: undefined, seq: 0, mustBeInvalid: false });
   }
 }

@@ -6,7 +6,17 @@ import type { NodeId } from '../../../sim/types.ts';
 import type { QuorumOptions } from '../quorum.ts';
 import { computeQuorum, holdsAll } from '../quorum.ts';
 
-export function quorumGatingChecker(opts: QuorumOptions): WorldChecker {
+/** `opts` undefined: one vote per node, expected = all nodes, no special options. */
+export function quorumGatingChecker(given?: QuorumOptions): WorldChecker {
+  let opts = given;
+  const optsFor = (nodes: readonly NodeId[]): QuorumOptions => {
+    if (opts === undefined) {
+      const votes: Record<number, number> = {};
+      for (const n of nodes) votes[n] = 1;
+      opts = { votes, expectedVotes: undefined, twoNode: false, waitForAll: false, autoTieBreaker: false, allowQuorumDecrease: false };
+    }
+    return opts;
+  };
   const views = new Map<NodeId, { epoch: number; members: NodeId[] }>();
   let seenAll = false;
   return {
@@ -19,13 +29,13 @@ export function quorumGatingChecker(opts: QuorumOptions): WorldChecker {
       if (obs.kind === 'view') {
         const v = obs.data as { epoch: number; members: NodeId[] };
         views.set(obs.node, v);
-        if (holdsAll(opts, v.members)) seenAll = true;
+        if (holdsAll(optsFor(w.nodes), v.members)) seenAll = true;
         return;
       }
       const v = views.get(obs.node);
       const what = obs.kind === 'fence-request' ? `fenced node ${obs.data.victim as number}` : `started ${obs.data.group as string} event ${obs.data.eventId as number}`;
       if (v === undefined) return w.violate(`node ${obs.node} ${what} without any view`);
-      const q = computeQuorum(opts, v.members, w.nodes, 0, 0, seenAll);
+      const q = computeQuorum(optsFor(w.nodes), v.members, w.nodes, 0, 0, seenAll);
       if (!q.quorate) w.violate(`node ${obs.node} ${what} in epoch ${v.epoch} with members ${v.members.join(',')}: ${q.votes} votes, quorum ${q.quorum} of ${q.expectedVotes} expected — not quorate`);
     },
   };

@@ -84,10 +84,13 @@ function chooseProtocols(spec: string | undefined, variants: boolean): string[] 
   }
 }
 
+/** Runs longer than this are not re-run for a diagram (`lockstep report <run-file> --html` still draws them). */
+export const DIAGRAM_MAX_EVENTS = 150_000;
+
 /** Space-time diagrams for the report: each protocol's smallest failing example, correct protocols first. */
 async function diagramsFor(results: CompareResults, max: number): Promise<RunView[]> {
   const picks = [...results.protocols]
-    .filter((p) => p.smallestFailure?.runFile !== undefined)
+    .filter((p) => p.smallestFailure?.runFile !== undefined && p.smallestFailure.events <= DIAGRAM_MAX_EVENTS)
     .sort((a, b) => Number(a.variant !== undefined) - Number(b.variant !== undefined));
   const views: RunView[] = [];
   for (const p of picks.slice(0, max)) {

@@ -56,7 +56,8 @@ export async function explore(args: ExploreArgs): Promise<number> {
   const workers = args.workers === undefined ? availableParallelism() : parseCount(args.workers, '--workers', 256);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const seeds = shardSeeds(firstSeed, count, shard);
-  const targets = prepareTargets(args.targets[0]!, args.protocol);
+  const skipped: { scenario: string; reason: string }[] = [];
+  const targets = prepareTargets(args.targets[0]!, args.protocol, skipped);
   const summaries: ExploreSummary[] = [];
   let pool: SeedPool | undefined;
   let interrupted = false;
@@ -84,21 +85,33 @@ export async function explore(args: ExploreArgs): Promise<number> {
     await pool?.close();
   }
   const failed = summaries.reduce((n, s) => n + s.failed, 0);
-  const result = targets.length === 1 && args.targets[0] !== 'all' ? summaries[0]! : combine(summaries, args.protocol);
+  const result = args.targets[0] !== 'all' ? summaries[0]! : { ...combine(summaries, args.protocol), skipped };
   if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (result !== summaries[0]) {
+  else if (args.targets[0] === 'all') {
     for (const s of summaries) printSummary(s);
     printTotal(result);
   } else printSummary(result);
   return failed > 0 ? EXIT_VIOLATED : EXIT_OK;
 }
 
-function prepareTargets(target: string, protocolFlag: string | undefined): Target[] {
-  const loaded = target === 'all' ? loadAll() : [loadScenario(target)];
-  return loaded.map(({ scenario, source }) => {
+/**
+ * The scenario × protocol pairs to explore. For 'all', a scenario that restricts itself to checkers
+ * the chosen protocol does not have is skipped (with a warning) rather than failing the whole run.
+ */
+function prepareTargets(target: string, protocolFlag: string | undefined, skipped: { scenario: string; reason: string }[]): Target[] {
+  const all = target === 'all';
+  const loaded = all ? loadAll() : [loadScenario(target)];
+  return loaded.flatMap(({ scenario, source }) => {
     const resolved = chooseProtocol(protocolFlag, scenario, source);
-    checkersFor(scenario, resolved, plan(scenario, { seed: 0 }).healAtUs, source);
-    return { scenario, source, protocol: resolved.name };
+    try {
+      checkersFor(scenario, resolved, plan(scenario, { seed: 0 }).healAtUs, source);
+    } catch (e) {
+      if (!all || !(e instanceof CliInputError)) throw e;
+      skipped.push({ scenario: scenario.name, reason: e.message });
+      process.stderr.write(`skipping ${scenario.name}: ${e.message}\n`);
+      return [];
+    }
+    return [{ scenario, source, protocol: resolved.name }];
   });
 }
 

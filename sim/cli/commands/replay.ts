@@ -5,9 +5,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import { simulate } from '../../../scenarios/simulate.ts';
 import { codeVersion } from '../codeVersion.ts';
-import { EXIT_OK, EXIT_VIOLATED } from '../errors.ts';
+import { CliInputError, EXIT_OK, EXIT_VIOLATED } from '../errors.ts';
 import { fmtFired, fmtTime } from '../format.ts';
-import { checkersFor, chooseProtocol } from '../protocolChoice.ts';
+import { checkersFor } from '../protocolChoice.ts';
+import { UnknownProtocolError, resolveProtocol } from '../../../protocols/index.ts';
+import type { ResolvedProtocol } from '../../../protocols/index.ts';
 import { readRunFile } from '../runFiles.ts';
 import { out } from '../style.ts';
 import { verdicts } from '../verdicts.ts';
@@ -47,7 +49,7 @@ export interface ReplayJson {
 
 export async function replay(args: ReplayArgs): Promise<number> {
   const rf = readRunFile(args.runFile);
-  const resolved = chooseProtocol(rf.protocol, rf.scenario, `${args.runFile}#protocol`);
+  const resolved = resolveRecorded(args.runFile, rf.protocol);
   const result = await simulate(rf.scenario, {
     seed: rf.seed, protocol: resolved.name, faults: rf.faults, network: rf.network, tapeOverrides: rf.tape.overrides,
   });
@@ -69,6 +71,15 @@ export async function replay(args: ReplayArgs): Promise<number> {
   if (args.json) process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
   else printHuman(o, rf.tape.overrides.length);
   return result.ok ? EXIT_OK : EXIT_VIOLATED;
+}
+
+function resolveRecorded(path: string, protocol: string): ResolvedProtocol {
+  try {
+    return resolveProtocol(protocol);
+  } catch (e) {
+    if (e instanceof UnknownProtocolError) throw new CliInputError(`${path}: protocol: ${e.message}`);
+    throw e;
+  }
 }
 
 function uniqueSorted(xs: string[]): string[] {

@@ -9,7 +9,7 @@ import { plan, simulate } from '../../../scenarios/simulate.ts';
 import type { SimulateResult } from '../../../scenarios/simulate.ts';
 import { parseSeed } from '../args.ts';
 import { codeVersion } from '../codeVersion.ts';
-import { EXIT_OK, EXIT_VIOLATED } from '../errors.ts';
+import { CliInputError, EXIT_OK, EXIT_VIOLATED } from '../errors.ts';
 import { fmtFault, fmtFired, fmtKnobs, fmtSpan, fmtTime, fmtVerdict } from '../format.ts';
 import { checkersFor, chooseProtocol } from '../protocolChoice.ts';
 import { buildRunFile, runFilePath, writeRunFile } from '../runFiles.ts';
@@ -60,8 +60,8 @@ export async function run(args: RunArgs): Promise<number> {
   const seed = args.seed === undefined ? randomInt(0, 0x1_0000_0000) : parseSeed(args.seed, '--seed');
   const planned = plan(scenario, { seed });
   const checkers = checkersFor(scenario, resolved, planned.healAtUs, loaded.source);
+  const trace = args.trace === undefined ? undefined : openTrace(args.trace);
   if (!args.json) printHeader(loaded, resolved.name, seed, planned);
-  const trace = args.trace === undefined ? undefined : new TraceWriter(args.trace);
   const started = performance.now();
   let result: SimulateResult;
   try {
@@ -93,12 +93,20 @@ export async function run(args: RunArgs): Promise<number> {
   return result.ok ? EXIT_OK : EXIT_VIOLATED;
 }
 
+function openTrace(path: string): TraceWriter {
+  try {
+    return new TraceWriter(path);
+  } catch (e) {
+    throw new CliInputError(`--trace: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 function printHeader(loaded: LoadedScenario, protocol: string, seed: number, p: ReturnType<typeof plan>): void {
   const s = loaded.scenario;
   const lines = [
     `${out.bold('seed')} ${seed}  ${out.bold('scenario')} ${s.name}  ${out.bold('protocol')} ${protocol}  ${out.dim(`(${s.nodes} nodes, ${fmtSpan(s.durationUs)}, heal at ${fmtTime(p.healAtUs)})`)}`,
     `${out.bold('knobs')} ${fmtKnobs(p.knobs, p.network)}`,
-    `${out.bold('faults')} ${p.faults.length === 0 ? 'none' : ''}`,
+    `${out.bold('faults')} ${p.faults.length === 0 ? 'none' : `(${p.faults.length} planned)`}`,
     ...p.faults.map((f) => `  ${fmtFault(f)}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -1,0 +1,225 @@
+// The 'dlm-lvb' ownership protocol (Tweedie, LKML 2005): "have a thread which tries to acquire an EX
+// lock on a resource; when you get it, you own the metadata", with the owner advertised in the LVB.
+//
+// Per resource r, lock `own:r` in lockspace 'ownership' (LVB 32 bytes: owner id, epoch):
+//   * every node takes NL on it and converts NL→EX (the waiting thread); the DLM grants EX to one at
+//     a time. Waiting as a converting NL lock matters: if the owner dies together with the lock's
+//     master, the new master rebuilds the resource from the survivors' locks and, finding only NL,
+//     marks the LVB VALNOTVALID — a waiter with a *new* EX request is not rebuilt, and the LVB would
+//     silently come back zero and "valid" (see variant new-ex-request);
+//   * the grant reads the LVB. If it carries VALNOTVALID, the previous owner died holding PW/EX and
+//     the record is stale (it never wrote its own epoch back); if it is zero, every copy was lost
+//     (the whole cluster restarted). Then the new epoch is max(LVB epoch, epoch of the claim record
+//     on disk) + 1; otherwise LVB epoch + 1;
+//   * under EX the new owner writes its claim (epoch) to disk, recovers the metadata (fencing of the
+//     dead owner came first: fenced at level 0 completes before the DLM at level 1 recovers and
+//     grants the dead owner's lock), then converts EX→PW, which stores {owner, epoch} in the LVB;
+//   * it holds PW while it owns: PW still excludes every other EX waiter, yet — unlike EX — lets
+//     readers in. (Holding EX would publish nothing: the LVB is written only when a PW/EX holder
+//     converts down or unlocks. Down-converting to PR as the old lock_dlm journal claim does would
+//     let a second claimant's PR→EX race the owner, and an owner at PR dies without invalidating
+//     the record, so a stale owner would read as valid; at PW its death sets VALNOTVALID.)
+//   * others learn the owner with an NL EXPEDITE request (granted at once past the EX waiters; every
+//     new grant reads the LVB), then unlock. A VALNOTVALID read names no owner: ask again later.
+// passwd is Tweedie's too: lock `file:passwd` PR to read, EX to write (the LockService).
+// Volatile: everything; a restarted node starts over as a waiter.
+import type { Context, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } from '../../sim/types.ts';
+import type { Deferred } from '../../sim/world.ts';
+import type { Dlm } from '../dlm/dlm.ts';
+import type { DlmLock, LockspaceHandle } from '../dlm/api.ts';
+import type { GrantListener, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
+import { EX_HOLDER, OWNERSHIP_MODULE, VALNOTVALID_READ, metaKey } from '../ownership/api.ts';
+import { OwnerBook } from '../ownership/book.ts';
+import { recoverResource } from '../workloads/recovery.ts';
+import { decodeOwner, encodeOwner } from './lvbRecord.ts';
+
+export const LOCKSPACE = 'ownership';
+export const LVB_SIZE = 32;
+
+export interface DlmLvbOptions {
+  resources: readonly string[];
+  passwdBlocks: number;
+  /** Back-off before retrying a failed lock request. */
+  retryUs: number;
+  /** Flaw: trust the LVB's epoch (and owner) even when the DLM says VALNOTVALID. */
+  ignoreValNotValid: boolean;
+  /** Flaw: wait with a new EX request instead of an NL→EX conversion, and trust a zero LVB. */
+  newExRequest: boolean;
+}
+
+interface ClaimRecord {
+  epoch: number;
+  owner: NodeId;
+}
+
+export class DlmLvb implements Ownership {
+  readonly name = OWNERSHIP_MODULE;
+  readonly resources: readonly string[];
+  readonly locks: LockService;
+  private readonly book = new OwnerBook();
+  private ctx!: Context;
+  private ls!: LockspaceHandle;
+  private readonly hints = new Map<string, NodeId>();
+  private readonly looking = new Set<string>();
+  private readonly sleepers = new Map<number, Deferred<void>>();
+  private nextSleep = 1;
+
+  constructor(private readonly opts: DlmLvbOptions) {
+    this.resources = opts.resources;
+    this.locks = { acquire: (resource, mode) => this.acquire(resource, mode) };
+  }
+
+  onStart(ctx: Context): void {
+    this.ctx = ctx;
+    this.ls = ctx.module<Dlm & Module>('dlm').lockspace(LOCKSPACE, { lvbSize: LVB_SIZE });
+    for (const r of this.resources) ctx.spawn(`claim ${r}`, () => this.contend(r));
+  }
+
+  onTimer(_ctx: Context, tag: unknown): void {
+    const id = (tag as { sleep: number }).sleep;
+    const d = this.sleepers.get(id);
+    this.sleepers.delete(id);
+    d?.resolve();
+  }
+
+  // ---- the waiting thread: queue EX, own on grant -------------------------------------------
+
+  private async contend(r: string): Promise<void> {
+    for (;;) {
+      const lk = await this.waitForEx(r);
+      if (lk === undefined) {
+        await this.sleep(this.opts.retryUs);
+        continue;
+      }
+      this.ctx.observe(EX_HOLDER, { resource: r, held: true });
+      const invalid = lk.flags.valNotValid;
+      const lvb = decodeOwner(lk.valueBlock);
+      if (invalid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'claimant', lvbOwner: lvb.owner, lvbEpoch: lvb.epoch });
+      let epoch = lvb.epoch + 1;
+      // A flagged record is stale; a zero record is a lost one (the whole cluster restarted): ask the disk.
+      if ((invalid && !this.opts.ignoreValNotValid) || (lvb.owner === 0 && !this.opts.newExRequest)) {
+        const disk = (await this.read(`${metaKey(r)}/claim`)).value as ClaimRecord | undefined;
+        epoch = Math.max(lvb.epoch, disk?.epoch ?? 0) + 1;
+      }
+      const g = this.book.begin(this.ctx, r, epoch, undefined);
+      if (!(await this.recover(g))) return; // fenced: the fence watchdog reboots this node
+      const res = await lk.convert('PW', { valueBlock: encodeOwner({ owner: this.ctx.node, epoch }, LVB_SIZE) });
+      this.ctx.observe(EX_HOLDER, { resource: r, held: false });
+      if (!res.ok) {
+        this.book.end(this.ctx, r, `EX→PW refused: ${res.status}`);
+        return;
+      }
+      this.hints.set(r, this.ctx.node);
+      this.book.ready(this.ctx, g);
+      return; // own r, holding PW, until this node dies
+    }
+  }
+
+  /**
+   * Wait for EX on `own:r`. Correct: hold NL (VALBLK) and convert NL→EX, so that if the owner dies
+   * together with the resource's master, the new master rebuilds from our converting NL lock and marks
+   * the LVB VALNOTVALID. A *new* EX request is not rebuilt (it is neither granted nor converting).
+   */
+  private async waitForEx(r: string): Promise<DlmLock | undefined> {
+    if (this.opts.newExRequest) {
+      const lk = await this.ls.lock(`own:${r}`, 'EX', { valueBlock: true });
+      return lk.status === 0 ? lk : undefined;
+    }
+    const lk = await this.ls.lock(`own:${r}`, 'NL', { valueBlock: true });
+    if (lk.status !== 0) return undefined;
+    const res = await lk.convert('EX', { valueBlock: true });
+    if (res.ok) return lk;
+    await lk.unlock({ force: true });
+    return undefined;
+  }
+
+  /** Under EX: write the claim (epoch on disk), then recover the metadata. False when fenced. */
+  private async recover(g: OwnerGrant): Promise<boolean> {
+    const w = await this.write(`${metaKey(g.resource)}/claim`, { epoch: g.epoch, owner: this.ctx.node } satisfies ClaimRecord);
+    if (!w.ok) {
+      this.book.end(this.ctx, g.resource, `claim write refused: ${w.reason ?? 'refused'}`);
+      return false;
+    }
+    const d = this.ctx.deferred<boolean>();
+    const env = { ctx: this.ctx, stamp: { epoch: g.epoch, owner: this.ctx.node }, writeOpts: undefined };
+    recoverResource(env, g.resource, this.opts.passwdBlocks, (ok) => d.resolve(ok));
+    if (await d.promise) return true;
+    this.book.end(this.ctx, g.resource, 'recovery write refused');
+    return false;
+  }
+
+  // ---- readers: NL EXPEDITE, read the LVB, unlock --------------------------------------------
+
+  private async lookup(r: string): Promise<void> {
+    try {
+      const lk = await this.ls.lock(`own:${r}`, 'NL', { valueBlock: true, flags: { expedite: true } });
+      if (lk.status !== 0) return;
+      const rec = decodeOwner(lk.valueBlock);
+      if (lk.flags.valNotValid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'reader', lvbOwner: rec.owner, lvbEpoch: rec.epoch });
+      if (lk.flags.valNotValid && !this.opts.ignoreValNotValid) this.hints.delete(r);
+      else if (rec.owner !== 0) this.hints.set(r, rec.owner);
+      await lk.unlock();
+    } finally {
+      this.looking.delete(r);
+    }
+  }
+
+  // ---- passwd: PR / EX on file:passwd --------------------------------------------------------
+
+  private async acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<() => void> {
+    const lk = await this.ls.lock(`file:${resource}`, mode === 'shared' ? 'PR' : 'EX');
+    if (lk.status !== 0) throw new Error(`lock file:${resource} failed with status ${lk.status}`);
+    return () => void lk.unlock();
+  }
+
+  // ---- Ownership ----------------------------------------------------------------------------
+
+  grant(resource: string): OwnerGrant | undefined {
+    return this.book.get(resource);
+  }
+
+  ownerHint(resource: string): NodeId | undefined {
+    return this.hints.get(resource);
+  }
+
+  rediscover(resource: string): void {
+    if (this.book.get(resource) !== undefined || this.looking.has(resource)) return;
+    this.looking.add(resource);
+    this.ctx.spawn(`lookup ${resource}`, () => this.lookup(resource));
+  }
+
+  writeOptions(_grant: OwnerGrant): DiskWriteOptions | undefined {
+    return undefined;
+  }
+
+  writeRefused(grant: OwnerGrant, reason: string): void {
+    if (this.book.current(grant)) this.book.end(this.ctx, grant.resource, `write refused: ${reason}`);
+  }
+
+  onGrant(cb: GrantListener): void {
+    this.book.onGrant(cb);
+  }
+
+  // ---- promises over timers and the disk ----------------------------------------------------
+
+  private sleep(us: number): Promise<void> {
+    const id = this.nextSleep++;
+    const d = this.ctx.deferred<void>();
+    this.sleepers.set(id, d);
+    const t: TimerId = this.ctx.setTimer(us, { sleep: id });
+    if (t < 0) this.sleepers.delete(id);
+    return d.promise;
+  }
+
+  private read(key: string): Promise<DiskResult> {
+    const d = this.ctx.deferred<DiskResult>();
+    this.ctx.disk.read(key, (r) => d.resolve(r));
+    return d.promise;
+  }
+
+  private write(key: string, value: unknown): Promise<DiskResult> {
+    const d = this.ctx.deferred<DiskResult>();
+    this.ctx.disk.write(key, value, (r) => d.resolve(r));
+    return d.promise;
+  }
+}

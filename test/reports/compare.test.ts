@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { plan, simulate } from '../../scenarios/simulate.ts';
+import { expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../reports/compare.ts';
+import type { ScenarioEntry } from '../../reports/compare.ts';
+import { faultMixScenarios } from '../../reports/faultMixes.ts';
+import { readRunFile } from '../../sim/cli/runFiles.ts';
+import { WorkerPool } from '../../sim/cli/pool.ts';
+import type { RunOutcome } from '../../reports/results.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockstep-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const mixes = faultMixScenarios(5, 10_000_000);
+const crashes: ScenarioEntry = { scenario: mixes.find((s) => s.name === 'mix-crashes')!, source: 'mix-crashes' };
+const standard: ScenarioEntry = { scenario: mixes.find((s) => s.name === 'mix-standard')!, source: 'mix-standard' };
+
+describe('identical fault tapes', () => {
+  it('plan() draws the same schedule for a seed whatever the protocol, and simulate() runs it', async () => {
+    for (const seed of [1, 2, 3, 17]) {
+      const planned = plan(standard.scenario, { seed });
+      const a = await simulate(standard.scenario, { seed, protocol: 'gossip' });
+      const b = await simulate(standard.scenario, { seed, protocol: 'gossip/forgetful' });
+      expect(a.faults).toEqual(planned.faults);
+      expect(b.faults).toEqual(planned.faults);
+      expect(a.knobs).toEqual(b.knobs);
+      expect(a.faultsFired.map((f) => [f.kind, f.atUs])).toEqual(b.faultsFired.map((f) => [f.kind, f.atUs]));
+    }
+    // Different seeds do draw different schedules (the tape is the seed's, not a constant).
+    expect(plan(standard.scenario, { seed: 1 }).faults).not.toEqual(plan(standard.scenario, { seed: 2 }).faults);
+  });
+});
+
+describe('expandProtocols', () => {
+  it('brings each base protocol with its variants, and keeps an explicit variant alone', () => {
+    expect(expandProtocols(['gossip'])).toEqual(['gossip', 'gossip/forgetful']);
+    expect(expandProtocols(['gossip'], false)).toEqual(['gossip']);
+    expect(expandProtocols(['gossip/forgetful'])).toEqual(['gossip/forgetful']);
+    expect(() => expandProtocols(['nope'])).toThrow(/unknown protocol/);
+    const all = expandProtocols();
+    expect(all.length).toBeGreaterThan(0);
+  });
+});
+
+describe('runCompare', () => {
+  it('catches the flawed variant, clears the correct protocol, writes replayable smallest examples', async () => {
+    const r = await runCompare({ protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes, standard], seeds: 12, runDir: dir, runFilesPerCell: 2 });
+    expect(r.cells).toHaveLength(4);
+    expect(r.seedsPerCell).toBe(12);
+    const good = r.protocols.find((p) => p.protocol === 'gossip')!;
+    const bad = r.protocols.find((p) => p.protocol === 'gossip/forgetful')!;
+    // The explore fields of DESIGN §5, per protocol.
+    for (const p of r.protocols) {
+      expect(p).toMatchObject({ scenario: 'mix-crashes,mix-standard', seeds: 24 });
+      expect(typeof p.failed).toBe('number');
+      expect(Array.isArray(p.failures)).toBe(true);
+      expect(typeof p.checkersFired).toBe('object');
+      expect(p.seedsPerSec).toBeGreaterThan(0);
+      expect(p.linesOfCode).toBeGreaterThan(20);
+    }
+    expect(good.failed).toBe(0);
+    expect(good.safety.count).toBe(0);
+    expect(bad.failed).toBeGreaterThan(0);
+    expect(bad.checkersFired['gossip-monotonic']).toBe(bad.failed);
+    expect(bad.flaw).toMatch(/volatile/);
+    const cell = r.cells.find((c) => c.protocol === 'gossip/forgetful' && c.scenario === 'mix-crashes')!;
+    expect(cell.byChecker[0]).toMatchObject({ checker: 'gossip-monotonic', kind: 'always', count: cell.failed, n: 12 });
+    expect(cell.metrics.steadyMessagesPerSec?.n).toBe(12);
+    // The smallest failing example has a run-file that replays to the same run.
+    const small = bad.smallestFailure!;
+    expect(small.runFile).toBeDefined();
+    const allFailures = r.cells.filter((c) => c.protocol === bad.protocol).flatMap((c) => c.failures);
+    expect(small.events).toBe(Math.min(...allFailures.map((f) => f.events)));
+    const rf = readRunFile(small.runFile!);
+    expect(rf).toMatchObject({ protocol: 'gossip/forgetful', seed: small.seed, createdBy: 'compare' });
+    const again = await simulate(rf.scenario, { seed: rf.seed, protocol: rf.protocol, faults: rf.faults, network: rf.network });
+    expect(again.traceHash).toBe(rf.traceHash);
+    expect(again.violations.map((v) => v.checker)).toEqual(rf.violations.map((v) => v.checker));
+    expect(r.answer.join(' ')).toMatch(/gossip\/forgetful in \d+ of 24 runs/);
+  });
+
+  it('is deterministic: the same seeds give the same table', async () => {
+    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === 'wallMs' || k === 'seedsPerSec' ? 0 : v)));
+    const opts = { protocols: ['gossip/forgetful'], scenarios: [crashes], seeds: 8 } as const;
+    const a = await runCompare({ ...opts, scenarios: [...opts.scenarios], protocols: [...opts.protocols] });
+    const b = await runCompare({ ...opts, scenarios: [...opts.scenarios], protocols: [...opts.protocols] });
+    expect(strip(a.cells)).toEqual(strip(b.cells));
+  });
+
+  it("picks a seed count from the budget with --seeds auto (at least the pilot's)", async () => {
+    const r = await runCompare({ protocols: ['gossip'], scenarios: [crashes], seeds: 'auto', budgetMs: 1 });
+    expect(r.seedsPerCell).toBe(2);
+    expect(r.cells[0]!.seeds).toBe(2);
+  });
+
+  it("gives the same per-seed results on the CLI's worker pool as in process", async () => {
+    const pool = await WorkerPool.start(2);
+    try {
+      const viaPool: RunOutcome[] = [];
+      const local: RunOutcome[] = [];
+      await poolRunner(pool)(crashes, 'gossip/forgetful', [1, 2, 3, 4, 5, 6], (r) => viaPool.push(r));
+      await inProcessRunner(crashes, 'gossip/forgetful', [1, 2, 3, 4, 5, 6], (r) => local.push(r));
+      const key = (r: RunOutcome): string => `${r.seed}:${r.traceHash}:${r.ok}:${r.metrics?.messagesSent}`;
+      expect(viaPool.map(key).sort()).toEqual(local.map(key).sort());
+      expect(viaPool.filter((r) => !r.ok).every((r) => r.runFile?.createdBy === 'compare')).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('results JSON', () => {
+  it('round-trips through JSON', async () => {
+    const r = await runCompare({ protocols: ['gossip'], scenarios: [crashes], seeds: 3 });
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    expect(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).toContain('"start"');
+  });
+});

@@ -7,7 +7,7 @@ import { startPool } from '../sim/cli/pool.ts';
 import { chooseProtocol } from '../sim/cli/protocolChoice.ts';
 import { codeVersion } from '../sim/cli/codeVersion.ts';
 
-const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 100);
+const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 60);
 const WARMUP = 4;
 
 async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<typeof startPool>>['run']>[0]): Promise<{ seedsPerSec: number; failed: number; wallSec: number }> {

@@ -103,9 +103,32 @@ export function poolRunner(pool: WorkerPool): BatchRunner {
   };
 }
 
+/**
+ * Scenarios a protocol cannot run (its build rejects them, e.g. a workload it does not serve) are
+ * left out of the comparison for every protocol, so all protocols still face the same tapes.
+ */
+export function compatibleScenarios(entries: readonly ScenarioEntry[], protocols: readonly string[]): { entries: ScenarioEntry[]; skipped: { scenario: string; protocol: string; why: string }[] } {
+  const skipped: { scenario: string; protocol: string; why: string }[] = [];
+  const ok = entries.filter((e) => {
+    for (const name of protocols) {
+      const r = resolveProtocol(name);
+      try {
+        r.def.build({ scenario: e.scenario, variant: r.variant?.name, healAtUs: plan(e.scenario, { seed: 0 }).healAtUs });
+      } catch (err) {
+        skipped.push({ scenario: e.scenario.name, protocol: r.name, why: (err as Error).message.split('\n')[0]! });
+        return false;
+      }
+    }
+    return true;
+  });
+  return { entries: ok, skipped };
+}
+
 const PILOT_SEEDS = 2;
 export const AUTO_MIN_SEEDS = PILOT_SEEDS;
 export const AUTO_MAX_SEEDS = 2000;
+/** 'auto' runs the seeds after the pilot in about this many rounds, checking the clock after each. */
+const AUTO_ROUNDS = 4;
 
 interface Cell {
   entry: ScenarioEntry;
@@ -136,22 +159,28 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
 
   let seeds: number;
   if (opts.seeds === 'auto') {
+    // Rounds of seeds over every cell: the pilot measures the cost of a run, later rounds stop once
+    // the budget is spent — always at a round boundary, so every cell has run the same seeds.
+    const budget = opts.budgetMs ?? 50_000;
     total = cells.length * PILOT_SEEDS;
     const pilotStart = performance.now();
-    // The pilot runs the first seeds of every cell; they count towards the results.
     for (const cell of cells) await runCell(cell, range(seedStart, PILOT_SEEDS));
-    const msPerRun = Math.max(0.05, (performance.now() - pilotStart) / Math.max(1, cells.length * PILOT_SEEDS));
-    const remaining = Math.max(0, (opts.budgetMs ?? 50_000) - (performance.now() - started));
-    seeds = PILOT_SEEDS + Math.floor(remaining / (msPerRun * Math.max(1, cells.length)));
-    seeds = Math.max(AUTO_MIN_SEEDS, Math.min(AUTO_MAX_SEEDS, seeds));
+    seeds = PILOT_SEEDS;
+    const msPerSeedRound = Math.max(0.05, (performance.now() - pilotStart) / PILOT_SEEDS);
+    const target = Math.min(AUTO_MAX_SEEDS, Math.max(AUTO_MIN_SEEDS, PILOT_SEEDS + Math.floor(Math.max(0, budget - (performance.now() - started)) / msPerSeedRound)));
+    const step = Math.max(2, Math.ceil((target - PILOT_SEEDS) / AUTO_ROUNDS));
+    while (seeds < target && performance.now() - started < budget) {
+      const count = Math.min(step, target - seeds);
+      total = cells.length * (seeds + count);
+      for (const cell of cells) await runCell(cell, range(seedStart + seeds, count));
+      seeds += count;
+    }
   } else {
     seeds = opts.seeds;
+    total = cells.length * seeds;
+    // One cell at a time (the pool runs one job at a time, spreading its seeds over every worker).
+    for (const cell of cells) await runCell(cell, range(seedStart, seeds));
   }
-  const already = opts.seeds === 'auto' ? PILOT_SEEDS : 0;
-  const rest = range(seedStart + already, Math.max(0, seeds - already));
-  total = cells.length * seeds;
-  // One cell at a time (the pool runs one job at a time, spreading its seeds over every worker).
-  for (const cell of cells) await runCell(cell, rest);
 
   const summaries: CellSummary[] = cells.map((cell) => {
     if (opts.runDir !== undefined) writeSmallest(opts.runDir, cell);

@@ -21,7 +21,8 @@
 //     the record, so a stale owner would read as valid; at PW its death sets VALNOTVALID.)
 //   * others learn the owner with an NL EXPEDITE request (granted at once past the EX waiters; every
 //     new grant reads the LVB), then unlock. A VALNOTVALID read names no owner: ask again later.
-// passwd is Tweedie's too: lock `file:passwd` PR to read, EX to write (the LockService).
+// passwd is Tweedie's too: `file:passwd` PR to read, EX to write (the LockService), with VALBLK so a
+// writer that dies mid-write is noticed (see acquire).
 // Volatile: everything; a restarted node starts over as a waiter.
 import type { Context, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
@@ -45,6 +46,8 @@ export interface DlmLvbOptions {
   ignoreValNotValid: boolean;
   /** Flaw: wait with a new EX request instead of an NL→EX conversion, and trust a zero LVB. */
   newExRequest: boolean;
+  /** Flaw: passwd with plain PR/EX locks and no value block, so a writer dying mid-write goes unnoticed. */
+  plainPasswd: boolean;
 }
 
 interface ClaimRecord {
@@ -63,6 +66,8 @@ export class DlmLvb implements Ownership {
   private readonly looking = new Set<string>();
   private readonly sleepers = new Map<number, Deferred<void>>();
   private nextSleep = 1;
+  private readonly fileLocks = new Map<string, DlmLock>();
+  private fileWrites = 0;
 
   constructor(private readonly opts: DlmLvbOptions) {
     this.resources = opts.resources;
@@ -97,7 +102,8 @@ export class DlmLvb implements Ownership {
       if (invalid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'claimant', lvbOwner: lvb.owner, lvbEpoch: lvb.epoch });
       let epoch = lvb.epoch + 1;
       // A flagged record is stale; a zero record is a lost one (the whole cluster restarted): ask the disk.
-      if ((invalid && !this.opts.ignoreValNotValid) || (lvb.owner === 0 && !this.opts.newExRequest)) {
+      const trustAll = this.opts.ignoreValNotValid || this.opts.newExRequest;
+      if (!trustAll && (invalid || lvb.owner === 0)) {
         const disk = (await this.read(`${metaKey(r)}/claim`)).value as ClaimRecord | undefined;
         epoch = Math.max(lvb.epoch, disk?.epoch ?? 0) + 1;
       }
@@ -164,12 +170,66 @@ export class DlmLvb implements Ownership {
     }
   }
 
-  // ---- passwd: PR / EX on file:passwd --------------------------------------------------------
+  // ---- passwd: PR / EX on file:passwd, cached at NL with VALBLK ----------------------------
 
+  /**
+   * Tweedie's passwd, made safe against a writer dying mid-write. Each node keeps its file lock at NL
+   * with VALBLK and converts up to PR (read) or EX (write), back to NL after; EX→NL stores the LVB.
+   * If a writer dies holding EX, the next grant carries VALNOTVALID (the cached NL locks also let a new
+   * master flag it): the file may be torn, so it is rolled forward under EX first. Flaw plain-passwd:
+   * "lock for read, read, unlock" with fresh locks and no value block — nothing flags the torn file.
+   */
   private async acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<() => void> {
-    const lk = await this.ls.lock(`file:${resource}`, mode === 'shared' ? 'PR' : 'EX');
-    if (lk.status !== 0) throw new Error(`lock file:${resource} failed with status ${lk.status}`);
-    return () => void lk.unlock();
+    const want = mode === 'shared' ? 'PR' : 'EX';
+    if (this.opts.plainPasswd) {
+      const lk = await this.ls.lock(`file:${resource}`, want);
+      if (lk.status !== 0) throw new Error(`lock file:${resource} failed with status ${lk.status}`);
+      return () => void lk.unlock();
+    }
+    const lk = await this.fileLock(resource);
+    for (;;) {
+      const res = await lk.convert(want, { valueBlock: true });
+      if (!res.ok) return this.dropFileLock(resource, `convert to ${want}: ${res.status}`);
+      if (!res.flags.valNotValid) return () => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {});
+      this.ctx.observe(VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
+      if (want === 'PR') {
+        // Only an EX holder may repair: go down, come back at EX, repair, store a valid LVB, retry.
+        await lk.convert('NL');
+        const ex = await lk.convert('EX', { valueBlock: true });
+        if (!ex.ok) return this.dropFileLock(resource, `convert to EX: ${ex.status}`);
+        if (ex.flags.valNotValid) await this.repairFile(resource);
+        await lk.convert('NL', { valueBlock: this.fileStamp() });
+        continue;
+      }
+      await this.repairFile(resource);
+      return () => void lk.convert('NL', { valueBlock: this.fileStamp() });
+    }
+  }
+
+  private async fileLock(resource: string): Promise<DlmLock> {
+    const have = this.fileLocks.get(resource);
+    if (have !== undefined) return have;
+    const lk = await this.ls.lock(`file:${resource}`, 'NL', { valueBlock: true });
+    if (lk.status !== 0) throw new Error(`lock file:${resource} NL failed with status ${lk.status}`);
+    this.fileLocks.set(resource, lk);
+    return lk;
+  }
+
+  private dropFileLock(resource: string, why: string): never {
+    this.fileLocks.delete(resource);
+    throw new Error(`passwd lock lost (${why})`);
+  }
+
+  /** Roll a torn passwd file forward (we hold EX). */
+  private repairFile(resource: string): Promise<boolean> {
+    const d = this.ctx.deferred<boolean>();
+    const env = { ctx: this.ctx, stamp: { epoch: null, owner: this.ctx.node }, writeOpts: undefined };
+    recoverResource(env, resource, this.opts.passwdBlocks, (ok) => d.resolve(ok));
+    return d.promise;
+  }
+
+  private fileStamp(): Uint8Array {
+    return encodeOwner({ owner: this.ctx.node, epoch: ++this.fileWrites }, LVB_SIZE);
   }
 
   // ---- Ownership ----------------------------------------------------------------------------

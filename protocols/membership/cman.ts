@@ -14,7 +14,7 @@
 //   below). A member's stale-generation messages are ignored.
 // Kills (cman kills dissenters; dlm state is reset only by rebooting, so a node carrying state from
 // another partition is killed, not merged — our choice for the merge rule, see checkMerge):
-//   * expelled: a node of my view, same incarnation, shows a newer view without me → I reboot;
+//   * expelled: a node of my view, same incarnation, shows a newer quorate view without me → I reboot;
 //   * merge: a node outside my view shows a view without me → the weaker view (not quorate < quorate,
 //     then fewer members, then higher lowest id, then older epoch) reboots. Rebooted nodes rejoin fresh.
 import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
@@ -209,7 +209,9 @@ export class Cman implements Module, ClusterApi {
     if (meInTheirs) return;
     const yInMine = mine.members.includes(y) && mine.incarnations[y] === p.inc;
     if (yInMine) {
-      if (theirs.epoch > mine.epoch) this.kill(`expelled: node ${y} installed epoch ${theirs.epoch} without me (mine ${mine.epoch})`);
+      // Only a quorate view expels ("a majority agrees with the master's view"): a lone member that
+      // lagged and made itself a view of one must not take the cluster down with it.
+      if (theirs.epoch > mine.epoch && theirs.quorate) this.kill(`expelled: node ${y} installed epoch ${theirs.epoch} without me (mine ${mine.epoch})`);
       return;
     }
     if (stronger(theirs, mine)) this.kill(`merge: node ${y}'s partition (epoch ${theirs.epoch}, ${theirs.members.join(',')}) beats mine (epoch ${mine.epoch}, ${mine.members.join(',')})`);
@@ -367,6 +369,8 @@ export class Cman implements Module, ClusterApi {
     const view = msg.view as FullView;
     const refuse = (why: string): void => this.ctx.send(from, { type: 'ack', gen, ok: false, why, highest: Math.max(this.highestGen, this.promised) }, { fifo: true });
     if (gen <= this.promised) return refuse('gen');
+    // A proposal built from an older incarnation's heartbeats (we rebooted since) is not for us.
+    if (view.incarnations[this.ctx.node] !== this.ctx.incarnation) return refuse('incarnation');
     const cur = this.cur;
     if (cur !== undefined) {
       if (!cur.members.includes(from) || cur.incarnations[from] !== msg.inc) return refuse('foreign');
@@ -390,6 +394,7 @@ export class Cman implements Module, ClusterApi {
   private install(v: FullView): void {
     const prev = this.cur;
     assert(v.members.includes(this.ctx.node), `installing view ${v.epoch} without myself`);
+    assert(v.incarnations[this.ctx.node] === this.ctx.incarnation, `installing view ${v.epoch} that lists my incarnation as ${v.incarnations[this.ctx.node]}, not ${this.ctx.incarnation}`);
     assert(prev === undefined || v.epoch !== prev.epoch, `reinstalling epoch ${v.epoch}`);
     if (prev !== undefined) {
       for (const m of prev.members) {

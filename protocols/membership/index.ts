@@ -17,7 +17,8 @@ import { quorumGatingChecker } from './checkers/quorumGating.ts';
 import { barrierOrderChecker } from './checkers/barrierOrder.ts';
 import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
 import { livenessChecker } from './checkers/liveness.ts';
-import { fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
+import { membershipMetrics } from './checkers/metrics.ts';
+import { abortedRecoveryChecker, fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
 
 export type { MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState } from './api.ts';
 export { LEVEL_FENCE, LEVEL_DLM, LEVEL_APP } from './api.ts';
@@ -28,6 +29,7 @@ export { Cman } from './cman.ts';
 export type { FullView } from './cman.ts';
 export { Fenced, FENCE_GROUP, FENCE_CHECK_PREFIX } from './fenced.ts';
 export { AppService } from './appService.ts';
+export { membershipMetrics } from './checkers/metrics.ts';
 
 /** Membership options for a scenario (its `cluster` block and node count). */
 export function membershipOptionsFor(scenario: Pick<Scenario, 'cluster' | 'nodes'>): MembershipOptions {
@@ -52,7 +54,7 @@ export function membershipCheckers(opts?: MembershipOptions, which: { liveness?:
     viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
   ];
   if (which.liveness !== false) out.push(livenessChecker());
-  if (which.coverage !== false) out.push(fencedSomeoneChecker(), killedDissenterChecker());
+  if (which.coverage !== false) out.push(fencedSomeoneChecker(), killedDissenterChecker(), abortedRecoveryChecker());
   return out;
 }
 
@@ -65,6 +67,7 @@ export const cmanProtocol: ProtocolDef = {
     return {
       stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
       checkers: membershipCheckers(opts),
+      observers: [membershipMetrics()],
     };
   },
   sourceFiles: [

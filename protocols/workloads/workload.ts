@@ -136,19 +136,30 @@ export class Workload implements Module {
     ctx.setTimer(ctx.random().int(this.opts.thinkUs >> 1, this.opts.thinkUs + (this.opts.thinkUs >> 1)), { t: 'think' } satisfies Tag);
   }
 
-  /** Tweedie's passwd: take PR (read) or EX (write) on the DLM, do the I/O ourselves, unlock. */
+  /**
+   * Tweedie's passwd: take PR (read) or EX (write) on the DLM, do the I/O ourselves, unlock. Run as a
+   * coroutine (ctx.spawn) so the engine drains its continuations before the next simulated event.
+   */
   private runLocked(ctx: Context, own: Ownership, p: Pending): void {
     const mode = p.op.kind === 'pwrite' ? 'exclusive' : 'shared';
-    own.locks!.acquire('passwd', mode).then((unlock) => {
-      const env: OpEnv = { ctx, stamp: { epoch: null, owner: ctx.node }, writeOpts: undefined };
-      runPasswdOp(env, p.op, this.opts.passwdBlocks, (o) => {
-        unlock();
-        if (this.pending !== p) return;
-        if (o.ok) this.complete(ctx, o.result);
-        else p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
-      });
-    }, () => {
+    const retry = (): void => {
       if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+    };
+    ctx.spawn(`passwd ${p.id}`, async () => {
+      let unlock: () => void;
+      try {
+        unlock = await own.locks!.acquire('passwd', mode);
+      } catch {
+        return retry();
+      }
+      const env: OpEnv = { ctx, stamp: { epoch: null, owner: ctx.node }, writeOpts: undefined };
+      const done = ctx.deferred<OpOutcome>();
+      runPasswdOp(env, p.op, this.opts.passwdBlocks, (o) => done.resolve(o));
+      const o = await done.promise;
+      unlock();
+      if (this.pending !== p) return;
+      if (o.ok) this.complete(ctx, o.result);
+      else retry();
     });
   }
 

@@ -82,13 +82,13 @@ describe('lockstep explore', () => {
   });
 
   it('an explore killed mid-way resumes with --resume: every seed exactly once', async () => {
-    const args = ['explore', 'tiny.json', '-p', 'gossip/forgetful', '--seeds', '600', '--workers', '2', '--out', 'rs'];
+    const args = ['explore', 'tiny.json', '-p', 'gossip/forgetful', '--seeds', '400', '--workers', '2', '--out', 'rs'];
     const child = start(args, dir);
     const path = FILE('rs');
     await new Promise<void>((resolve, reject) => {
       const poll = (): void => {
         const n = existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
-        if (n >= 40) {
+        if (n >= 30) {
           child.kill('SIGKILL');
           resolve();
         } else if (child.exitCode !== null) reject(new Error(`explore ended before it could be killed (${n} lines)`));
@@ -98,16 +98,16 @@ describe('lockstep explore', () => {
     });
     await new Promise((r) => child.once('close', r));
     const before = lines(path).length;
-    expect(before).toBeGreaterThanOrEqual(40);
-    expect(before).toBeLessThan(600);
+    expect(before).toBeGreaterThanOrEqual(30);
+    expect(before).toBeLessThan(400);
     const resumed = await lockstep([...args, '--resume', '--json'], dir);
     expect(resumed.code).toBeLessThanOrEqual(1);
     const s = JSON.parse(resumed.stdout) as { seeds: number; resumed: number; ran: number };
-    expect(s.seeds).toBe(600);
-    expect(s.resumed + s.ran).toBe(600);
+    expect(s.seeds).toBe(400);
+    expect(s.resumed + s.ran).toBe(400);
     expect(s.resumed).toBeGreaterThanOrEqual(before - 1);
     const all = lines(path).map((l) => l.seed).sort((a, b) => a - b);
-    expect(all).toEqual(range(1, 600));
+    expect(all).toEqual(range(1, 400));
   });
 
   it('--stop-on-failure stops early; a failing seed replays from its run-file', async () => {

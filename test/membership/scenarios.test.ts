@@ -28,6 +28,7 @@ describe.each(SEEDS)('membership scenarios (seed %i)', (seed) => {
     expect(last.byAge.slice(0, 3)).toEqual([1, 2, 3]);
     expect(last.incarnations[4]).toBeGreaterThan(1);
     expect(last.incarnations[1]).toBe(1);
+    expect(r.result.coverage).toMatchObject({ 'fenced-a-victim': true, 'killed-a-dissenter': true });
   });
 
   it('2/2 split without a tie-breaker: neither half is quorate; the half without node 1 loses the merge', async () => {
@@ -91,6 +92,7 @@ describe.each(SEEDS)('membership scenarios (seed %i)', (seed) => {
     for (const v of [4, 5]) expect(fencedOk.some((o) => o.node === v && o.t <= appStart[0]!.t)).toBe(true);
     expect(appStart[0]!.failed).toEqual([4, 5]);
     expect(r.views(1).at(-1)!.members).toEqual([1, 2, 3]);
+    expect(r.result.coverage['aborted-a-recovery']).toBe(true);
   });
 
   it('merge after partition: unfenced minority nodes carrying state are killed and rejoin fresh', async () => {

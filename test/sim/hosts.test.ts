@@ -130,6 +130,35 @@ describe('crash and restart', () => {
   });
 });
 
+describe('timers and defer', () => {
+  it('cancelTimer stops a pending timer; cancelling a fired or unknown timer is harmless; defer runs after the handler, same instant', () => {
+    const log: string[] = [];
+    const w = probeWorld({
+      nodes: 1,
+      handlers: {
+        start(ctx, self) {
+          self.vol.a = ctx.setTimer(1_000, 'a');
+          self.vol.b = ctx.setTimer(2_000, 'b');
+          ctx.setTimer(500, 'cancel-b');
+        },
+        timer(ctx, tag, self) {
+          log.push(`${String(tag)} @${ctx.now()}`);
+          if (tag === 'cancel-b') ctx.cancelTimer(self.vol.b as number);
+          if (tag === 'a') {
+            ctx.cancelTimer(self.vol.a as number); // already firing
+            ctx.cancelTimer(12345);
+            ctx.defer(() => log.push(`deferred @${ctx.now()}`));
+            ctx.setTimer(0, 'zero');
+            log.push('end of a');
+          }
+        },
+      },
+    });
+    w.runSync();
+    expect(log).toEqual(['cancel-b @500', 'a @1000', 'end of a', 'deferred @1000', 'zero @1000']);
+  });
+});
+
 describe('boot order', () => {
   it('a datagram sent before its destination booted is delivered if it arrives after the boot; the heal does not boot a node early', () => {
     const got: string[] = [];

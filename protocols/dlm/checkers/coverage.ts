@@ -27,3 +27,22 @@ export function remasteredChecker(): WorldChecker {
     },
   };
 }
+
+/** A newer membership change aborted a lockspace recovery in progress, which then restarted. */
+export function recoveryRestartedChecker(): WorldChecker {
+  const open = new Set<string>();
+  return {
+    name: 'dlm-recovery-restarted',
+    kind: 'sometimes',
+    description: 'A lockspace recovery was aborted by a newer membership change and restarted.',
+    observes: ['dlm-recovery-start', 'dlm-recovered', 'crash'],
+    onObservation(obs, w) {
+      const k = `${obs.node}/${obs.data.ls}`;
+      if (obs.kind === 'crash') {
+        for (const x of [...open]) if (x.startsWith(`${obs.node}/`)) open.delete(x);
+      } else if (obs.kind === 'dlm-recovered') open.delete(k);
+      else if (open.has(k)) w.cover();
+      else open.add(k);
+    },
+  };
+}

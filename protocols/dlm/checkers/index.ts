@@ -6,7 +6,7 @@ import { completionChecker } from './completion.ts';
 import { lvbChecker } from './lvb.ts';
 import { masterAgreementChecker } from './masters.ts';
 import { livenessChecker } from './liveness.ts';
-import { remasteredChecker, valNotValidSeenChecker } from './coverage.ts';
+import { recoveryRestartedChecker, remasteredChecker, valNotValidSeenChecker } from './coverage.ts';
 
 export { compatChecker, queueChecker, completionChecker, lvbChecker, masterAgreementChecker, livenessChecker };
 
@@ -14,6 +14,6 @@ export { compatChecker, queueChecker, completionChecker, lvbChecker, masterAgree
 export function dlmCheckers(which: { coverage?: boolean; liveness?: boolean } = {}): WorldChecker[] {
   const out: WorldChecker[] = [compatChecker(), queueChecker(), completionChecker(), lvbChecker(), masterAgreementChecker()];
   if (which.liveness !== false) out.push(livenessChecker());
-  if (which.coverage !== false) out.push(valNotValidSeenChecker(), remasteredChecker());
+  if (which.coverage !== false) out.push(valNotValidSeenChecker(), remasteredChecker(), recoveryRestartedChecker());
   return out;
 }

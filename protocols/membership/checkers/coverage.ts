@@ -26,3 +26,25 @@ export function killedDissenterChecker(): WorldChecker {
     },
   };
 }
+
+/** A recovery event was aborted by a further failure and restarted (nested failure). */
+export function abortedRecoveryChecker(): WorldChecker {
+  const started = new Map<string, boolean>();
+  return {
+    name: 'aborted-a-recovery',
+    kind: 'sometimes',
+    description: 'A service-group start was superseded by a stop before it finished (a failure during recovery).',
+    observes: ['sm-start', 'sm-finish', 'sm-stop', 'crash'],
+    onObservation(obs, w) {
+      const key = `${obs.node}/${String(obs.data.group)}`;
+      if (obs.kind === 'crash') {
+        for (const k of [...started.keys()]) if (k.startsWith(`${obs.node}/`)) started.delete(k);
+      } else if (obs.kind === 'sm-start') started.set(key, true);
+      else if (obs.kind === 'sm-finish') started.delete(key);
+      else if (started.get(key) === true) {
+        started.delete(key);
+        w.cover();
+      }
+    },
+  };
+}

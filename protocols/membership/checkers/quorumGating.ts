@@ -1,5 +1,5 @@
-// Checker 'quorum-gating' (always): recovery (any service-group start) and fencing happen only in a
-// quorate partition (reference §5.7). Quorum is recomputed here from the configured votes and the
+// Checker 'quorum-gating' (always): recovery (any service-group start), fencing and ownership
+// changes (the ownership layer's 'owner-begin') happen only in a quorate partition (reference §5.7). Quorum is recomputed here from the configured votes and the
 // view the acting node has installed — never taken from the protocol's own `quorate` claim.
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
@@ -23,7 +23,7 @@ export function quorumGatingChecker(given?: QuorumOptions): WorldChecker {
     name: 'quorum-gating',
     kind: 'always',
     description: 'Service recovery and fencing run only in a partition that holds quorum by the configured votes.',
-    observes: ['view', 'crash', 'sm-start', 'fence-request'],
+    observes: ['view', 'crash', 'sm-start', 'fence-request', 'owner-begin'],
     onObservation(obs, w) {
       if (obs.kind === 'crash') return void views.delete(obs.node);
       if (obs.kind === 'view') {
@@ -33,7 +33,9 @@ export function quorumGatingChecker(given?: QuorumOptions): WorldChecker {
         return;
       }
       const v = views.get(obs.node);
-      const what = obs.kind === 'fence-request' ? `fenced node ${obs.data.victim as number}` : `started ${obs.data.group as string} event ${obs.data.eventId as number}`;
+      const what = obs.kind === 'fence-request' ? `fenced node ${obs.data.victim as number}`
+        : obs.kind === 'owner-begin' ? `became owner of ${String(obs.data.resource)}`
+          : `started ${obs.data.group as string} event ${obs.data.eventId as number}`;
       if (v === undefined) return w.violate(`node ${obs.node} ${what} without any view`);
       const q = computeQuorum(optsFor(w.nodes), v.members, w.nodes, 0, 0, seenAll);
       if (!q.quorate) w.violate(`node ${obs.node} ${what} in epoch ${v.epoch} with members ${v.members.join(',')}: ${q.votes} votes, quorum ${q.quorum} of ${q.expectedVotes} expected — not quorate`);

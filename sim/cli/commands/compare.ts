@@ -12,7 +12,7 @@ import { CliInputError, EXIT_OK, EXIT_VIOLATED } from '../errors.ts';
 import { WorkerPool } from '../pool.ts';
 import { writeFileAtomic } from '../files.ts';
 import { err } from '../style.ts';
-import { expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../../reports/compare.ts';
+import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../../reports/compare.ts';
 import type { ScenarioEntry } from '../../../reports/compare.ts';
 import type { CompareResults } from '../../../reports/results.ts';
 import { faultMixScenarios } from '../../../reports/faultMixes.ts';
@@ -105,7 +105,11 @@ async function diagramsFor(results: CompareResults, max: number): Promise<RunVie
 
 export async function compare(args: CompareArgs): Promise<number> {
   const protocols = chooseProtocols(args.protocols, args.variants);
-  const { entries, notes } = chooseScenarios(args.scenarios);
+  const chosen = chooseScenarios(args.scenarios);
+  const notes = chosen.notes;
+  const { entries, skipped } = compatibleScenarios(chosen.entries, protocols);
+  for (const k of skipped) notes.push(`left out ${k.scenario}: ${k.protocol} cannot run it (${k.why})`);
+  if (entries.length === 0) throw new CliInputError('compare: no scenario can be run by every chosen protocol');
   const seeds = args.seeds === undefined || args.seeds === 'auto' ? 'auto' : parseCount(args.seeds, '--seeds', 1_000_000);
   const seedStart = args.firstSeed === undefined ? 1 : parseSeed(args.firstSeed, '--first-seed');
   const workers = args.workers === undefined ? Math.max(1, Math.min(availableParallelism(), 8)) : parseCount(args.workers, '--workers', 256);

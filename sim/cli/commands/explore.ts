@@ -70,6 +70,7 @@ export async function explore(args: ExploreArgs): Promise<number> {
     for (const t of targets) {
       const todoCount = pendingSeeds(t, seeds, args, shard).length;
       if (todoCount > 0 && pool === undefined) pool = await startPool(Math.max(1, Math.min(workers, seeds.length)));
+      if (interrupted) throw new PoolClosedError('interrupted while starting');
       const s = await exploreOne(t, seeds, { args, shard, pool, firstSeed, count, workers });
       summaries.push(s);
       if (args.stopOnFailure && s.failed > 0) break;

@@ -1,0 +1,20 @@
+// An observer (no verdict) counting membership activity for run metrics: distinct epochs installed,
+// kills (expelled, merge losers, fenced nodes), fence requests and service-group starts.
+import type { Observer } from '../../../sim/world.ts';
+
+export function membershipMetrics(): Observer {
+  const epochs = new Set<number>();
+  let kills = 0;
+  let fences = 0;
+  let starts = 0;
+  return {
+    observes: ['view', 'cman-kill', 'fence-request', 'sm-start'],
+    onObservation(obs) {
+      if (obs.kind === 'view') epochs.add(obs.data.epoch as number);
+      else if (obs.kind === 'cman-kill') kills++;
+      else if (obs.kind === 'fence-request') fences++;
+      else starts++;
+    },
+    metrics: () => ({ membershipEpochs: epochs.size, membershipKills: kills, fenceRequests: fences, serviceStarts: starts }),
+  };
+}

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   let sink = 0;
   const jsonl5 = engineRate(5, ENGINE_EVENTS / 4, 2, { recordTape: false, trace: (r) => { sink += JSON.stringify(r).length + 1; } });
 
-  const LEN = 2_000_000;
+  const LEN = 2_500_000;
   const flat1 = memory(LEN, false);
   const flat4 = memory(4 * LEN, false);
   const tape1 = memory(LEN / 2, true);

@@ -10,19 +10,31 @@ import { codeVersion } from '../sim/cli/codeVersion.ts';
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 60);
 const WARMUP = 4;
 
-async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<typeof startPool>>['run']>[0]): Promise<{ seedsPerSec: number; failed: number; wallSec: number }> {
+interface Measured {
+  seedsPerSec: number;
+  failed: number;
+  wallSec: number;
+  /** Seeds per CPU-second of this process (meaningful for 1 worker, which runs in this thread); less sensitive to other load on the machine. */
+  seedsPerCpuSec?: number;
+}
+
+async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<typeof startPool>>['run']>[0]): Promise<Measured> {
   const pool = await startPool(workers);
   try {
     const warm = Array.from({ length: WARMUP * workers }, (_, i) => 1_000_000 + i);
     await pool.run(job, warm, () => {}, () => false);
     const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
     let failed = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await pool.run(job, seeds, (m) => {
       if (!m.record.ok) failed++;
     }, () => false);
     const wallSec = (performance.now() - t0) / 1000;
-    return { seedsPerSec: Math.round((SEEDS / wallSec) * 10) / 10, failed, wallSec: Math.round(wallSec * 100) / 100 };
+    const cpu = process.cpuUsage(cpu0);
+    const out: Measured = { seedsPerSec: Math.round((SEEDS / wallSec) * 10) / 10, failed, wallSec: Math.round(wallSec * 100) / 100 };
+    if (workers === 1) out.seedsPerCpuSec = Math.round((SEEDS / ((cpu.user + cpu.system) / 1e6)) * 10) / 10;
+    return out;
   } finally {
     await pool.close();
   }

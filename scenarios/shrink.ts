@@ -90,7 +90,8 @@ export async function shrinkRun(rf: RunFile, opts: ShrinkOptions = {}): Promise<
   if (!original.violations.some((v) => v.checker === checker)) {
     throw new NotReproducedError(`the run does not violate '${checker}' on this code (violations now: ${original.violations.map((v) => v.checker).join(', ') || 'none'})`);
   }
-  const s = new Shrinker(rf, checker, new Set(original.violations.map((v) => v.checker)), opts);
+  const kind = original.violations.find((v) => v.checker === checker)!.kind;
+  const s = new Shrinker(rf, checker, kind, new Set(original.violations.map((v) => v.checker)), opts);
   const before = summarize(s.normalize(original), original, checker);
   await s.run(original);
   const after = summarize(s.best, s.bestResult, checker);
@@ -129,6 +130,7 @@ class Shrinker {
   constructor(
     private readonly rf: RunFile,
     private readonly checker: string,
+    private readonly kind: Violation['kind'],
     /** Checkers the original run violated: a shrunk run may not fail any other. */
     private readonly allowed: ReadonlySet<string>,
     private readonly opts: ShrinkOptions,
@@ -389,8 +391,11 @@ class Shrinker {
     const sc = (): Scenario => this.best.scenario;
     const lastFaultAtUs = this.best.faults.reduce((m, f) => Math.max(m, f.atUs), 0);
     await shrinkInt(this.bestResult.healAtUs, lastFaultAtUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), healAtUs: x } }, `heal at ${x} µs`, true));
-    const deadlineUs = sc().deadlineUs ?? DEFAULT_DEADLINE_US;
-    await shrinkInt(deadlineUs, 1, (x) => this.accept({ ...this.best, scenario: { ...sc(), deadlineUs: x } }, `deadline ${x} µs`, true));
+    // An `eventually` property fails trivially with a deadline too short to recover in: keep it.
+    if (this.kind !== 'eventually') {
+      const deadlineUs = sc().deadlineUs ?? DEFAULT_DEADLINE_US;
+      await shrinkInt(deadlineUs, 1, (x) => this.accept({ ...this.best, scenario: { ...sc(), deadlineUs: x } }, `deadline ${x} µs`, true));
+    }
     // The scenario's own rules: heal and boots within the run, faults before its end.
     const minDurationUs = Math.max(1, sc().healAtUs ?? 0, lastFaultAtUs + 1, ...(sc().bootAtUs ?? []).map((b) => b + 1));
     await shrinkInt(sc().durationUs, minDurationUs, (x) => this.accept({ ...this.best, scenario: { ...sc(), durationUs: x } }, `duration ${x} µs`, true));

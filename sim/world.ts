@@ -66,6 +66,8 @@ export interface WorldConfig {
 }
 
 export const DEFAULT_MAX_EVENTS = 20_000_000;
+/** Timer ids: slot + generation × TIMER_SLOTS (at most this many timers pending at once). */
+const TIMER_SLOTS = 1 << 22;
 export const DEFAULT_DEADLINE_US = 30_000_000;
 
 const enum Ev { Deliver, Timer, HostFn, EngineFn }
@@ -230,8 +232,14 @@ export class World implements CheckerWorld {
   private readonly queue = new EventQueue<Event>();
   private readonly hash = new TraceHash();
   private readonly hosts: Host[] = [];
-  private readonly liveTimers = new Set<number>();
-  private nextTimerId = 1;
+  /**
+   * Pending timers by slot; a TimerId is slot + generation × TIMER_SLOTS, so a stale id (fired,
+   * cancelled, or of a dead incarnation) never matches a reused slot. Arrays, not a Set: no hashing
+   * on the hot path.
+   */
+  private readonly timerSlots: (Event | undefined)[] = [];
+  private readonly timerGen: number[] = [];
+  private readonly freeTimerSlots: number[] = [];
   private readonly checkers: WorldChecker[];
   private readonly observers: Observer[];
   private readonly listeners = new Map<string, Observer[]>();
@@ -347,7 +355,7 @@ export class World implements CheckerWorld {
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
       if (ev.k === Ev.Deliver) this.network.dropped++;
-      else if (ev.k === Ev.Timer) this.liveTimers.delete(ev.b as number);
+      else if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
       return;
     }
     if (host.paused) {
@@ -392,7 +400,7 @@ export class World implements CheckerWorld {
   }
 
   private fireTimer(host: Host, ev: Event): void {
-    if (!this.liveTimers.delete(ev.b as number)) return;
+    if (!this.releaseTimer(ev.b as number)) return;
     const index = ev.m;
     const m = host.modules[index]!;
     this.hash.word(index);
@@ -462,7 +470,7 @@ export class World implements CheckerWorld {
     if (!host.up) return false;
     host.up = false;
     host.paused = false;
-    for (const ev of host.held) if (ev.k === Ev.Timer) this.liveTimers.delete(ev.b as number);
+    for (const ev of host.held) if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
     host.held = [];
     host.modules = [];
     host.byName = new Map();
@@ -533,16 +541,35 @@ export class World implements CheckerWorld {
 
   setTimer(host: Host, moduleIndex: number, delayUs: number, tag: unknown): TimerId {
     if (!(delayUs >= 0)) throw new RangeError(`timer delay must be ≥ 0 µs, got ${delayUs}`);
-    const id = this.nextTimerId++;
-    this.liveTimers.add(id);
+    let slot: number;
+    if (this.freeTimerSlots.length > 0) slot = this.freeTimerSlots.pop()!;
+    else {
+      slot = this.timerSlots.length;
+      if (slot >= TIMER_SLOTS) throw new Error(`more than ${TIMER_SLOTS} timers pending at once`);
+      this.timerSlots.push(undefined);
+      this.timerGen.push(0);
+    }
+    const id = ++this.timerGen[slot]! * TIMER_SLOTS + slot;
     // Simulated time stays in whole microseconds: a fractional delay rounds up.
     const t = this.nowUs + host.clock.toTrueDelay(Math.ceil(delayUs));
-    this.push(t, { k: Ev.Timer, t, node: host.id, inc: host.incarnation, a: tag, b: id, m: moduleIndex, label: '' });
+    const ev: Event = { k: Ev.Timer, t, node: host.id, inc: host.incarnation, a: tag, b: id, m: moduleIndex, label: '' };
+    this.timerSlots[slot] = ev;
+    this.push(t, ev);
     return id;
   }
 
   cancelTimer(id: TimerId): void {
-    this.liveTimers.delete(id);
+    this.releaseTimer(id);
+  }
+
+  /** Forget a pending timer; false if `id` was not pending (already fired, cancelled or unknown). */
+  private releaseTimer(id: number): boolean {
+    const slot = id % TIMER_SLOTS;
+    const ev = this.timerSlots[slot];
+    if (ev === undefined || ev.b !== id) return false;
+    this.timerSlots[slot] = undefined;
+    this.freeTimerSlots.push(slot);
+    return true;
   }
 
   hostFn(host: Host, atUs: number, fn: () => void, label: string): void {

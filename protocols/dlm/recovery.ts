@@ -10,7 +10,7 @@ import type { Lockspace } from './lockspace.ts';
 import { Mode } from './modes.ts';
 import { LKF, Status } from './flags.ts';
 import { newLkb } from './resource.ts';
-import { recoverLvbNewMaster, zeroLvb } from './lvb.ts';
+import { lvbOpOnGrant, recoverLvbNewMaster, zeroLvb } from './lvb.ts';
 import { dirNode } from './directory.ts';
 
 export const RC_RESEND_US = 300_000;
@@ -275,7 +275,8 @@ export class Recovery {
         const flags = op !== undefined && op.sent ? op.flags : l.flags;
         if (op !== undefined && op.sent) op.master = master;
         // A conversion in flight carries the value it writes (the caller's buffer, as in fs/dlm).
-        const lvb = rqmode !== Mode.IV && op?.lvb !== undefined ? op.lvb : l.lvb;
+        const writes = rqmode !== Mode.IV && l.grmode !== Mode.IV && lvbOpOnGrant(l.grmode, rqmode) === 'write';
+        const lvb = writes && op?.lvb !== undefined ? op.lvb : l.lvb;
         out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb, lvbseq: l.lvbseq });
       }
     }
@@ -303,7 +304,7 @@ export class Recovery {
       if (rec === undefined) {
         rsb.lvb = zeroLvb(ls.opts.lvbSize);
         rsb.lvbseq = 0;
-        ls.ctx.observe('dlm-lvb-fresh', { ls: ls.name, res, recovered: true });
+        ls.ctx.observe('dlm-lvb-fresh', { ls: ls.name, res, recovered: true, members: [...this.members] });
       } else {
         rsb.lvb = rec.lvb;
         rsb.lvbseq = rec.seq;

@@ -166,13 +166,15 @@ function compare(m: Model, r: Real): void {
 
 describe('lock table vs reference model', () => {
   it('agrees on queues, completions and the LVB for random operation sequences', () => {
+    const request = fc.tuple(mode, fc.nat(9)).map(([md, nq]) => new RequestCmd(md, nq === 0) as Cmd);
     const cmds = [
-      fc.tuple(mode, fc.boolean()).map(([md, nq]) => new RequestCmd(md, nq) as Cmd),
+      request, request, request,
+      fc.tuple(fc.nat(7), mode).map(([p, md]) => new ConvertCmd(p, md) as Cmd),
       fc.tuple(fc.nat(7), mode).map(([p, md]) => new ConvertCmd(p, md) as Cmd),
       fc.nat(7).map((p) => new UnlockCmd(p) as Cmd),
       fc.nat(7).map((p) => new CancelCmd(p) as Cmd),
     ];
-    fc.assert(fc.property(fc.commands(cmds, { maxCommands: 40 }), (seq) => {
+    fc.assert(fc.property(fc.commands(cmds, { maxCommands: 60, size: 'large' }), (seq) => {
       const setup = (): { model: Model; real: Real } => ({
         model: { locks: [], lvb: val(0), seq: 0, casts: [], nextVal: 1 },
         real: { r: new Resource('m', SIZE), lkbs: new Map(), casts: [], nextId: 1 },

@@ -32,6 +32,12 @@ describe('membership under swarm faults', () => {
     expect(await failures(swarm(4, 'standard', { autoTieBreaker: true }), 'cman', n, 30_001)).toEqual([]);
   });
 
+  it('regressions found by the swarm stay fixed', async () => {
+    // 3 nodes, seed 143: a node rebooted between a master's last heartbeat from it and the master's
+    // prepare, and accepted a view listing its old incarnation (caught by incarnation-on-rejoin).
+    expect(await failures(swarm(3, 'standard'), 'cman', 1, 143)).toEqual([]);
+  });
+
   for (const [variant, checker] of [['no-quorum', 'quorum-gating'], ['no-fencing', 'fence-before-recovery']] as const) {
     it(`${variant} is caught by ${checker} on some seed`, async () => {
       const f = await failures(swarm(5, 'standard'), `cman/${variant}`, 40);

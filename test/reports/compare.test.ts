@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan, simulate } from '../../scenarios/simulate.ts';
-import { expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../reports/compare.ts';
+import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../reports/compare.ts';
 import type { ScenarioEntry } from '../../reports/compare.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import { readRunFile } from '../../sim/cli/runFiles.ts';
@@ -41,6 +41,16 @@ describe('expandProtocols', () => {
     expect(() => expandProtocols(['nope'])).toThrow(/unknown protocol/);
     const all = expandProtocols();
     expect(all.length).toBeGreaterThan(0);
+  });
+});
+
+describe('compatibleScenarios', () => {
+  it('leaves out, for every protocol, a scenario one protocol cannot build', () => {
+    const odd: ScenarioEntry = { scenario: { ...crashes.scenario, name: 'odd-workload', workload: { kind: 'no-such-workload' } }, source: 'odd' };
+    const r = compatibleScenarios([crashes, odd], ['gossip', 'lease']);
+    expect(r.entries.map((e) => e.scenario.name)).toEqual(['mix-crashes']);
+    expect(r.skipped).toEqual([expect.objectContaining({ scenario: 'odd-workload', protocol: 'lease' })]);
+    expect(compatibleScenarios([crashes, odd], ['gossip']).entries).toHaveLength(2);
   });
 });
 

@@ -67,8 +67,10 @@ export function lvbChecker(): WorldChecker {
         case 'dlm-recovered': {
           copies.feed(obs, w);
           const m = copies.members.get(d.ls as string)!;
-          for (const c of copies.byLock.values()) {
-            if (c.ls === d.ls && !m.members.has(c.node) && c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+          for (const c of [...copies.byLock.values()]) {
+            if (c.ls !== d.ls || m.members.has(c.node)) continue;
+            if (c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+            copies.byLock.delete(c.lkid); // cut off and purged: counted once, never again
           }
           const dead = copies.departedHolders.filter((c) => c.ls === d.ls && (!m.members.has(c.node) || w.incarnation(c.node) !== c.inc));
           for (const c of dead) if (c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
@@ -116,7 +118,10 @@ export function lvbChecker(): WorldChecker {
 
   function onFresh(obs: Observation, k: string, w: CheckerWorld): void {
     if (!inLockspace(obs, w)) return;
-    const holders = copies.on(obs.data.ls as string, obs.data.res as string, w).filter((c) => c.valblk && c.mode !== Mode.IV);
+    // In a recovery, the members of the generation being formed are the ones whose copies matter.
+    const forming = obs.data.members as number[] | undefined;
+    const holders = copies.on(obs.data.ls as string, obs.data.res as string, w)
+      .filter((c) => c.valblk && c.mode !== Mode.IV && (forming === undefined || forming.includes(c.node)));
     if (holders.length > 0) {
       w.violate(`master node ${obs.node} started ${k} with a fresh value block while node ${holders[0]!.node} holds VALBLK lock ${holders[0]!.lkid} on it`);
       return;

@@ -108,7 +108,12 @@ export async function compare(args: CompareArgs): Promise<number> {
   const chosen = chooseScenarios(args.scenarios);
   const notes = chosen.notes;
   const { entries, skipped } = compatibleScenarios(chosen.entries, protocols);
-  for (const k of skipped) notes.push(`left out ${k.scenario}: ${k.protocol} cannot run it (${k.why})`);
+  const byWhy = new Map<string, string[]>();
+  for (const k of skipped) {
+    const why = `${k.protocol} cannot run ${k.why.replace(/^scenario \S+: /, '')}`;
+    byWhy.set(why, [...(byWhy.get(why) ?? []), k.scenario]);
+  }
+  for (const [why, names] of byWhy) notes.push(`left out ${names.join(', ')}: ${why}`);
   if (entries.length === 0) throw new CliInputError('compare: no scenario can be run by every chosen protocol');
   const seeds = args.seeds === undefined || args.seeds === 'auto' ? 'auto' : parseCount(args.seeds, '--seeds', 1_000_000);
   const seedStart = args.firstSeed === undefined ? 1 : parseSeed(args.firstSeed, '--first-seed');

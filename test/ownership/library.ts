@@ -1,0 +1,28 @@
+// Test helpers for the ownership suite: load a library scenario and run it.
+import { readFileSync } from 'node:fs';
+import { simulate } from '../../scenarios/simulate.ts';
+import type { SimulateResult } from '../../scenarios/simulate.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+
+export function libraryScenario(name: string): Scenario {
+  return JSON.parse(readFileSync(new URL(`../../scenarios/library/${name}.json`, import.meta.url), 'utf8')) as Scenario;
+}
+
+export function run(scenario: Scenario, protocol: string, seed: number, stopOnViolation = false): Promise<SimulateResult> {
+  return simulate(scenario, { seed, protocol, stopOnViolation });
+}
+
+/** Seeds to run in swarm tests: LOCKSTEP_SEEDS, or a small default for CI. */
+export function seedCount(dflt: number): number {
+  const v = Number(process.env.LOCKSTEP_SEEDS);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
+}
+
+export const SWARM_STANDARD: Scenario = {
+  name: 'ownership-swarm-standard',
+  description: 'The standard 5-node, 60 s swarm scenario with the ownership workload.',
+  nodes: 5,
+  durationUs: 60_000_000,
+  faults: { swarm: 'standard' },
+  workload: { kind: 'ownership-mix' },
+};

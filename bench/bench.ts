@@ -104,6 +104,15 @@ function hashOffProbe(events: number): void {
   console.log(Math.round(engineRate(5, events, 3, { recordTape: false }).eventsPerSec));
 }
 
+/** Full GC, then a turn of the event loop so ArrayBuffer finalizers run, then GC again. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    gc?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  gc?.();
+}
+
 /** JS heap plus ArrayBuffer memory (typed arrays live outside the JS heap). */
 const used = (): number => {
   const m = process.memoryUsage();
@@ -111,8 +120,8 @@ const used = (): number => {
 };
 
 /** Memory retained after the run (full GC, finished world still referenced) and the peak seen while running. */
-function memory(events: number, recordTape: boolean): { events: number; retainedMB: number; peakMB: number } {
-  gc?.();
+async function memory(events: number, recordTape: boolean): Promise<{ events: number; retainedMB: number; peakMB: number }> {
+  await settle();
   const base = used();
   const w = gossipWorld(5, events, { recordTape });
   let peak = 0;
@@ -120,7 +129,7 @@ function memory(events: number, recordTape: boolean): { events: number; retained
   while (w.step()) {
     if (++i % 250_000 === 0) peak = Math.max(peak, used() - base);
   }
-  gc?.();
+  await settle();
   const retained = used() - base;
   if (w.eventIndex < events * 0.9) throw new Error(`memory run too short: ${w.eventIndex}`);
   return { events: w.eventIndex, retainedMB: round(retained / MB), peakMB: round(Math.max(peak, retained) / MB) };
@@ -158,10 +167,10 @@ async function main(): Promise<void> {
   const jsonl5 = engineRate(5, ENGINE_EVENTS / 4, 2, { recordTape: false, trace: (r) => { sink += JSON.stringify(r).length + 1; } });
 
   const LEN = 2_500_000;
-  const flat1 = memory(LEN, false);
-  const flat4 = memory(4 * LEN, false);
-  const tape1 = memory(LEN / 2, true);
-  const tape4 = memory(2 * LEN, true);
+  const flat1 = await memory(LEN, false);
+  const flat4 = await memory(4 * LEN, false);
+  const tape1 = await memory(LEN / 2, true);
+  const tape4 = await memory(2 * LEN, true);
 
   const out: Record<string, unknown> = {
     node: process.version,

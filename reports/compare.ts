@@ -124,7 +124,7 @@ export function compatibleScenarios(entries: readonly ScenarioEntry[], protocols
   return { entries: ok, skipped };
 }
 
-const PILOT_SEEDS = 2;
+const PILOT_SEEDS = 1;
 export const AUTO_MIN_SEEDS = PILOT_SEEDS;
 export const AUTO_MAX_SEEDS = 2000;
 /** 'auto' runs the seeds after the pilot in about this many rounds, checking the clock after each. */
@@ -168,7 +168,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     seeds = PILOT_SEEDS;
     const msPerSeedRound = Math.max(0.05, (performance.now() - pilotStart) / PILOT_SEEDS);
     const target = Math.min(AUTO_MAX_SEEDS, Math.max(AUTO_MIN_SEEDS, PILOT_SEEDS + Math.floor(Math.max(0, budget - (performance.now() - started)) / msPerSeedRound)));
-    const step = Math.max(2, Math.ceil((target - PILOT_SEEDS) / AUTO_ROUNDS));
+    const step = Math.max(1, Math.ceil((target - PILOT_SEEDS) / AUTO_ROUNDS));
     while (seeds < target && performance.now() - started < budget) {
       const count = Math.min(step, target - seeds);
       total = cells.length * (seeds + count);

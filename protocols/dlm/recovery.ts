@@ -312,6 +312,7 @@ export class Recovery {
         ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid });
       }
     }
+    for (const res of ls.newRsbs) ls.rsbs.get(res)!.resolveRebuiltDeadlocks();
     for (const rsb of ls.rsbs.values()) if (rsb.convertQueue.length + rsb.waitQueue.length > 0) rsb.recoverGrant = true;
     ls.doneSentGen = this.newGen;
     this.broadcast(Phase.Done, true);

@@ -205,6 +205,28 @@ export class Resource {
     this.move(lkb, q);
   }
 
+  /**
+   * After a rebuild, conversions re-queued in recovery may deadlock each other (they were never
+   * checked together). Treat each as if it were being queued now: -EDEADLK by default (back to its
+   * granted mode), demotion with CONVDEADLK, a bast with NODLCKWT. fs/dlm only logs such a deadlock.
+   */
+  resolveRebuiltDeadlocks(): void {
+    for (const lkb of [...this.convertQueue]) {
+      if (!this.conversionDeadlock(lkb)) continue;
+      if (has(lkb, LKF.CONVDEADLK)) {
+        lkb.grmode = Mode.NL;
+        lkb.sbflags |= SBF.DEMOTED;
+      } else if (has(lkb, LKF.NODLCKWT)) {
+        this.bast(lkb, lkb.rqmode);
+      } else {
+        lkb.rqmode = Mode.IV;
+        lkb.converting = false;
+        this.move(lkb, 'grant');
+        this.cast(lkb, Status.EDEADLK);
+      }
+    }
+  }
+
   // ---- grant logic ----------------------------------------------------------------------------
 
   /**

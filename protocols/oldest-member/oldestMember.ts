@@ -17,6 +17,8 @@ import { OwnerBook } from '../ownership/book.ts';
 import { recoverResource } from '../workloads/recovery.ts';
 
 export const OWNERSHIP_GROUP = 'ownership';
+/** The oldest member re-sends its decision this often until the event finishes or is superseded. */
+const RESEND_US = 250_000;
 
 export interface OldestMemberOptions {
   resources: readonly string[];
@@ -56,6 +58,8 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   /** The assignment of the last finished event. */
   private current: Assignment = new Map();
   private pending: Pending | undefined;
+  /** The oldest member's decision for the event it is running. */
+  private decided: { eventId: number; list: [string, NodeId, number][] } | undefined;
   /** Decisions that arrived before our own start of that event: eventId → [sender, list]. */
   private readonly early = new Map<number, [NodeId, [string, NodeId, number][]]>();
 
@@ -76,13 +80,15 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   }
 
   start(members: readonly NodeId[], eventId: number, _type: StartType, info: StartInfo): void {
+    if (this.pending?.eventId === eventId) return; // a repeated start of the event we are running
     const p: Pending = { eventId, epoch: info.epoch, members, assignment: undefined, waiting: new Set() };
     this.pending = p;
     if (members[0] === this.ctx.node) {
       const assignment = this.decide(members, info);
-      const list = [...assignment].map(([r, [n, e]]) => [r, n, e]);
-      for (const m of members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list }, { fifo: true });
-      this.early.set(eventId, [this.ctx.node, list as [string, NodeId, number][]]);
+      const list = [...assignment].map(([r, [n, e]]) => [r, n, e]) as [string, NodeId, number][];
+      this.decided = { eventId, list };
+      this.announce(eventId);
+      this.early.set(eventId, [this.ctx.node, list]);
     }
     // The decision may have arrived before our own start (it travels apart from the SM's messages).
     const early = this.early.get(eventId);
@@ -180,7 +186,16 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     this.ctx.setTimer(1_000, { drain: r, eventId: p.eventId });
   }
 
+  /** Send the decision to the other members, and again every resendUs until the event ends (links may drop it). */
+  private announce(eventId: number): void {
+    const p = this.pending;
+    if (p === undefined || p.eventId !== eventId || this.decided?.eventId !== eventId) return;
+    for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list }, { fifo: true });
+    this.ctx.setTimer(RESEND_US, { announce: eventId });
+  }
+
   onTimer(_ctx: Context, tag: unknown): void {
+    if ((tag as { announce?: number }).announce !== undefined) return this.announce((tag as { announce: number }).announce);
     const t = tag as { drain: string; eventId: number };
     const p = this.pending;
     if (p === undefined || p.eventId !== t.eventId) return;

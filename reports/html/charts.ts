@@ -100,10 +100,10 @@ export function latencyChart(results: CompareResults): string {
   if (series.length === 0) {
     return '<p class="empty-chart">No protocol in this comparison reports a failover latency metric (<code>failoverLatencyUs</code>), so there is no latency distribution to draw.</p>';
   }
-  const W = 640;
-  const H = 260;
+  const W = 760;
+  const H = Math.max(260, 60 + series.length * 16);
   const left = 48;
-  const right = 150;
+  const right = 230;
   const top = 26;
   const bottom = 36;
   const pw = W - left - right;
@@ -120,8 +120,8 @@ export function latencyChart(results: CompareResults): string {
     const x = sx(d);
     out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${top + ph}" class="grid"/><text x="${x}" y="${top + ph + 16}" class="tick" text-anchor="middle">${esc(duration(d))}</text>`);
   }
-  for (const q of [0, 0.5, 0.99, 1]) {
-    out.push(`<line x1="${left}" y1="${sy(q)}" x2="${left + pw}" y2="${sy(q)}" class="grid"/><text x="${left - 6}" y="${sy(q) + 4}" class="tick" text-anchor="end">${q === 0.99 ? 'p99' : q === 0.5 ? 'p50' : String(q)}</text>`);
+  for (const q of [0, 0.5, 0.99]) {
+    out.push(`<line x1="${left}" y1="${sy(q)}" x2="${left + pw}" y2="${sy(q)}" class="grid"/><text x="${left - 6}" y="${sy(q) + 4}" class="tick" text-anchor="end">${q === 0.99 ? 'p99' : q === 0.5 ? 'p50' : '0'}</text>`);
   }
   series.forEach((s, k) => {
     const pts: string[] = [`${sx(s.xs[0]!)},${sy(0)}`];

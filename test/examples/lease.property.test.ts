@@ -32,7 +32,7 @@ describe(`${PROTOCOL} under arbitrary crashes, partitions and pauses`, () => {
           expect(r.violations.map((v) => `${v.checker}: ${v.message}`)).toEqual([]);
         },
       ),
-      { numRuns: 12, seed: 20261124 },
+      { numRuns: 8, seed: 20261124 },
     );
   });
 });

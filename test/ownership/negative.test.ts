@@ -16,7 +16,7 @@ const CASES: { variant: string; scenario: string; checker: string; seeds: number
   { variant: 'oldest-member/no-quorum', scenario: 'ownership-minority-partition', checker: 'quorum-gating', seeds: [1, 2] },
   { variant: 'dlm-lvb/ignore-valnotvalid', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
   { variant: 'dlm-lvb/new-ex-request', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
-  { variant: 'dlm-lvb/plain-passwd', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [5] },
+  { variant: 'dlm-lvb/plain-passwd', scenario: 'ownership-passwd-writer-death', checker: 'ownership-client', seeds: [1, 2, 3, 4, 5, 6] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3] },
 ];

@@ -99,10 +99,13 @@ describe('runCompare', () => {
     expect(strip(a.cells)).toEqual(strip(b.cells));
   });
 
-  it("picks a seed count from the budget with --seeds auto (at least the pilot's)", async () => {
+  it("picks a seed count from the budget with --seeds auto (at least the pilot's), more when there is time", async () => {
     const r = await runCompare({ protocols: ['gossip'], scenarios: [crashes], seeds: 'auto', budgetMs: 1 });
-    expect(r.seedsPerCell).toBe(2);
-    expect(r.cells[0]!.seeds).toBe(2);
+    expect(r.seedsPerCell).toBe(1);
+    expect(r.cells[0]!.seeds).toBe(1);
+    const more = await runCompare({ protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes], seeds: 'auto', budgetMs: 1500 });
+    expect(more.seedsPerCell).toBeGreaterThan(1);
+    expect(more.cells.map((c) => c.seeds)).toEqual([more.seedsPerCell, more.seedsPerCell]);
   });
 
   it("gives the same per-seed results on the CLI's worker pool as in process", async () => {

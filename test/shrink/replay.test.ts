@@ -45,7 +45,7 @@ describe('replay of explore failures', () => {
           expect(again.violations).toEqual(r.violations);
           if (failures === 1) {
             // The first failure also goes through shrink, and its shrunk run-file replays too.
-            const s = await shrinkRun(rf, { maxRuns: 30 });
+            const s = await shrinkRun(rf, { maxRuns: 20 });
             const shrunkPath = join(dir, `shrunk-${p.name}-${seed}.run.json`);
             writeRunFile(shrunkPath, s.runFile);
             const back = await simulateRunFile(readRunFile(shrunkPath));

@@ -145,17 +145,18 @@ describe('timers and defer', () => {
           log.push(`${String(tag)} @${ctx.now()}`);
           if (tag === 'cancel-b') ctx.cancelTimer(self.vol.b as number);
           if (tag === 'a') {
-            ctx.cancelTimer(self.vol.a as number); // already firing
+            const zero = ctx.setTimer(0, 'zero'); // may reuse a's storage slot
+            expect(zero).not.toBe(self.vol.a);
+            ctx.cancelTimer(self.vol.a as number); // already fired: must not cancel 'zero'
             ctx.cancelTimer(12345);
             ctx.defer(() => log.push(`deferred @${ctx.now()}`));
-            ctx.setTimer(0, 'zero');
             log.push('end of a');
           }
         },
       },
     });
     w.runSync();
-    expect(log).toEqual(['cancel-b @500', 'a @1000', 'end of a', 'deferred @1000', 'zero @1000']);
+    expect(log).toEqual(['cancel-b @500', 'a @1000', 'end of a', 'zero @1000', 'deferred @1000']); // same instant: queue order
   });
 });
 

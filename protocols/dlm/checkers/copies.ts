@@ -26,7 +26,7 @@ export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered
 export class Copies {
   readonly byLock = new Map<number, Copy>();
   /** Latest completed membership per lockspace (by generation). */
-  readonly members = new Map<string, { gen: number; members: Set<NodeId> }>();
+  readonly members = new Map<string, { gen: number; members: Set<NodeId>; incs: Map<NodeId, number> }>();
   /** Copies whose owner died or was cut off: they count as "departed holders" at the next recovery. */
   readonly departedHolders: Copy[] = [];
 
@@ -44,7 +44,13 @@ export class Copies {
         const ls = d.ls as string;
         const cur = this.members.get(ls);
         const gen = d.gen as number;
-        if (cur === undefined || gen > cur.gen) this.members.set(ls, { gen, members: new Set(d.members as NodeId[]) });
+        // A lower generation from a group none of whose members carries over (same incarnation) from the
+        // recorded one is a new lineage: the lockspace was re-created after all its members were lost.
+        const reborn = cur !== undefined && (d.members as NodeId[]).every((n) => !cur.members.has(n) || w.incarnation(n) !== cur.incs.get(n));
+        if (cur === undefined || gen > cur.gen || (gen < cur.gen && reborn)) {
+          const members = new Set(d.members as NodeId[]);
+          this.members.set(ls, { gen, members, incs: new Map([...members].map((n) => [n, w.incarnation(n)])) });
+        }
         return undefined;
       }
       case 'dlm-op': {
@@ -64,6 +70,12 @@ export class Copies {
         const status = d.status as number;
         const mode = d.mode as Mode;
         let c = this.byLock.get(lkid);
+        if (!this.isMember(d.ls as string, obs.node)) {
+          // A node already cut off from the lockspace (e.g. resumed after a pause) learns of an old grant:
+          // the lockspace has purged that lock; the copy is not part of its state.
+          if (c !== undefined) this.byLock.delete(lkid);
+          return undefined;
+        }
         if (status === Status.OK || ((status === Status.EDEADLK || status === Status.ECANCEL || status === Status.EAGAIN) && mode !== Mode.IV)) {
           if (c === undefined) {
             c = { node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false, mayBeDemoted: false, rq: undefined };
@@ -84,7 +96,12 @@ export class Copies {
 
   private depart(c: Copy): void {
     this.byLock.delete(c.lkid);
-    this.departedHolders.push(c);
+    if (this.isMember(c.ls, c.node)) this.departedHolders.push(c);
+  }
+
+  isMember(ls: string, node: NodeId): boolean {
+    const m = this.members.get(ls);
+    return m === undefined || m.members.has(node);
   }
 
   /** Is this node's copy in `ls` still counted (not removed from the lockspace by a completed recovery)? */

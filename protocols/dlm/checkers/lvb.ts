@@ -8,6 +8,12 @@ import { Mode } from '../modes.ts';
 import { SBF, Status } from '../flags.ts';
 import { seqAtLeast } from '../lvb.ts';
 import { Copies, COPY_KINDS } from './copies.ts';
+import type { Copy } from './copies.ts';
+
+/** A departed copy that surely held PW/EX with a value block at its master (not possibly demoted by CONVDEADLK). */
+function mustInvalidate(c: Copy): boolean {
+  return c.valblk && c.mode >= Mode.PW && !c.mayBeDemoted;
+}
 
 interface Expect {
   lvb: string | undefined;
@@ -69,11 +75,11 @@ export function lvbChecker(): WorldChecker {
           const m = copies.members.get(d.ls as string)!;
           for (const c of [...copies.byLock.values()]) {
             if (c.ls !== d.ls || m.members.has(c.node)) continue;
-            if (c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+            if (mustInvalidate(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
             copies.byLock.delete(c.lkid); // cut off and purged: counted once, never again
           }
           const dead = copies.departedHolders.filter((c) => c.ls === d.ls && (!m.members.has(c.node) || w.incarnation(c.node) !== c.inc));
-          for (const c of dead) if (c.valblk && c.mode >= Mode.PW) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+          for (const c of dead) if (mustInvalidate(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
           copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => !dead.includes(c)));
           return;
         }

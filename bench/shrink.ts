@@ -2,7 +2,7 @@
 // small explore loop (the failures its planted flaw is caught by), shrink each, and report the median
 // and worst reduction in faults and events and the shrink time.
 // Usage: node --import tsx bench/shrink.ts [--failures 5] [--max-seeds 60] [--max-runs 400]
-//          [--budget-ms 60000] [--protocols gossip,lease] [--scenarios standard,swarm-pauses] [--json FILE]
+//          [--budget-ms 60000] [--protocols gossip,lease] [--variants dlm/bad-compat] [--scenarios standard,swarm-pauses] [--json FILE]
 import { writeFileSync } from 'node:fs';
 import { PROTOCOLS } from '../protocols/index.ts';
 import { loadScenario } from '../scenarios/load.ts';
@@ -35,6 +35,7 @@ const MAX_SEEDS = Number(args['max-seeds'] ?? 60);
 const MAX_RUNS = Number(args['max-runs'] ?? 400);
 const BUDGET_MS = Number(args['budget-ms'] ?? 60_000);
 const ONLY = args.protocols?.split(',');
+const ONLY_VARIANTS = args.variants?.split(',');
 
 /** The demo protocol has no workload: it gets its own swarm scenario. */
 const GOSSIP_SWARM: Scenario = {
@@ -134,6 +135,7 @@ const summaries: Record<string, string | number>[] = [];
 for (const p of PROTOCOLS) {
   if (ONLY !== undefined && !ONLY.includes(p.name)) continue;
   for (const v of p.variants) {
+    if (ONLY_VARIANTS !== undefined && !ONLY_VARIANTS.includes(`${p.name}/${v.name}`)) continue;
     const rows = await benchVariant(p.name, v.name, v.caughtBy);
     all.push(...rows);
     if (rows.length > 0) summaries.push(summarize(`${p.name}/${v.name}`, rows));

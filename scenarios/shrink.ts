@@ -5,6 +5,7 @@
 import type { FaultSpec } from '../sim/faults/spec.ts';
 import type { NodeId, Violation } from '../sim/types.ts';
 import { DEFAULT_LINK } from '../sim/network.ts';
+import { DEFAULT_DISK } from '../sim/disk.ts';
 import { DEFAULT_DEADLINE_US } from '../sim/world.ts';
 import type { RunFile } from './runfile.ts';
 import type { Scenario } from './types.ts';
@@ -161,7 +162,7 @@ class Shrinker {
     this.verified = { c: this.best, r: pinned };
     this.bestResult = pinned;
     const passes = [
-      () => this.faultsPass(), () => this.networkPass(), () => this.faultParamsPass(),
+      () => this.faultsPass(), () => this.networkPass(), () => this.diskPass(), () => this.faultParamsPass(),
       () => this.nodesPass(), () => this.clientsPass(), () => this.lengthPass(),
     ];
     for (let round = 0; round < 4 && !this.stopped; round++) {
@@ -314,6 +315,15 @@ class Shrinker {
     if (maxUs > minUs) {
       await shrinkInt(maxUs, minUs, (x) => this.accept(this.with({ network: { ...this.best.network, latencyMaxUs: x } }), `latency ≤ ${x} µs`));
     }
+  }
+
+  /** Fixed minimum disk and fence latencies: no random I/O delays on the tape. */
+  private async diskPass(): Promise<void> {
+    const d = { ...DEFAULT_DISK, ...this.best.scenario.disk };
+    if (d.ioLatencyMaxUs <= d.ioLatencyMinUs && d.fenceLatencyMaxUs <= d.fenceLatencyMinUs) return;
+    this.startPhase('disk');
+    const disk = { ...this.best.scenario.disk, ioLatencyMaxUs: d.ioLatencyMinUs, fenceLatencyMaxUs: d.fenceLatencyMinUs };
+    await this.accept({ ...this.best, scenario: { ...this.best.scenario, disk } }, 'fixed I/O latency');
   }
 
   /** Each fault shorter, milder and earlier; partitions as a single isolated node. */

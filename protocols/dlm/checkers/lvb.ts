@@ -136,7 +136,9 @@ export function lvbChecker(): WorldChecker {
     const ls = obs.data.ls;
     const res = obs.data.res;
     copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => c.ls !== ls || c.res !== res));
-    for (const c of [...copies.byLock.values()]) if (c.ls === ls && c.res === res && !copies.counts(c, w)) copies.byLock.delete(c.lkid);
+    for (const c of [...copies.byLock.values()]) {
+      if (c.ls === ls && c.res === res && (!copies.counts(c, w) || (forming !== undefined && !forming.includes(c.node)))) copies.byLock.delete(c.lkid);
+    }
     expect.set(k, { lvb: undefined, seq: 0, mustBeInvalid: false });
   }
 }

@@ -135,14 +135,14 @@ async function memory(events: number, recordTape: boolean): Promise<{ events: nu
   return { events: w.eventIndex, retainedMB: round(retained / MB), peakMB: round(Math.max(peak, retained) / MB) };
 }
 
-async function hook(file: string, fn: string): Promise<Record<string, unknown> | undefined> {
+async function hook(file: string, fn: string, ...args: unknown[]): Promise<Record<string, unknown> | undefined> {
   const url = new URL(`./${file}`, import.meta.url);
   if (!existsSync(url)) return undefined;
   const mod = (await import(url.href)) as Record<string, unknown>;
   const f = mod[fn];
   if (typeof f !== 'function') return { error: `${file} does not export ${fn}()` };
   try {
-    return (await (f as () => Promise<Record<string, unknown>>)());
+    return (await (f as (...a: unknown[]) => Promise<Record<string, unknown>>)(...args));
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
   };
   const explore = await hook('explore.ts', 'benchExplore');
   if (explore !== undefined) out.explore = explore;
-  const stack = await hook('stack.ts', 'benchStack');
+  const stack = await hook('stack.ts', 'benchStack', bare5);
   if (stack !== undefined) out.stack = stack;
   out.benchCpuSeconds = round((now() - started) / 1000);
   out.benchWallSeconds = round((performance.now() - wallStart) / 1000);

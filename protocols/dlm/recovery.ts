@@ -192,8 +192,10 @@ export class Recovery {
     for (const d of departed) ls.purged.add(d);
     // Process side: operations waiting on departed masters.
     for (const lock of [...ls.locks.values()]) {
-      const master = ls.masters.get(lock.res);
-      if (!(ls.remaster.has(lock.res) || (master !== undefined && departed.has(master)))) continue;
+      const cached = ls.masters.get(lock.res);
+      const sentTo = lock.op?.sent === true ? lock.op.master : undefined;
+      const lost = (cached !== undefined && departed.has(cached)) || (sentTo !== undefined && departed.has(sentTo));
+      if (!(ls.remaster.has(lock.res) || lost)) continue;
       ls.remaster.add(lock.res);
       const op = lock.op;
       if (op === undefined || !op.sent) continue;

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   clients: readonly NodeId[] | undefined;
 }
 
+export const OWNERSHIP_KINDS: readonly string[] = ['snapshot-metadata', 'passwd', 'ownership-mix'];
+
 export const DEFAULT_WORKLOAD: WorkloadOptions = {
   snapshots: 2,
   chunks: 64,
@@ -33,14 +35,16 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   clients: undefined,
 };
 
-/** Options from the scenario: kind 'snapshot-metadata', 'passwd' or 'ownership-mix' (both, the default). */
+/**
+ * Options from the scenario: kind 'snapshot-metadata', 'passwd' or 'ownership-mix' (both). Any other
+ * kind (or none) belongs to another layer's experiments (e.g. 'dlm-random'): the ownership protocols
+ * then run their default mix, so every library scenario can be explored under every protocol.
+ */
 export function workloadOptions(scenario: Scenario): WorkloadOptions {
-  const w = scenario.workload ?? { kind: 'ownership-mix' };
+  const given = scenario.workload;
+  const w = given !== undefined && OWNERSHIP_KINDS.includes(given.kind) ? given : { kind: 'ownership-mix' };
   const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
   const kind = w.kind;
-  if (!['snapshot-metadata', 'passwd', 'ownership-mix'].includes(kind)) {
-    throw new Error(`scenario ${scenario.name}: workload kind '${kind}' is not one the ownership protocols run (snapshot-metadata, passwd, ownership-mix)`);
-  }
   return {
     snapshots: kind === 'passwd' ? 0 : num('snapshots', DEFAULT_WORKLOAD.snapshots),
     chunks: num('chunks', DEFAULT_WORKLOAD.chunks),

@@ -37,6 +37,12 @@ describe('correct ownership protocols', () => {
     expect(r.violations.map((v) => `${v.checker}: ${v.message}`)).toEqual([]);
   });
 
+  it('dlm-lvb survives a claimant dying while it holds EX (and the run really reaches that case)', async () => {
+    const r = await run(libraryScenario('ownership-claimant-dies'), 'dlm-lvb', 1);
+    expect(r.violations.map((v) => `${v.checker}: ${v.message}`)).toEqual([]);
+    expect(r.coverage['owner-died-holding-ex'], 'timing-tuned scenario no longer hits the EX window').toBe(true);
+  });
+
   it('dlm-lvb reaches the DLM case the design is about: a VALNOTVALID read', async () => {
     const r = await run(libraryScenario('ownership-owner-crash'), 'dlm-lvb', 1);
     expect(r.coverage['valnotvalid-read']).toBe(true);

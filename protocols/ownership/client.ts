@@ -83,9 +83,8 @@ export function clientChecker(): WorldChecker {
     const m = chunks.get(r);
     if (m === undefined || m.size === 0) return;
     const rec = obs.data.value as SnapshotRecord;
-    const have = new Map(rec.used.map(([c, id]) => [c, id]));
     for (const [c, s] of m) {
-      if (s.freeing || have.get(c) === s.allocId) continue;
+      if (s.freeing || allocIdOf(rec.used, c) === s.allocId) continue;
       w.violate(`lost update: n${obs.node}'s accepted write of ${key} (epoch ${rec.epoch}, seq ${rec.seq}) drops chunk ${c}, whose allocation ${s.allocId} was acknowledged at ${s.ackedAtUs} µs`);
       return;
     }
@@ -106,3 +105,17 @@ export function clientChecker(): WorldChecker {
   };
 }
 
+
+/** The allocation id holding chunk `c` in a record's `used` list (ascending by chunk), by binary search. */
+function allocIdOf(used: SnapshotRecord['used'], c: number): string | undefined {
+  let lo = 0;
+  let hi = used.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = used[mid]![0];
+    if (at === c) return used[mid]![1];
+    if (at < c) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}

@@ -15,7 +15,7 @@ export const dlmLvbProtocol: ProtocolDef = {
     { name: 'ignore-valnotvalid', flaw: "Trusts the LVB even when VALNOTVALID: after an owner dies, its successor takes the stale epoch + 1, the dead owner's own epoch.", caughtBy: [EFFECT_CHECKER] },
     { name: 'new-ex-request', flaw: 'Waits with a new EX request instead of an NL→EX conversion and trusts a zero LVB: when the owner dies with the lock\'s master, the LVB comes back zero without VALNOTVALID and the epoch restarts.', caughtBy: [EFFECT_CHECKER] },
     { name: 'plain-passwd', flaw: 'passwd as "lock for read, read, unlock" with no value block: a writer that dies mid-write leaves a torn file that readers are then granted.', caughtBy: [CLIENT_CHECKER] },
-    { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
+    { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER] },
   ],
   build(input) {
     const mopts = parseMembershipOptions(input.scenario.cluster, input.scenario.nodes);

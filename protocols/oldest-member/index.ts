@@ -13,7 +13,7 @@ export const oldestMemberProtocol: ProtocolDef = {
   name: 'oldest-member',
   description: "Phillips' design: the oldest member of the service group assigns resource ownership; hand-over by stop/start/start_done/finish.",
   variants: [
-    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
+    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER] },
     { name: 'no-quorum', flaw: 'Every partition believes it is quorate, so a minority also fences, recovers and reassigns resources.', caughtBy: ['quorum-gating'] },
     { name: 'no-stop', flaw: 'Ignores stop and the hand-over: a new owner serves as soon as it has recovered, and an old owner never gives a resource up, so both serve it after a live hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
   ],

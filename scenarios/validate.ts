@@ -7,6 +7,10 @@ import { DEFAULT_LINK } from '../sim/network.ts';
 import { DEFAULT_DISK } from '../sim/disk.ts';
 import { resolveProtocol } from '../protocols/index.ts';
 import { SWARM_PROFILES, swarmProfile } from './profiles.ts';
+import { WORKLOAD_KINDS, isWorkloadKind } from '../protocols/workloads/kinds.ts';
+import type { LatencyShape } from '../sim/network.ts';
+
+const LATENCY_SHAPES: readonly LatencyShape[] = ['uniform', 'exponential', 'long-tail'];
 
 /** One problem with a scenario: where it is and what was expected there. */
 export interface ScenarioIssue {
@@ -262,15 +266,25 @@ function walkWorkload(w: Walk, v: unknown, s: Scenario): void {
   const o = walkOptions(w, v, 'workload');
   if (o === undefined) return;
   const kind = w.string(o.kind, 'workload.kind');
+  if (kind !== undefined && !isWorkloadKind(kind)) {
+    w.fail('workload.kind', `one of ${WORKLOAD_KINDS.map((k) => `'${k.kind}'`).join(', ')}`, kind);
+    return;
+  }
   if (kind !== undefined) s.workload = { ...o, kind } as WorkloadSpec;
 }
 
 function walkNetwork(w: Walk, v: unknown, s: Scenario): void {
-  const o = w.object(v, 'network', ['latencyMinUs', 'latencyMaxUs', 'loss', 'duplicate']);
+  const o = w.object(v, 'network', ['latencyMinUs', 'latencyMaxUs', 'latencyShape', 'latencyMeanUs', 'loss', 'duplicate']);
   if (o === undefined) return;
   const net: NonNullable<Scenario['network']> = {};
   if (o.latencyMinUs !== undefined) setIf(net, 'latencyMinUs', w.duration(o.latencyMinUs, 'network.latencyMinUs'));
   if (o.latencyMaxUs !== undefined) setIf(net, 'latencyMaxUs', w.duration(o.latencyMaxUs, 'network.latencyMaxUs'));
+  if (o.latencyShape !== undefined) {
+    const shape = w.string(o.latencyShape, 'network.latencyShape');
+    if (shape !== undefined && !LATENCY_SHAPES.includes(shape as LatencyShape)) w.fail('network.latencyShape', `one of ${LATENCY_SHAPES.map((x) => `'${x}'`).join(', ')}`, shape);
+    else if (shape !== undefined) net.latencyShape = shape as LatencyShape;
+  }
+  if (o.latencyMeanUs !== undefined) setIf(net, 'latencyMeanUs', w.duration(o.latencyMeanUs, 'network.latencyMeanUs'));
   if (o.loss !== undefined) setIf(net, 'loss', w.probability(o.loss, 'network.loss'));
   if (o.duplicate !== undefined) setIf(net, 'duplicate', w.probability(o.duplicate, 'network.duplicate'));
   const lo = net.latencyMinUs ?? DEFAULT_LINK.latencyMinUs;

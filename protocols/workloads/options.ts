@@ -1,5 +1,6 @@
 // Workload options, read from a scenario's `workload` field with defaults, and the observation kinds
 // the workload emits for the client-level checkers.
+import { assertWorkloadKind } from './kinds.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import type { NodeId } from '../../sim/types.ts';
 
@@ -42,6 +43,7 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
  */
 export function workloadOptions(scenario: Scenario): WorkloadOptions {
   const given = scenario.workload;
+  if (given !== undefined) assertWorkloadKind(given.kind);
   const w = given !== undefined && OWNERSHIP_KINDS.includes(given.kind) ? given : { kind: 'ownership-mix' };
   const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
   const kind = w.kind;

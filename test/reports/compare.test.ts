@@ -46,6 +46,7 @@ describe('expandProtocols', () => {
 
 describe('compatibleScenarios', () => {
   it('leaves out, for every protocol, a scenario one protocol cannot build', () => {
+    // A programmatic scenario (no validator in between) naming a workload no layer knows.
     const odd: ScenarioEntry = { scenario: { ...crashes.scenario, name: 'odd-workload', workload: { kind: 'no-such-workload' } }, source: 'odd' };
     const r = compatibleScenarios([crashes, odd], ['gossip', 'lease']);
     expect(r.entries.map((e) => e.scenario.name)).toEqual(['mix-crashes']);

@@ -60,6 +60,9 @@ describe('rejections name the file, the field path and what was expected', () =>
     expect(paths({ ...base, durationUs: true })).toEqual(['durationUs']);
     expect(paths({ ...base, checkers: 'x' })).toEqual(['checkers']);
     expect(paths({ ...base, workload: { size: 1 } })).toEqual(['workload.kind']);
+    expect(paths({ ...base, workload: { kind: 'no-such-workload' } })).toEqual(['workload.kind']);
+    expect(paths({ ...base, network: { latencyShape: 'gaussian' } })).toEqual(['network.latencyShape']);
+    expect(paths({ ...base, workload: { kind: 'passwd' }, network: { latencyShape: 'long-tail', latencyMeanUs: '2ms' } })).toEqual([]);
     expect(paths([])).toEqual(['']);
     expect(paths(null)).toEqual(['']);
   });

@@ -1,6 +1,6 @@
 // The comparison's results: per protocol × scenario cells and per protocol summaries, shaped as
 // explore summaries (DESIGN §5) plus the comparison's metrics. Pure: built from run outcomes.
-import type { Violation } from '../sim/types.ts';
+import type { RunSummary, Violation } from '../sim/types.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import type { Distribution, RateCi } from './stats.ts';
 import { distribution, wilson } from './stats.ts';
@@ -10,15 +10,7 @@ import { METRIC_RULES, runMetrics } from './metrics.ts';
 export const COMPARE_FORMAT = 'lockstep-compare/1';
 
 /** What compare keeps of one run (enough to tabulate it and to write its run-file). */
-export interface RunOutcome {
-  scenario: string;
-  protocol: string;
-  seed: number;
-  ok: boolean;
-  traceHash: string;
-  events: number;
-  simTimeUs: number;
-  violations: Violation[];
+export interface RunOutcome extends RunSummary {
   /** How many faults fired. */
   faultsFired: number;
   coverage: Record<string, boolean>;

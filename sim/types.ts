@@ -181,3 +181,6 @@ export interface RunResult {
   /** Decisions recorded on the tape (for replay and shrink). */
   tapeLength: number;
 }
+
+/** The fields every record of a finished run shares (results lines, compare outcomes, --json). */
+export type RunSummary = Pick<RunResult, 'scenario' | 'protocol' | 'seed' | 'ok' | 'traceHash' | 'events' | 'simTimeUs' | 'violations'>;

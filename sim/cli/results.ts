@@ -4,21 +4,13 @@
 // `mergeResults(paths)` merges several shards' files into one summary per scenario × protocol.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Violation } from '../types.ts';
+import type { RunSummary, Violation } from '../types.ts';
 import { CliInputError } from './errors.ts';
 import { fileSafe } from './files.ts';
 import type { Shard } from './args.ts';
 
 /** One finished seed: a line of the results file. */
-export interface SeedRecord {
-  scenario: string;
-  protocol: string;
-  seed: number;
-  ok: boolean;
-  traceHash: string;
-  events: number;
-  simTimeUs: number;
-  violations: Violation[];
+export interface SeedRecord extends RunSummary {
   /** `sometimes` checkers: reached in this run? */
   coverage: Record<string, boolean>;
   /** Number of faults that fired. */

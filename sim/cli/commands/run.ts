@@ -1,6 +1,7 @@
 // lockstep-lint: io-edge (measures wall time and writes trace and run-files)
 // `lockstep run <scenario>`: one run. Prints the seed and knobs first, then a verdict per checker,
 // the faults that fired and the metrics; a failing run writes a run-file and prints how to reproduce.
+import type { RunSummary } from '../../types.ts';
 import { randomInt } from 'node:crypto';
 import type { CommandModule } from 'yargs';
 import { loadScenario } from '../../../scenarios/load.ts';
@@ -28,15 +29,7 @@ export interface RunArgs {
 }
 
 /** The `--json` object of `run` (DESIGN §5 plus the verdicts, knobs and planned faults). */
-export interface RunJson {
-  scenario: string;
-  protocol: string;
-  seed: number;
-  ok: boolean;
-  traceHash: string;
-  events: number;
-  simTimeUs: number;
-  violations: SimulateResult['violations'];
+export interface RunJson extends RunSummary {
   faultsFired: SimulateResult['faultsFired'];
   metrics: SimulateResult['metrics'];
   coverage: SimulateResult['coverage'];

@@ -26,8 +26,12 @@ export class Gossip implements Module {
 
   onTimer(ctx: Context): void {
     if (ctx.now() < this.opts.incrementUntilUs && ctx.random().chance(0.3)) this.set(ctx, this.value + 1);
-    const peers = ctx.allNodes.filter((n) => n !== ctx.node);
-    if (peers.length > 0) ctx.send(ctx.random().pick(peers), { type: 'gossip', value: this.value });
+    // A random peer without building a peer list (node ids are 1..n).
+    const n = ctx.allNodes.length;
+    if (n > 1) {
+      const draw = ctx.random().int(1, n - 1);
+      ctx.send(draw >= ctx.node ? draw + 1 : draw, { type: 'gossip', value: this.value });
+    }
     ctx.setTimer(this.opts.periodUs, 'tick');
   }
 

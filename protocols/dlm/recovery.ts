@@ -301,8 +301,18 @@ export class Recovery {
     }
     for (const res of ls.newRsbs) {
       const rsb = ls.rsbs.get(res)!;
-      const cands = [...rsb.grantQueue, ...rsb.convertQueue].map((l) => ({ grmode: l.grmode, valblk: (l.flags & LKF.VALBLK) !== 0, lvb: l.lvb, lvbseq: l.lvbseq }));
+      // A down-conversion from PW/EX still in flight counts at its target mode: fs/dlm completes a
+      // down-conversion at the requester at once, so its copy no longer vouches for the value block,
+      // and the write it carries lands only when the conversion is redone after recovery (seeds 48
+      // and 196 of the standard swarm showed a silent roll-back when such a copy was trusted).
+      const cands = [...rsb.grantQueue, ...rsb.convertQueue].map((l) => {
+        const pendingWrite = l.rqmode !== Mode.IV && l.grmode !== Mode.IV && lvbOpOnGrant(l.grmode, l.rqmode) === 'write';
+        return { grmode: pendingWrite ? l.rqmode : l.grmode, valblk: (l.flags & LKF.VALBLK) !== 0, lvb: l.lvb, lvbseq: l.lvbseq, pendingWrite };
+      });
       const rec = recoverLvbNewMaster(cands, ls.opts.lvbSize);
+      // Adopted from a copy whose down-conversion was in flight: the value is that holder's write,
+      // still under the seq it read (as fs/dlm's rebuilt lkb_lvbptr would be).
+      const adoptedPendingWrite = rec !== undefined && !rec.valNotValid && cands.find((c) => c.valblk && c.grmode > Mode.CR)?.pendingWrite === true;
       if (rec === undefined) {
         rsb.lvb = zeroLvb(ls.opts.lvbSize);
         rsb.lvbseq = 0;
@@ -311,7 +321,7 @@ export class Recovery {
         rsb.lvb = rec.lvb;
         rsb.lvbseq = rec.seq;
         if (rec.valNotValid) rsb.invalidateLvb('new master holds only NL/CR copies');
-        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid });
+        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid, pendingWrite: adoptedPendingWrite });
       }
     }
     for (const res of ls.newRsbs) ls.rsbs.get(res)!.resolveRebuiltDeadlocks();

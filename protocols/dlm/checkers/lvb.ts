@@ -60,6 +60,11 @@ export function lvbChecker(): WorldChecker {
         case 'dlm-lvb-recovered': {
           const e = get(k);
           if (d.valNotValid === true) e.invalidated = true;
+          if (d.valNotValid !== true && d.pendingWrite === true) {
+            // A holder's down-conversion was in flight: its buffer is its write, under the seq it read.
+            expect.set(k, { lvb: d.lvb as string, seq: d.seq as number, mustBeInvalid: false, rolledBack: true });
+            return;
+          }
           if (d.valNotValid !== true && d.lvb === e.lvb && d.seq !== e.seq) {
             e.seq = d.seq as number; // the same value, renumbered from a survivor's copy (its write is redone)
             e.rolledBack = true;

@@ -37,8 +37,8 @@ export interface CheckerRate extends RateCi {
   kind: Violation['kind'];
 }
 
-/** One protocol on one scenario: an explore summary plus the comparison's columns. */
-export interface CellSummary {
+/** The explore summary of DESIGN §5 with the comparison's rates: shared by a cell and a protocol row. */
+export interface SummaryColumns {
   scenario: string;
   protocol: string;
   seeds: number;
@@ -52,35 +52,28 @@ export interface CellSummary {
   liveness: RateCi;
   /** Seeds that hit a budget or threw. */
   errors: RateCi;
+  smallestFailure?: FailureRef;
+}
+
+/** One protocol on one scenario: an explore summary plus the comparison's columns. */
+export interface CellSummary extends SummaryColumns {
   byChecker: CheckerRate[];
   metrics: Partial<Record<MetricName, Distribution>>;
   /** Up to 1,000 per-run failover latencies, for the latency charts. */
   latencySamplesUs: number[];
   /** `sometimes` checkers: in how many seeds each was reached. */
   coverage: Record<string, number>;
-  smallestFailure?: FailureRef;
   wallMs: number;
 }
 
 /** One protocol over all scenarios: the explore summary DESIGN §5 asks compare for, per protocol. */
-export interface ProtocolSummary {
-  scenario: string;
-  protocol: string;
+export interface ProtocolSummary extends SummaryColumns {
   base: string;
   variant?: string;
   flaw?: string;
   caughtBy?: string[];
   description: string;
-  seeds: number;
-  failed: number;
-  failures: FailureRef[];
-  checkersFired: Record<string, number>;
-  seedsPerSec: number;
-  safety: RateCi;
-  liveness: RateCi;
-  errors: RateCi;
   linesOfCode: number | undefined;
-  smallestFailure?: FailureRef;
   /** The comparison's metrics over all this protocol's runs. */
   metrics: Partial<Record<MetricName, Distribution>>;
 }

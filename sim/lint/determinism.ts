@@ -1,6 +1,6 @@
 // lockstep-lint: io-edge (this file reads source files; it is the lint, not simulation code)
-// The determinism lint: code under sim/ and protocols/ may not read the real clock, Math.random,
-// timers or the file system. A file that must do I/O says so on its first line with the marker
+// The determinism lint: code under sim/ and protocols/ may not read the real clock, Math.random or
+// crypto randomness, timers or the file system. A file that must do I/O says so on its first line with the marker
 // above. Usage: lint [root ...] (default: sim protocols); exit 1 when a rule is broken.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,20 +15,24 @@ export interface LintFinding {
 const RULES: readonly { rule: string; re: RegExp }[] = [
   { rule: 'Date (real clock)', re: /\bDate\s*[.(]|\bnew\s+Date\b/ },
   { rule: 'Math.random (hidden randomness)', re: /\bMath\s*\.\s*random\b/ },
-  { rule: 'performance (real clock)', re: /\bperformance\s*\./ },
+  // Any mention, so `const { now } = performance` and `globalThis.performance` are caught too.
+  { rule: 'performance (real clock)', re: /\bperformance\b/ },
   { rule: 'timers (real time)', re: /\b(setTimeout|setInterval|setImmediate)\s*\(/ },
   { rule: 'process.hrtime (real clock)', re: /\bprocess\s*\.\s*hrtime\b/ },
+  { rule: 'crypto randomness (hidden randomness)', re: /\b(randomUUID|randomBytes|randomInt|randomFillSync|getRandomValues)\b/ },
   { rule: 'node:fs (I/O)', re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:)?fs(\/promises)?['"]/ },
+  { rule: 'perf_hooks or timers module (real clock)', re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:)?(perf_hooks|timers(\/promises)?)['"]/ },
 ];
 
 export const IO_EDGE_MARKER = 'lockstep-lint: io-edge';
 
-const FS_MODULE = /^(node:)?fs(\/promises)?$/;
+/** Module names kept in string literals, so the import rules still see them. */
+const BANNED_MODULE = /^(node:)?(fs(\/promises)?|perf_hooks|timers(\/promises)?)$/;
 
 /**
  * Blank out comments and the text of string and template literals, keeping line numbers and the
  * code inside `${…}`. One left-to-right scan, so a `//` inside a string never hides the code after it.
- * A string naming the fs module is kept, so the import rule still sees it.
+ * A string naming a banned module (fs, perf_hooks, timers) is kept, so the import rules still see it.
  */
 function stripCommentsAndStrings(src: string): string {
   const out: string[] = [];
@@ -55,7 +59,7 @@ function stripCommentsAndStrings(src: string): string {
       let j = i + 1;
       while (j < src.length && src[j] !== c && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
       const body = src.slice(i + 1, j);
-      if (FS_MODULE.test(body)) out.push(src.slice(i, j + 1));
+      if (BANNED_MODULE.test(body)) out.push(src.slice(i, j + 1));
       else {
         out.push(c);
         blank(i + 1, j);

@@ -51,6 +51,22 @@ describe('determinism lint', () => {
     expect(good.stdout).toMatch(/determinism lint: ok/);
   });
 
+  it('finds the clock and randomness reached another way: destructured, through globalThis, perf_hooks, timers, crypto', () => {
+    const src = [
+      'const { now } = performance;',
+      'const t = globalThis.performance.now();',
+      "import { performance as p } from 'node:perf_hooks';",
+      "import { setTimeout as sleep } from 'timers/promises';",
+      "const { randomUUID } = await import('node:crypto');",
+      'const b = crypto.getRandomValues(new Uint8Array(4));',
+      "import { createHash } from 'node:crypto'; // deterministic: allowed",
+    ].join('\n');
+    expect(lintSource('x.ts', src).map((f) => `${f.line} ${f.rule.split(' (')[0]}`)).toEqual([
+      '1 performance', '2 performance', '3 performance', '3 perf_hooks or timers module', '4 perf_hooks or timers module',
+      '5 crypto randomness', '6 crypto randomness',
+    ]);
+  });
+
   it('a file marked as an I/O edge on its first line is exempt', () => {
     expect(lintSource('edge.ts', `// ${IO_EDGE_MARKER} (writes run files)\n${BAD}`)).toEqual([]);
     // The marker only counts on line 1.

@@ -16,6 +16,7 @@ import type { CastCallback } from './callbacks.ts';
 import { Channel } from './channel.ts';
 import { dirNode } from './directory.ts';
 import { Recovery, RcInbox } from './recovery.ts';
+import { lvbOpOnGrant, lvbOpOnUnlock } from './lvb.ts';
 
 /** Planted flaws of the whole DLM (negative tests). All off in the correct DLM. */
 export interface DlmBugs extends ResourceBugs {
@@ -65,6 +66,13 @@ export interface PLock {
   flags: number;
   lvb: string;
   lvbseq: number;
+  /**
+   * Model-only mark (fs/dlm keeps no such flag): the buffer holds a value this lock offered to write
+   * from PW/EX that the master has not numbered back to it — a down-conversion (completed at once),
+   * a conversion in flight, or one cancelled or refused. fs/dlm's process copy points at the caller's
+   * buffer, so recovery sends exactly this value; the mark lets recovery say when a new master adopts it.
+   */
+  wrote: boolean;
   readonly cbq: CallbackQueue;
   readonly sink: LockSink;
   gone: boolean;
@@ -190,7 +198,7 @@ export class Lockspace implements ServiceCallbacks {
     assert(mode >= Mode.NL && mode <= Mode.EX, `request ${res}: bad mode ${mode}`);
     const lock: PLock = {
       id: this.newLockId(), res, grmode: Mode.IV, op: undefined, flags, lvb: lvb ?? '0'.repeat(this.opts.lvbSize * 2),
-      lvbseq: 0, cbq: new CallbackQueue(), sink, gone: false,
+      lvbseq: 0, wrote: false, cbq: new CallbackQueue(), sink, gone: false,
     };
     this.locks.set(lock.id, lock);
     lock.op = { opId: this.nextOp++, kind: 'request', mode, flags, lvb, sent: false, cancel: false };
@@ -206,6 +214,11 @@ export class Lockspace implements ServiceCallbacks {
     const op: PendingOp = { opId: this.nextOp++, kind: 'convert', mode, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
+    // A conversion from PW/EX that writes: the caller's buffer now holds the value it offers.
+    if ((flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 && lvbOpOnGrant(lock.grmode, mode) === 'write') {
+      if (lvb !== undefined) lock.lvb = lvb;
+      lock.wrote = true;
+    }
     accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
@@ -217,6 +230,11 @@ export class Lockspace implements ServiceCallbacks {
     const op: PendingOp = { opId: this.nextOp++, kind: 'unlock', mode: Mode.IV, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
+    // An unlock from PW/EX writes: the caller's buffer holds its value (rebuilt so if recovery defers it).
+    if ((flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 && lvbOpOnUnlock(lock.grmode) === 'write') {
+      if (lvb !== undefined) lock.lvb = lvb;
+      lock.wrote = true;
+    }
     accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
@@ -238,9 +256,11 @@ export class Lockspace implements ServiceCallbacks {
   }
 
   private observeOp(lock: PLock, op: PendingOp): void {
+    // A conversion or unlock with a value block also names the value it offers (the caller's buffer).
+    const offers = op.kind !== 'request' && (op.flags & LKF.VALBLK) !== 0;
     this.ctx.observe('dlm-op', {
       ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, op: op.kind, mode: op.mode, flags: op.flags,
-      grmode: lock.grmode,
+      grmode: lock.grmode, ...(offers ? { lvb: op.lvb ?? lock.lvb } : {}),
     });
   }
 
@@ -260,8 +280,7 @@ export class Lockspace implements ServiceCallbacks {
     if (op.kind === 'request') {
       this.channel.send(master, { k: 'request', ...base, mode: op.mode, flags: op.flags, ...lvb });
     } else if (op.kind === 'convert') {
-      const down = isDownConversion(lock.grmode, op.mode, (op.flags & LKF.QUECVT) !== 0) &&
-        !((op.flags & LKF.VALBLK) !== 0 && lock.grmode >= Mode.PW);
+      const down = isDownConversion(lock.grmode, op.mode, (op.flags & LKF.QUECVT) !== 0);
       this.channel.send(master, { k: 'convert', ...base, mode: op.mode, flags: op.flags, down, ...lvb });
       if (down) this.completeDown(lock, op);
     } else {
@@ -269,7 +288,11 @@ export class Lockspace implements ServiceCallbacks {
     }
   }
 
-  /** A down-conversion completes at once, without waiting for the master (fs/dlm does the same). */
+  /**
+   * A down-conversion completes at once, without waiting for the master (fs/dlm send_convert): it is
+   * always grantable. One from PW/EX with VALBLK writes: the caller's buffer is the value the master
+   * will store and number; the lock keeps the seq it last read until the master next replies.
+   */
   private completeDown(lock: PLock, op: PendingOp): void {
     lock.grmode = op.mode;
     lock.flags = op.flags;
@@ -431,6 +454,8 @@ export class Lockspace implements ServiceCallbacks {
     const every = this.bugs.loseCompletionEvery;
     if (every !== undefined && this.castCount % every === 0) return; // planted flaw
     lock.op = undefined;
+    // A grant carries the master copy's seq, which numbers any write; a refusal leaves the offer unwritten.
+    if (msg.status === Status.OK) lock.wrote = false;
     if (msg.status === Status.OK) {
       this.masters.set(lock.res, from); // a grant proves who masters the resource
       lock.grmode = msg.mode;

@@ -32,6 +32,8 @@ interface RebuiltLock {
   flags: number;
   lvb: string;
   lvbseq: number;
+  /** The copy's buffer is a value it offered to write, not numbered back to it (PLock.wrote). */
+  wrote: boolean;
 }
 
 function assert(cond: boolean, why: string): asserts cond {
@@ -276,10 +278,8 @@ export class Recovery {
         if (l.grmode === Mode.IV && rqmode === Mode.IV) continue;
         const flags = op !== undefined && op.sent ? op.flags : l.flags;
         if (op !== undefined && op.sent) op.master = master;
-        // A conversion in flight carries the value it writes (the caller's buffer, as in fs/dlm).
-        const writes = rqmode !== Mode.IV && l.grmode !== Mode.IV && lvbOpOnGrant(l.grmode, rqmode) === 'write';
-        const lvb = writes && op?.lvb !== undefined ? op.lvb : l.lvb;
-        out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb, lvbseq: l.lvbseq });
+        // The lock's buffer: what it last read, or the value it last offered to write (as in fs/dlm).
+        out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb: l.lvb, lvbseq: l.lvbseq, wrote: l.wrote });
       }
     }
     for (const m of this.members) this.sendTo(m, Phase.Locks, out.get(m)!);
@@ -288,6 +288,7 @@ export class Recovery {
   /** LOCKS: rebuild the queues of resources we newly master; recover their LVBs; mark them for granting. */
   private afterLocks(got: Map<NodeId, RebuiltLock[]>): void {
     const ls = this.ls;
+    const wrote = new Set<number>();
     for (const m of this.members) {
       for (const r of got.get(m)!) {
         const rsb = ls.rsbs.get(r.res);
@@ -295,23 +296,26 @@ export class Recovery {
         const lkb = newLkb(r.lkid, m, r.rqmode, r.flags, ls.opts.lvbSize, r.lvb);
         lkb.grmode = r.grmode;
         lkb.lvbseq = r.lvbseq;
+        if (r.wrote) wrote.add(lkb.id);
         rsb.rebuild(lkb);
         ls.lkbs.set(lkb.id, { lkb, rsb });
       }
     }
     for (const res of ls.newRsbs) {
       const rsb = ls.rsbs.get(res)!;
-      // A down-conversion from PW/EX still in flight counts at its target mode: fs/dlm completes a
-      // down-conversion at the requester at once, so its copy no longer vouches for the value block,
-      // and the write it carries lands only when the conversion is redone after recovery (seeds 48
-      // and 196 of the standard swarm showed a silent roll-back when such a copy was trusted).
+      // recover_lvb over the rebuilt copies, as fs/dlm holds them. A down-conversion completes at the
+      // requester at once, so a writer's copy is already at its lower mode, holding its own value under
+      // the seq it last read (the dying master may have numbered and handed it out already); a QUECVT
+      // conversion from PW/EX still in flight counts at its target mode. A copy whose buffer is a value
+      // it offered to write and was not answered for (PLock.wrote) is a "pending write": adopting it
+      // renumbers the value block, which the dlm-lvb checker is told.
       const cands = [...rsb.grantQueue, ...rsb.convertQueue].map((l) => {
-        const pendingWrite = l.rqmode !== Mode.IV && l.grmode !== Mode.IV && lvbOpOnGrant(l.grmode, l.rqmode) === 'write';
-        return { grmode: pendingWrite ? l.rqmode : l.grmode, valblk: (l.flags & LKF.VALBLK) !== 0, lvb: l.lvb, lvbseq: l.lvbseq, pendingWrite };
+        const inFlight = l.rqmode !== Mode.IV && l.grmode !== Mode.IV && lvbOpOnGrant(l.grmode, l.rqmode) === 'write';
+        return { grmode: inFlight ? l.rqmode : l.grmode, valblk: (l.flags & LKF.VALBLK) !== 0, lvb: l.lvb, lvbseq: l.lvbseq, pendingWrite: wrote.has(l.id) };
       });
       const rec = recoverLvbNewMaster(cands, ls.opts.lvbSize);
-      // Adopted from a copy whose down-conversion was in flight: the value is that holder's write,
-      // still under the seq it read (as fs/dlm's rebuilt lkb_lvbptr would be).
+      // Adopted from a copy holding a pending write: the value is that holder's offer, still under the
+      // seq it read (as fs/dlm's rebuilt lkb_lvbptr, the caller's buffer, would be).
       const adoptedPendingWrite = rec !== undefined && !rec.valNotValid && cands.find((c) => c.valblk && c.grmode > Mode.CR)?.pendingWrite === true;
       if (rec === undefined) {
         rsb.lvb = zeroLvb(ls.opts.lvbSize);

@@ -53,8 +53,41 @@ describe('lock API', () => {
       expect(result.violations).toEqual([]);
       outcomes.push(log);
     }
-    expect(outcomes[0]).toEqual(['nl 0', 'ex 0 seq 0 v 0', 'conv 0 PR seq 1', 'pr 0 seq 1 v 42,7 vnv false mode PR', `unlock ${Status.EUNLOCK} ok true`]);
+    expect(outcomes[0]).toEqual(['nl 0', 'ex 0 seq 0 v 0', 'conv 0 PR seq 0', 'pr 0 seq 1 v 42,7 vnv false mode PR', `unlock ${Status.EUNLOCK} ok true`]);
     expect(outcomes[1]).toEqual(outcomes[0]);
+  });
+
+  it('a down-conversion completes at the requester at once, a writing one too; the master numbers the write', async () => {
+    // fs/dlm send_convert: a down-conversion is always grantable, so a remote requester does not wait.
+    const log: string[] = [];
+    const { result } = await runCluster({
+      scripts: turns([1, 2, 3], async (a, turn) => {
+        if (turn === 0) {
+          const lk = await a.ls.lock('d', 'NL'); // node 1 masters 'd'; nodes 2 and 3 are remote
+          await a.sleep(2_000_000);
+          await lk.unlock();
+          return;
+        }
+        if (turn === 1) {
+          const lk = await a.ls.lock('d', 'EX', { valueBlock: true });
+          lk.valueBlock = bytes(9);
+          const ac = new AbortController();
+          const t0 = a.ctx.now();
+          const down = lk.convert('NL', { signal: ac.signal });
+          ac.abort(); // nothing in flight to cancel: the conversion has completed already
+          const c = await down;
+          log.push(`down ${c.status} ${c.mode} after ${a.ctx.now() - t0} us, seq ${c.lvbSeq}, cancel ${lk.cancel()}`);
+          await a.sleep(400_000);
+          await lk.unlock();
+          return;
+        }
+        const pr = await a.ls.lock('d', 'PR', { valueBlock: true });
+        log.push(`pr v ${pr.valueBlock![0]} seq ${pr.lvbSeq} vnv ${pr.flags.valNotValid}`);
+        await pr.unlock();
+      }),
+    });
+    expect(result.violations).toEqual([]);
+    expect(log).toEqual(['down 0 NL after 0 us, seq 0, cancel false', 'pr v 9 seq 1 vnv false']);
   });
 
   it('NOQUEUE fails with -EAGAIN; AbortSignal cancels a blocked request with -DLM_ECANCEL; a late abort is a no-op', async () => {

@@ -5,7 +5,8 @@
 // fs/dlm completes a down-conversion at the requester at once, so such a copy counts at its target
 // mode (reference §2, recover_lvb), and an adopted pending value counts as that holder's write.
 // Seed 224: the same down-conversion, cancelled while in flight after its master had stored the value,
-// let a later write reuse that seq; such a conversion is not cancellable (it has completed in fs/dlm).
+// let a later write reuse that seq. Every down-conversion now completes at the requester at once, as
+// in fs/dlm, so there is nothing in flight to cancel.
 // See docs/dlm.md, "Findings".
 import { describe, expect, it } from 'vitest';
 import { readRunFile } from '../../sim/cli/runFiles.ts';
@@ -29,13 +30,35 @@ describe('DLM regressions: recover_lvb and a down-conversion in flight', () => {
     expect(r.violations).toEqual([]);
   });
 
-  it('seed 224 (open): a writing down-conversion cancelled in flight lets a later write reuse its seq', async () => {
-    // Known and not fixed yet: refusing the cancel (fs/dlm has nothing in flight to cancel) exposed
-    // conversions that never complete after a master failure (16 of 500 seeds), so it was backed out.
-    // When this is fixed, this run holds every property and this test must be turned around.
+  it('seed 224: a writing down-conversion has nothing in flight to cancel, so no later write reuses its seq', async () => {
     const rf = readRunFile(`${dir}lvb-cancelled-write-seed224.run.json`);
+    expect(rf.violations.map((v) => v.checker)).toEqual(['dlm-lvb']); // as first found
+    expect(rf.violations[0]!.message).toMatch(/produced seq 14, not after the last write's seq 14/);
     const r = await simulateRunFile(rf);
-    expect(r.violations.map((v) => v.checker)).toEqual(['dlm-lvb']);
-    expect(r.violations[0]!.message).toMatch(/produced seq 14, not after the last write's seq 14/);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('seed 1681: a cancelled PW→PW conversion keeps its offer in the buffer, which a new master adopts as a pending write', async () => {
+    // Master node 4 stored the same-mode conversion's value (seq 238) but could not answer (one-way
+    // partition); the holder cancelled, node 4 died, and the rebuilt copy sent the value it had read
+    // (seq 237): the write vanished and the holder's unlock wrote seq 238 again. fs/dlm's process copy
+    // sends the caller's buffer, which holds the offer, so the new master adopts that under seq 237.
+    const rf = readRunFile(`${dir}lvb-cancelled-same-mode-seed1681.run.json`);
+    expect(rf.violations.map((v) => v.checker)).toEqual(['dlm-lvb']); // as first found
+    expect(rf.violations[0]!.message).toMatch(/produced seq 238, not after the last write's seq 238/);
+    const recovered: Record<string, unknown>[] = [];
+    const r = await simulateRunFile(rf, { trace: (x) => void (x.k === 'dlm-lvb-recovered' && x.res === 'r2' && recovered.push(x)) });
+    expect(r.violations).toEqual([]);
+    expect(recovered.at(-1)).toMatchObject({ seq: 237, lvb: expect.stringMatching(/^03ce/), valNotValid: false, pendingWrite: true });
+  });
+
+  it("seed 480: an unlock deferred by recovery leaves the lock, and its buffer's offer, to be rebuilt", async () => {
+    // The holder wrote by EX→PR (stored as seq 10), then asked to unlock while its lockspace was
+    // already stopped: the unlock waits, so the PR copy is rebuilt and adopted with its own value
+    // under seq 9. The checker had forgotten the offer when the unlock was issued and cried wolf.
+    const rf = readRunFile(`${dir}lvb-deferred-unlock-seed480.run.json`);
+    expect(rf.violations[0]!.message).toMatch(/recovered ws\/r0 as a holder's pending write \(seq 9\), but no holder has such a write outstanding/);
+    const r = await simulateRunFile(rf);
+    expect(r.violations).toEqual([]);
   });
 });

@@ -113,6 +113,70 @@ describe('a PW/EX value-block holder dies', () => {
   });
 });
 
+describe('the master dies around a writing down-conversion (completed at the requester at once)', () => {
+  /** Node 3 masters 'p'; node 1 writes 7 by EX→PR `beforeCrashUs` before node 3 dies; node 4 may read it first. */
+  async function run(beforeCrashUs: number): Promise<{ log: string[]; recovered: Record<string, unknown>[] }> {
+    const log: string[] = [];
+    const recovered: Record<string, unknown>[] = [];
+    const { result } = await runCluster({
+      faults: crash(3),
+      trace: (r) => void (r.k === 'dlm-lvb-recovered' && recovered.push(r)),
+      scripts: {
+        3: async (a) => {
+          await at(a, 1_000_000);
+          await a.ls.lock('p', 'NL'); // node 3 masters 'p', and dies at CRASH_US
+        },
+        1: async (a) => {
+          await at(a, 1_200_000);
+          const lk = await a.ls.lock('p', 'EX', { valueBlock: true });
+          lk.valueBlock = bytes(7);
+          await at(a, CRASH_US - beforeCrashUs);
+          const c = await lk.convert('PR');
+          log.push(`down ${c.status} ${c.mode} seq=${c.lvbSeq}`);
+          await at(a, BASE_US + 4_000_000);
+          await lk.convert('NL');
+          await a.sleep(3_000_000);
+          await lk.unlock();
+        },
+        4: async (a) => {
+          await at(a, CRASH_US - 30_000);
+          const nl = await a.ls.lock('p', 'NL', { valueBlock: true });
+          log.push(`nl v=${nl.valueBlock![0]} seq=${nl.lvbSeq}`);
+        },
+        2: async (a) => {
+          const read = async (): Promise<void> => {
+            const pr = await a.ls.lock('p', 'PR', { valueBlock: true });
+            log.push(`read vnv=${pr.flags.valNotValid} v=${pr.valueBlock![0]} seq=${pr.lvbSeq}`);
+            await pr.unlock();
+          };
+          await at(a, BASE_US + 3_500_000);
+          await read();
+          await at(a, BASE_US + 5_000_000);
+          const ex = await a.ls.lock('p', 'EX', { valueBlock: true });
+          ex.valueBlock = bytes(8);
+          await ex.unlock();
+          await read();
+        },
+      },
+    });
+    expect(result.violations).toEqual([]);
+    return { log, recovered };
+  }
+
+  it('lost with its master: the new master adopts the writer\'s PR copy, its value under the seq it read', async () => {
+    const { log, recovered } = await run(50);
+    expect(log).toEqual(['nl v=0 seq=0', 'down 0 PR seq=0', 'read vnv=false v=7 seq=0', 'read vnv=false v=8 seq=1']);
+    expect(recovered).toEqual([expect.objectContaining({ res: 'p', seq: 0, valNotValid: false, pendingWrite: true })]);
+  });
+
+  it('stored (seq 1) and read before the master died: the new master renumbers it seq 0, and seq 1 is reused', async () => {
+    // Faithful to fs/dlm: the process copy never learns the seq its down-conversion was stored under.
+    const { log, recovered } = await run(50_000);
+    expect(log).toEqual(['down 0 PR seq=0', 'nl v=7 seq=1', 'read vnv=false v=7 seq=0', 'read vnv=false v=8 seq=1']);
+    expect(recovered).toEqual([expect.objectContaining({ res: 'p', seq: 0, valNotValid: false, pendingWrite: true })]);
+  });
+});
+
 describe('other failures', () => {
   it('a CR holder dying invalidates nothing', async () => {
     const log: string[] = [];

@@ -6,6 +6,7 @@ import type { NodeId, Observation } from '../../../sim/types.ts';
 import type { CheckerWorld } from '../../../sim/types.ts';
 import { Mode, compatible, isDownConversion } from '../modes.ts';
 import { LKF, Status } from '../flags.ts';
+import { lvbOpOnGrant } from '../lvb.ts';
 
 export interface Copy {
   node: NodeId;
@@ -21,12 +22,30 @@ export interface Copy {
   rq: Mode | undefined;
 }
 
+/**
+ * A value a lock offered to write from PW/EX (a conversion or unlock with a value block) that the
+ * master has not numbered back to it. The lock's buffer keeps it — fs/dlm's process copy points at
+ * the caller's buffer — until a later grant numbers it or a read replaces it, or the lock is gone.
+ * A down-conversion completes at once (its own completion keeps the offer); an unlock deferred by
+ * recovery leaves the lock, and its offer, to be rebuilt.
+ */
+export interface Offer {
+  node: NodeId;
+  ls: string;
+  res: string;
+  lvb: string;
+  /** The down-conversion whose own (local) completion does not answer the offer; -1 for any other op. */
+  opId: number;
+}
+
 export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
 
 export class Copies {
   readonly byLock = new Map<number, Copy>();
   /** Latest completed membership per lockspace (by generation). */
   readonly members = new Map<string, { gen: number; members: Set<NodeId>; incs: Map<NodeId, number> }>();
+  /** Outstanding offers to write, by lock id (see Offer). */
+  readonly offers = new Map<number, Offer>();
   /** Copies whose owner died or was cut off: they count as "departed holders" at the next recovery. */
   readonly departedHolders: Copy[] = [];
 
@@ -36,9 +55,11 @@ export class Copies {
     switch (obs.kind) {
       case 'crash':
         for (const c of [...this.byLock.values()]) if (c.node === obs.node) this.depart(c);
+        for (const [id, o] of [...this.offers]) if (o.node === obs.node) this.offers.delete(id);
         return undefined;
       case 'dlm-reset':
         for (const c of [...this.byLock.values()]) if (c.node === obs.node && c.ls === d.ls) this.depart(c);
+        for (const [id, o] of [...this.offers]) if (o.node === obs.node && o.ls === d.ls) this.offers.delete(id);
         return undefined;
       case 'dlm-recovered': {
         const ls = d.ls as string;
@@ -56,6 +77,14 @@ export class Copies {
       case 'dlm-op': {
         const c = this.byLock.get(d.lkid as number);
         if (c === undefined) return undefined;
+        const flags = d.flags as number;
+        const offers = c.mode >= Mode.PW && (flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 &&
+          (d.op === 'unlock' || (d.op === 'convert' && lvbOpOnGrant(c.mode, d.mode as Mode) === 'write'));
+        if (offers) {
+          // A down-conversion's own completion is local and at once: it does not answer the offer.
+          const local = d.op === 'convert' && isDownConversion(c.mode, d.mode as Mode, (flags & LKF.QUECVT) !== 0);
+          this.offers.set(c.lkid, { node: c.node, ls: c.ls, res: c.res, lvb: d.lvb as string, opId: local ? (d.opId as number) : -1 });
+        }
         if (d.op === 'unlock') this.byLock.delete(c.lkid);
         else if (d.op === 'convert') {
           // Asking to go down gives up the higher mode at once; CONVDEADLK allows a silent demotion.
@@ -70,6 +99,9 @@ export class Copies {
         const status = d.status as number;
         const mode = d.mode as Mode;
         let c = this.byLock.get(lkid);
+        const offer = this.offers.get(lkid);
+        // Answered by a later grant, replaced by a read, or the lock is gone.
+        if (offer !== undefined && ((status === Status.OK && offer.opId !== d.opId) || d.read === true || mode === Mode.IV)) this.offers.delete(lkid);
         if (!this.isMember(d.ls as string, obs.node)) {
           // A node already cut off from the lockspace (e.g. resumed after a pause) learns of an old grant:
           // the lockspace has purged that lock; the copy is not part of its state.
@@ -78,7 +110,10 @@ export class Copies {
         }
         if (status === Status.OK || ((status === Status.EDEADLK || status === Status.ECANCEL || status === Status.EAGAIN) && mode !== Mode.IV)) {
           if (c === undefined) {
-            c = { node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false, mayBeDemoted: false, rq: undefined };
+            c = {
+              node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false,
+              mayBeDemoted: false, rq: undefined,
+            };
             this.byLock.set(lkid, c);
           }
           c.mode = mode;

@@ -61,7 +61,13 @@ export function lvbChecker(): WorldChecker {
           const e = get(k);
           if (d.valNotValid === true) e.invalidated = true;
           if (d.valNotValid !== true && d.pendingWrite === true) {
-            // A holder's down-conversion was in flight: its buffer is its write, under the seq it read.
+            // A new master adopted a holder's own write, under the seq it had read (fs/dlm keeps no other):
+            // the seq may repeat, but only a value some holder really wrote and was not answered for.
+            const writer = [...copies.offers.values()].find((o) => o.ls === d.ls && o.res === d.res && o.lvb === d.lvb);
+            if (writer === undefined) {
+              w.violate(`master node ${obs.node} recovered ${k} as a holder's pending write (seq ${d.seq}), but no holder has such a write outstanding`);
+              return;
+            }
             expect.set(k, { lvb: d.lvb as string, seq: d.seq as number, mustBeInvalid: false, rolledBack: true });
             return;
           }

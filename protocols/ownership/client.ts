@@ -16,26 +16,41 @@ interface ChunkState {
   freeing: boolean;
 }
 
+/** One resource's acknowledged chunks, indexed by chunk number, with a count of those not being freed. */
+interface ChunkTable {
+  states: (ChunkState | undefined)[];
+  active: number;
+  /** Per-chunk stamp of the last write checked (counts each chunk of a record once). */
+  seen: number[];
+  stamp: number;
+}
+
 export function clientChecker(): WorldChecker {
-  /** resource → chunk → state. */
-  const chunks = new Map<string, Map<number, ChunkState>>();
+  const chunks = new Map<string, ChunkTable>();
   /** passwd: highest acknowledged write version, and when. */
   let passwdAcked = 0;
   const passwdVersions = new Map<number, string>();
   /** pread request id → highest acknowledged version when it was first sent. */
   const readFloor = new Map<string, number>();
   let acks = 0;
-  const table = (r: string): Map<number, ChunkState> => {
-    let m = chunks.get(r);
-    if (m === undefined) chunks.set(r, (m = new Map()));
-    return m;
+  const table = (r: string): ChunkTable => {
+    let t = chunks.get(r);
+    if (t === undefined) chunks.set(r, (t = { states: [], active: 0, seen: [], stamp: 0 }));
+    return t;
+  };
+  const put = (t: ChunkTable, c: number, s: ChunkState | undefined): void => {
+    const old = t.states[c];
+    if (old !== undefined && !old.freeing) t.active--;
+    if (s !== undefined && !s.freeing) t.active++;
+    t.states[c] = s;
   };
   const onRequest = (obs: Observation): void => {
     const d = obs.data;
     if (d.op === 'pread') readFloor.set(d.id as string, passwdAcked);
     if (d.op === 'free') {
-      const s = table(d.resource as string).get(d.chunk as number);
-      if (s !== undefined && s.allocId === d.allocId) s.freeing = true;
+      const t = table(d.resource as string);
+      const s = t.states[d.chunk as number];
+      if (s !== undefined && s.allocId === d.allocId && !s.freeing) put(t, d.chunk as number, { ...s, freeing: true });
     }
   };
   const onAck = (obs: Observation, w: CheckerWorld): void => {
@@ -43,17 +58,17 @@ export function clientChecker(): WorldChecker {
     const d = obs.data;
     const r = d.resource as string;
     if (d.op === 'alloc' && d.chunk !== null) {
-      const m = table(r);
+      const t = table(r);
       const c = d.chunk as number;
-      const s = m.get(c);
+      const s = t.states[c];
       if (s !== undefined && s.allocId !== d.allocId && !s.freeing) {
         w.violate(`chunk ${c} of ${r} allocated twice: to request ${s.allocId} (acknowledged at ${s.ackedAtUs} µs) and to request ${d.id as string} (client n${obs.node})`);
       }
-      m.set(c, { allocId: d.allocId as string, ackedAtUs: obs.atUs, freeing: false });
+      put(t, c, { allocId: d.allocId as string, ackedAtUs: obs.atUs, freeing: false });
     } else if (d.op === 'free') {
-      const m = table(r);
-      const s = m.get(d.chunk as number);
-      if (s !== undefined && s.allocId === d.allocId) m.delete(d.chunk as number);
+      const t = table(r);
+      const s = t.states[d.chunk as number];
+      if (s !== undefined && s.allocId === d.allocId) put(t, d.chunk as number, undefined);
     } else if (d.op === 'pwrite') onPasswdWrite(obs, w);
     else if (d.op === 'pread') onPasswdRead(obs, w);
   };
@@ -75,19 +90,34 @@ export function clientChecker(): WorldChecker {
       w.violate(`stale passwd read by n${obs.node} (request ${id}): got version ${versions[0]}, but version ${floor} was acknowledged before the read was sent`);
     }
   };
+  // Every acknowledged chunk not being freed must be in an accepted write with its allocation id.
+  // Counted in one pass over the record (a write runs this, so no allocation); the slow path only
+  // names the dropped chunk.
   const onWrite = (obs: Observation, w: CheckerWorld): void => {
     if (obs.data.ok !== true) return;
     const key = obs.data.key as string;
     const r = resourceOfKey(key);
-    if (r === undefined || r === 'passwd' || key !== `meta/${r}`) return;
-    const m = chunks.get(r);
-    if (m === undefined || m.size === 0) return;
+    if (r === undefined || r === 'passwd' || key.length !== 5 + r.length) return; // meta/<r> only
+    const t = chunks.get(r);
+    if (t === undefined || t.active === 0) return;
     const rec = obs.data.value as SnapshotRecord;
-    for (const [c, s] of m) {
-      if (s.freeing || allocIdOf(rec.used, c) === s.allocId) continue;
-      w.violate(`lost update: n${obs.node}'s accepted write of ${key} (epoch ${rec.epoch}, seq ${rec.seq}) drops chunk ${c}, whose allocation ${s.allocId} was acknowledged at ${s.ackedAtUs} µs`);
-      return;
+    const used = rec.used;
+    const stamp = ++t.stamp;
+    let matched = 0;
+    for (let i = 0; i < used.length; i++) {
+      const e = used[i]!;
+      const c = e[0];
+      const s = t.states[c];
+      if (s === undefined || s.freeing || s.allocId !== e[1] || t.seen[c] === stamp) continue;
+      t.seen[c] = stamp;
+      matched++;
     }
+    if (matched === t.active) return;
+    t.states.forEach((s, c) => {
+      if (s === undefined || s.freeing || allocIdOf(used, c) === s.allocId || matched === t.active) return;
+      matched = t.active; // report the first one only
+      w.violate(`lost update: n${obs.node}'s accepted write of ${key} (epoch ${rec.epoch}, seq ${rec.seq}) drops chunk ${c}, whose allocation ${s.allocId} was acknowledged at ${s.ackedAtUs} µs`);
+    });
   };
   return {
     name: CLIENT_CHECKER,

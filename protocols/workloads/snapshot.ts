@@ -22,35 +22,43 @@ export function runSnapshotOp(env: OpEnv, op: Op, reqId: string, chunks: number,
   const key = metaKey(op.resource);
   env.ctx.disk.read(key, (r) => {
     const cur = (r.value as SnapshotRecord | undefined) ?? EMPTY;
-    const { next, result } = apply(cur, op, reqId, chunks);
-    const rec: SnapshotRecord = { ...next, epoch: env.stamp.epoch, owner: env.stamp.owner, seq: cur.seq + 1 };
+    const { used, result } = apply(cur, op, reqId, chunks);
+    const rec: SnapshotRecord = { epoch: env.stamp.epoch, owner: env.stamp.owner, seq: cur.seq + 1, used };
     env.ctx.disk.write(key, rec, (w) => done(w.ok ? { ok: true, result } : { ok: false, reason: w.reason ?? 'refused' }), env.writeOpts);
   });
 }
 
-function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { next: SnapshotRecord; result: OpResult } {
+// Index loops, not find/filter/sort with callbacks: this runs once per metadata request.
+function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { used: SnapshotRecord['used']; result: OpResult } {
+  const used = cur.used;
   if (op.kind === 'alloc') {
-    const mine = cur.used.find(([, id]) => id === reqId);
-    if (mine !== undefined) return { next: cur, result: { chunk: mine[0] } };
-    const chunk = lowestFree(cur.used, chunks);
-    if (chunk < 0) return { next: cur, result: { full: true } };
-    const used = [...cur.used, [chunk, reqId] as const].sort((a, b) => a[0] - b[0]);
-    return { next: { ...cur, used }, result: { chunk } };
+    for (let i = 0; i < used.length; i++) if (used[i]![1] === reqId) return { used, result: { chunk: used[i]![0] } };
+    // The lowest free chunk, and where it goes to keep `used` ascending.
+    let want = 0;
+    let at = used.length;
+    for (let i = 0; i < used.length; i++) {
+      const c = used[i]![0];
+      if (c > want) {
+        at = i;
+        break;
+      }
+      if (c === want) want++;
+    }
+    if (want >= chunks) return { used, result: { full: true } };
+    const next = used.slice(0, at);
+    next.push([want, reqId]);
+    for (let i = at; i < used.length; i++) next.push(used[i]!);
+    return { used: next, result: { chunk: want } };
   }
   if (op.kind === 'free') {
-    const used = cur.used.filter(([c, id]) => !(c === op.chunk && id === op.allocId));
-    return { next: { ...cur, used }, result: { chunk: op.chunk! } };
+    const next: (readonly [number, string])[] = [];
+    for (let i = 0; i < used.length; i++) {
+      const e = used[i]!;
+      if (!(e[0] === op.chunk && e[1] === op.allocId)) next.push(e);
+    }
+    return { used: next, result: { chunk: op.chunk! } };
   }
   throw new Error(`snapshot store asked to run a ${op.kind} operation`);
-}
-
-function lowestFree(used: readonly (readonly [number, string])[], chunks: number): number {
-  let want = 0;
-  for (const [c] of used) {
-    if (c > want) break;
-    if (c === want) want++;
-  }
-  return want < chunks ? want : -1;
 }
 
 /** The chunks a record holds (for checkers). */

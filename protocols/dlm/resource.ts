@@ -281,11 +281,22 @@ export class Resource {
     return false;
   }
 
-  /** Two converting locks, each one's granted mode blocking the other's requested mode. */
+  /**
+   * fs/dlm conversion_deadlock_detect. A conversion ahead of `lkb` in the convert queue (all of them,
+   * while `lkb` is not queued yet) whose requested mode `lkb`'s granted mode blocks can never go
+   * first, and `lkb` may not pass it (head of queue): deadlock. One behind `lkb` deadlocks only if
+   * each blocks the other. (The one-way case was first missing here: seed 175 of swarm-partitions
+   * hung with NL→PW QUECVT queued ahead of PR→PW, each waiting for the other.)
+   */
   private conversionDeadlock(lkb: Lkb): boolean {
+    let ahead = true;
     for (const o of this.convertQueue) {
-      if (o === lkb) continue;
-      if (!compatible(o.grmode, lkb.rqmode) && !compatible(lkb.grmode, o.rqmode)) return true;
+      if (o === lkb) {
+        ahead = false;
+        continue;
+      }
+      const blocksIt = !compatible(lkb.grmode, o.rqmode);
+      if (ahead ? blocksIt : blocksIt && !compatible(o.grmode, lkb.rqmode)) return true;
     }
     return false;
   }

@@ -14,7 +14,7 @@ import { simulateRunFile } from '../../scenarios/shrink.ts';
 
 const dir = new URL('./findings/', import.meta.url).pathname;
 
-describe('DLM regressions: recover_lvb and a down-conversion in flight', () => {
+describe('DLM regressions found by the swarm', () => {
   it('seed 48: the value block is invalidated, not silently rolled back, when its master dies', async () => {
     const rf = readRunFile(`${dir}lvb-rollback-seed48.run.json`);
     expect(rf.violations.map((v) => v.checker)).toEqual(['dlm-lvb']); // as first found
@@ -58,6 +58,16 @@ describe('DLM regressions: recover_lvb and a down-conversion in flight', () => {
     // under seq 9. The checker had forgotten the offer when the unlock was issued and cried wolf.
     const rf = readRunFile(`${dir}lvb-deferred-unlock-seed480.run.json`);
     expect(rf.violations[0]!.message).toMatch(/recovered ws\/r0 as a holder's pending write \(seq 9\), but no holder has such a write outstanding/);
+    const r = await simulateRunFile(rf);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('seed 175 (swarm-partitions): a conversion queued behind one its granted mode blocks is a conversion deadlock', async () => {
+    // NL→PW (QUECVT) queued first, then PR→PW blocked by a third holder: each waited for the other
+    // for ever (dlm-liveness, dlm-completion). fs/dlm's conversion_deadlock_detect refuses the second
+    // with -EDEADLK: one-way blocking is enough against a conversion ahead in the queue.
+    const rf = readRunFile(`${dir}conversion-deadlock-one-way-seed175.run.json`);
+    expect(rf.violations.map((v) => v.checker).sort()).toEqual(['dlm-completion', 'dlm-liveness']);
     const r = await simulateRunFile(rf);
     expect(r.violations).toEqual([]);
   });

@@ -57,8 +57,12 @@ function grantPassModel(m: Model): void {
     return;
   }
 }
+// fs/dlm conversion_deadlock_detect: a conversion ahead of l that l's granted mode blocks, or one
+// behind it blocked both ways.
 function deadlockModel(m: Model, l: MLock, rq: Mode): boolean {
-  return q(m, 'convert').some((o) => o !== l && !compatible(o.gr, rq) && !compatible(l.gr, o.rq));
+  const conv = q(m, 'convert');
+  const at = conv.indexOf(l);
+  return conv.some((o, i) => o !== l && !compatible(l.gr, o.rq) && (at < 0 || i < at || !compatible(o.gr, rq)));
 }
 
 function castsOf(e: Effect[]): [number, number, string?, number?][] {

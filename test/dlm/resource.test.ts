@@ -103,7 +103,7 @@ describe('grant rules', () => {
   it('rule 4: a first-time conversion overtakes queued conversions; with QUECVT it waits', () => {
     const r = rsb();
     const a = req(r, CR);
-    const b = req(r, CR);
+    const b = req(r, NL); // NL: a CR here would block a's EX, a conversion deadlock
     const x = req(r, PR);
     const y = req(r, NL);
     r.convert(a, EX, 0, undefined); // blocked → convert queue
@@ -239,6 +239,39 @@ describe('conversion deadlock', () => {
     expect(c.status).toBe(0);
     expect(c.sbflags & SBF.DEMOTED).toBe(SBF.DEMOTED);
     expect(b.grmode).toBe(EX);
+  });
+  it('one way is enough against a conversion ahead: its request blocked by our granted mode (fs/dlm conversion_deadlock_detect)', () => {
+    // Found by the swarm (seed 175 of swarm-partitions): a's NL→PW queued ahead; b's PR→PW blocked by
+    // x. a's NL blocks nothing, but b's PR blocks a forever and b may not pass a: without the check,
+    // both waited for ever once x left.
+    const r = rsb();
+    const x = req(r, PR);
+    const a = req(r, NL);
+    const b = req(r, PR);
+    r.convert(a, PW, LKF.QUECVT, undefined); // blocked by x and b
+    r.drain();
+    r.convert(b, PW, 0, undefined); // blocked by x; a is ahead and b's PR blocks a's PW → deadlock
+    const c = casts(r.drain()).find((e) => e.lkb === b)!;
+    expect(c.status).toBe(Status.EDEADLK);
+    expect([b.queue, b.grmode]).toEqual(['grant', PR]);
+    r.unlock(x, 0, undefined);
+    r.unlock(b, 0, undefined);
+    expect(casts(r.drain()).map((e) => [e.lkb.id, e.status])).toContainEqual([a.id, 0]);
+    expect(a.grmode).toBe(PW);
+  });
+  it('one way is not enough against a conversion behind us', () => {
+    const r = rsb();
+    const x = req(r, PR);
+    const b = req(r, PR);
+    const a = req(r, NL);
+    r.convert(b, EX, 0, undefined); // queued first: blocked by x (and a's NL is fine)
+    r.drain();
+    r.convert(a, PW, LKF.QUECVT, undefined); // queued behind b: b's PR blocks a, a's NL does not block b
+    expect(casts(r.drain())).toEqual([]);
+    expect(a.queue).toBe('convert');
+    r.unlock(x, 0, undefined);
+    expect(casts(r.drain()).filter((e) => e.lkb !== x).map((e) => [e.lkb.id, e.status])).toEqual([[b.id, 0]]);
+    expect(a.queue).toBe('convert'); // now blocked by b's EX, in turn
   });
   it('NODLCKWT: nothing is cancelled, the converting lock gets a bast instead', () => {
     const { r, b } = deadlockPair(LKF.NODLCKWT);

@@ -1,5 +1,6 @@
 // Module 'fenced': the level-0 service (group 'fence'). Victims are the members of the last completed
-// group missing from the new one (for a brand-new domain: every configured non-member — startup fencing); the single fencer is the lowest node id in both lists (a joiner
+// group missing from the new one (for a brand-new domain, or one stopped without quorum: every
+// configured non-member — startup fencing); the single fencer is the lowest node id in both lists (a joiner
 // fences only when alone); it waits post_fail_delay, drops victims that rejoined as a new
 // incarnation, fences through the shared-storage fence device and retries every 5 s; start_done
 // only when every victim is fenced, so level 1+ recovery starts after fencing (RA fence/fenced/recover.c).
@@ -44,6 +45,8 @@ export class Fenced implements Module, ServiceCallbacks {
   private job: Job | undefined;
   private unfenced = false;
   private watchdog = false;
+  /** The domain was stopped while our partition had no quorum (cleared when a start recomputes victims). */
+  private stoppedInquorate = false;
 
   constructor(private readonly opts: MembershipOptions, private readonly flaws: MembershipFlaws) {}
 
@@ -60,14 +63,20 @@ export class Fenced implements Module, ServiceCallbacks {
 
   stop(): void {
     this.job = undefined; // abandoned: the next start recomputes victims from the last completed group
+    if (!this.cman().quorate()) this.stoppedInquorate = true;
   }
 
   start(members: readonly NodeId[], eventId: number, _type: StartType, info: StartInfo): void {
     const me = this.ctx.node;
     // A brand-new fence domain (no completed event: a cluster formed from fresh nodes) fences every
     // configured node that is not a member: fenced's startup fencing (clean_start=0), since such a
-    // node may still carry state from an older cluster.
-    const victims = info.previous.length === 0
+    // node may still carry state from an older cluster. So does a domain that was stopped without
+    // quorum: while it waited, a quorate partition elsewhere may have admitted and lost nodes it never
+    // heard of (seed 489 of swarm-partitions: node 3 rejoined the other side, whose quorum then
+    // shattered; the old side regained quorum and started recovery with node 3 unfenced).
+    const regained = this.stoppedInquorate;
+    this.stoppedInquorate = false;
+    const victims = info.previous.length === 0 || regained
       ? this.ctx.allNodes.filter((n) => !members.includes(n))
       : [...info.failed].sort((a, b) => a - b);
     const fencer = chooseFencer(members, info);

@@ -72,18 +72,29 @@ export const DEFAULT_DEADLINE_US = 30_000_000;
 
 const enum Ev { Deliver, Timer, HostFn, EngineFn }
 
-interface Event {
+/**
+ * One queued event. A delivery is its own packet (the fields below `label`), so a send allocates one
+ * object; every event has every field, so the loop sees one object shape.
+ */
+interface Event extends Packet {
   k: Ev;
   t: number;
   node: NodeId;
   inc: number;
-  /** Deliver: the packet. Timer: the tag. HostFn/EngineFn: the function. */
+  /** Timer: the tag. HostFn/EngineFn: the function. */
   a: unknown;
   /** Timer: its id. */
   b: unknown;
   /** Timer: the module index. */
   m: number;
   label: string;
+}
+
+const NO_MSG: Message = { type: '' };
+
+/** An event that is not a delivery: the packet fields are blank. */
+function event(k: Ev, t: number, node: NodeId, inc: number, a: unknown, b: unknown, m: number, label: string): Event {
+  return { k, t, node, inc, a, b, m, label, src: 0, dst: 0, module: '', msg: NO_MSG, fifo: false, srcInc: 0, dstInc: 0, id: 0 };
 }
 
 class Host {
@@ -363,7 +374,7 @@ export class World implements CheckerWorld {
       return;
     }
     switch (ev.k) {
-      case Ev.Deliver: return this.deliver(host, ev.a as Packet);
+      case Ev.Deliver: return this.deliver(host, ev);
       case Ev.Timer: return this.fireTimer(host, ev);
       case Ev.HostFn:
         h.str(ev.label);
@@ -434,7 +445,7 @@ export class World implements CheckerWorld {
   private budgetExceeded(): void {
     const counts = new Map<string, number>();
     for (const e of this.queue.pending()) {
-      const label = e.k === Ev.Deliver ? `deliver ${(e.a as Packet).module}/${(e.a as Packet).msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
+      const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3)
@@ -533,9 +544,12 @@ export class World implements CheckerWorld {
       const t = c === 0 ? this.network.firstAtUs : this.network.secondAtUs;
       // A host that is down (or not booted yet) will be the next incarnation when it comes up.
       const dstInc = dst.up ? dst.incarnation : dst.incarnation + 1;
-      const p: Packet = { src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc, id: this.network.newPacketId() };
+      const p: Event = {
+        k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: undefined, b: undefined, m: 0, label: '',
+        src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc, id: this.network.newPacketId(),
+      };
       if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: p.id, arriveUs: t });
-      this.push(t, { k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: p, b: undefined, m: 0, label: '' });
+      this.push(t, p);
     }
   }
 
@@ -552,7 +566,7 @@ export class World implements CheckerWorld {
     const id = ++this.timerGen[slot]! * TIMER_SLOTS + slot;
     // Simulated time stays in whole microseconds: a fractional delay rounds up.
     const t = this.nowUs + host.clock.toTrueDelay(Math.ceil(delayUs));
-    const ev: Event = { k: Ev.Timer, t, node: host.id, inc: host.incarnation, a: tag, b: id, m: moduleIndex, label: '' };
+    const ev = event(Ev.Timer, t, host.id, host.incarnation, tag, id, moduleIndex, '');
     this.timerSlots[slot] = ev;
     this.push(t, ev);
     return id;
@@ -573,12 +587,12 @@ export class World implements CheckerWorld {
   }
 
   hostFn(host: Host, atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, { k: Ev.HostFn, t: atUs, node: host.id, inc: host.incarnation, a: fn, b: undefined, m: 0, label });
+    this.push(atUs, event(Ev.HostFn, atUs, host.id, host.incarnation, fn, undefined, 0, label));
   }
 
   /** Schedule engine work (faults, disk effects, heal) at a true time. */
   engineFn(atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, { k: Ev.EngineFn, t: atUs, node: 0, inc: 0, a: fn, b: undefined, m: 0, label });
+    this.push(atUs, event(Ev.EngineFn, atUs, 0, 0, fn, undefined, 0, label));
   }
 
   deferred<T>(): Deferred<T> {
@@ -701,8 +715,9 @@ export class World implements CheckerWorld {
     this.redeliver(this.network.healAll());
   }
 
+  /** Held packets are the delivery events that were held (only deliver() holds them): queue them again. */
   private redeliver(packets: Packet[]): void {
-    for (const p of packets) this.pushFirst(this.nowUs, { k: Ev.Deliver, t: this.nowUs, node: p.dst, inc: p.fifo ? p.dstInc : -1, a: p, b: undefined, m: 0, label: '' });
+    for (const p of packets) this.pushFirst(this.nowUs, p as Event);
   }
 
   private deadline(): void {

@@ -239,6 +239,9 @@ export class DlmLvb implements Ownership {
   }
 
   ownerHint(resource: string): NodeId | undefined {
+    // An owner points at itself: a lookup that began before it owned may have dropped its hint on a
+    // VALNOTVALID read, and an owner never looks up again (seed 108 of standard: a client stuck on it).
+    if (this.book.get(resource) !== undefined) return this.ctx.node;
     return this.hints.get(resource);
   }
 

@@ -325,7 +325,7 @@ export class Recovery {
         rsb.lvb = rec.lvb;
         rsb.lvbseq = rec.seq;
         if (rec.valNotValid) rsb.invalidateLvb('new master holds only NL/CR copies');
-        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid, pendingWrite: adoptedPendingWrite });
+        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid, pendingWrite: adoptedPendingWrite, members: [...this.members] });
       }
     }
     for (const res of ls.newRsbs) ls.rsbs.get(res)!.resolveRebuiltDeadlocks();

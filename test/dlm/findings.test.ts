@@ -71,4 +71,14 @@ describe('DLM regressions found by the swarm', () => {
     const r = await simulateRunFile(rf);
     expect(r.violations).toEqual([]);
   });
+
+  it('seed 235 (swarm-partitions): a cut-off master that keeps writing a resource the forming generation forgot is not its history', async () => {
+    // The checker's false alarm: node 4, cut off but not yet told, granted and wrote r1 at its own
+    // stale master after the recovering generation (1,2,3,5) had forgotten r1; the checker took that
+    // write (and the EX copy it granted) as the lockspace's and flagged the fresh zero read.
+    const rf = readRunFile(`${dir}stale-master-after-forget-seed235.run.json`);
+    expect(rf.violations.map((v) => v.checker)).toEqual(['dlm-lvb']);
+    const r = await simulateRunFile(rf);
+    expect(r.violations).toEqual([]);
+  });
 });

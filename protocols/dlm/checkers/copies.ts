@@ -20,6 +20,8 @@ export interface Copy {
   mayBeDemoted: boolean;
   /** An up (or PR↔CW) conversion is in flight: the master may already have granted this mode. */
   rq: Mode | undefined;
+  /** Observation seq of the completion that last granted it. */
+  grantedSeq: number;
 }
 
 /**
@@ -112,11 +114,12 @@ export class Copies {
           if (c === undefined) {
             c = {
               node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false,
-              mayBeDemoted: false, rq: undefined,
+              mayBeDemoted: false, rq: undefined, grantedSeq: obs.seq,
             };
             this.byLock.set(lkid, c);
           }
           c.mode = mode;
+          if (status === Status.OK) c.grantedSeq = obs.seq;
           c.valblk = d.valblk === true;
           c.mayBeDemoted = false;
           c.rq = undefined;

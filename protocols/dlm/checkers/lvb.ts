@@ -3,7 +3,7 @@
 // reads carry VALNOTVALID until a PW/EX holder writes (reference §5.4). The one reset allowed is a
 // forgotten resource: a master creating it afresh while no live member holds a VALBLK lock on it.
 import type { WorldChecker } from '../../../sim/world.ts';
-import type { CheckerWorld, Observation } from '../../../sim/types.ts';
+import type { CheckerWorld, NodeId, Observation } from '../../../sim/types.ts';
 import { Mode } from '../modes.ts';
 import { SBF, Status } from '../flags.ts';
 import { seqAtLeast } from '../lvb.ts';
@@ -28,6 +28,19 @@ interface Expect {
 export function lvbChecker(): WorldChecker {
   const copies = new Copies();
   const expect = new Map<string, Expect>();
+  /**
+   * Resources a recovering generation has already rebuilt (recovered or forgotten): the members it is
+   * forming, and when. Until that generation completes, a node outside it that still acts as master
+   * (cut off, not yet told) is stale: its grants, reads and writes are not the lockspace's history
+   * (seed 235 of swarm-partitions: a cut-off master kept writing a resource the others had forgotten).
+   */
+  const forming = new Map<string, { members: Set<NodeId>; at: number }>();
+  const stale = (node: NodeId, k: string): boolean => {
+    const f = forming.get(k);
+    return f !== undefined && !f.members.has(node);
+  };
+  /** A departed copy obliges VALNOTVALID unless a stale master granted it after the rebuild. */
+  const obliges = (c: Copy): boolean => mustInvalidate(c) && !(c.grantedSeq > (forming.get(`${c.ls}/${c.res}`)?.at ?? Infinity));
   /** What the master handed a lock when it read the LVB: checked when the completion arrives. */
   const reads = new Map<number, { exp: Expect; valNotValid: boolean }>();
   let sawInvalidRead = 0;
@@ -48,7 +61,7 @@ export function lvbChecker(): WorldChecker {
         case 'dlm-lvb-write': {
           const e = get(k);
           const seq = d.seq as number;
-          if (!inLockspace(obs, w)) return; // a master cut off from the lockspace: not part of its history
+          if (!inLockspace(obs, w) || stale(obs.node, k)) return; // a master cut off from the lockspace: not part of its history
           if (e.lvb !== undefined && !seqAtLeast(seq, e.seq + 1) && e.rolledBack !== true && e.invalidated !== true) w.violate(`${k}: a write at master node ${obs.node} produced seq ${seq}, not after the last write's seq ${e.seq}`);
           expect.set(k, { lvb: d.lvb as string, seq, mustBeInvalid: false });
           return;
@@ -59,6 +72,7 @@ export function lvbChecker(): WorldChecker {
           return;
         case 'dlm-lvb-recovered': {
           const e = get(k);
+          if (d.members !== undefined) forming.set(k, { members: new Set(d.members as NodeId[]), at: obs.seq });
           if (d.valNotValid === true) e.invalidated = true;
           if (d.valNotValid !== true && d.pendingWrite === true) {
             // A new master adopted a holder's own write, under the seq it had read (fs/dlm keeps no other):
@@ -78,7 +92,7 @@ export function lvbChecker(): WorldChecker {
           return;
         }
         case 'dlm-lvb-read':
-          if (!inLockspace(obs, w)) return;
+          if (!inLockspace(obs, w) || stale(obs.node, k)) return;
           reads.set(d.lkid as number, { exp: { ...get(k) }, valNotValid: d.valNotValid === true });
           return;
         case 'dlm-recovered': {
@@ -86,12 +100,14 @@ export function lvbChecker(): WorldChecker {
           const m = copies.members.get(d.ls as string)!;
           for (const c of [...copies.byLock.values()]) {
             if (c.ls !== d.ls || m.members.has(c.node)) continue;
-            if (mustInvalidate(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+            if (obliges(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
             copies.byLock.delete(c.lkid); // cut off and purged: counted once, never again
           }
           const dead = copies.departedHolders.filter((c) => c.ls === d.ls && (!m.members.has(c.node) || w.incarnation(c.node) !== c.inc));
-          for (const c of dead) if (mustInvalidate(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
+          for (const c of dead) if (obliges(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
           copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => !dead.includes(c)));
+          // The generation is complete (membership now says who is in): rebuilt resources are no longer "forming".
+          for (const [fk, f] of [...forming]) if (fk.startsWith(`${d.ls as string}/`) && (d.members as NodeId[]).every((n) => f.members.has(n))) forming.delete(fk);
           return;
         }
         case 'dlm-complete': {
@@ -105,7 +121,7 @@ export function lvbChecker(): WorldChecker {
             return;
           }
           if (r === undefined) {
-            if (inLockspace(obs, w)) w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read no member master made`);
+            if (inLockspace(obs, w) && !stale(obs.node, k)) w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read no member master made`);
             return;
           }
           if (r.exp.mustBeInvalid) {
@@ -136,9 +152,9 @@ export function lvbChecker(): WorldChecker {
   function onFresh(obs: Observation, k: string, w: CheckerWorld): void {
     if (!inLockspace(obs, w)) return;
     // In a recovery, the members of the generation being formed are the ones whose copies matter.
-    const forming = obs.data.members as number[] | undefined;
+    const formingMembers = obs.data.members as number[] | undefined;
     const holders = copies.on(obs.data.ls as string, obs.data.res as string, w)
-      .filter((c) => c.valblk && c.mode !== Mode.IV && (forming === undefined || forming.includes(c.node)));
+      .filter((c) => c.valblk && c.mode !== Mode.IV && (formingMembers === undefined || formingMembers.includes(c.node)));
     if (holders.length > 0) {
       w.violate(`master node ${obs.node} started ${k} with a fresh value block while node ${holders[0]!.node} holds VALBLK lock ${holders[0]!.lkid} on it`);
       return;
@@ -148,8 +164,9 @@ export function lvbChecker(): WorldChecker {
     const res = obs.data.res;
     copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => c.ls !== ls || c.res !== res));
     for (const c of [...copies.byLock.values()]) {
-      if (c.ls === ls && c.res === res && (!copies.counts(c, w) || (forming !== undefined && !forming.includes(c.node)))) copies.byLock.delete(c.lkid);
+      if (c.ls === ls && c.res === res && (!copies.counts(c, w) || (formingMembers !== undefined && !formingMembers.includes(c.node)))) copies.byLock.delete(c.lkid);
     }
     expect.set(k, { lvb: undefined, seq: 0, mustBeInvalid: false });
+    if (formingMembers !== undefined) forming.set(k, { members: new Set(formingMembers), at: obs.seq });
   }
 }

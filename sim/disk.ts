@@ -47,17 +47,13 @@ export class SharedDisk {
 
   write(node: NodeId, key: string, value: unknown, opts: DiskWriteOptions | undefined): DiskResult {
     const cur = this.records.get(key) ?? EMPTY;
-    const reject = (reason: string): DiskResult => {
-      this.writesRejected++;
-      return { ok: false, reason, value: cur.value, version: cur.version, writer: cur.writer, token: cur.token };
-    };
-    if (this.fenced.has(node)) return reject('fenced');
-    if (opts?.expectVersion !== undefined && opts.expectVersion !== cur.version) return reject('version-conflict');
+    if (this.fenced.has(node)) return this.reject(cur, 'fenced');
+    if (opts?.expectVersion !== undefined && opts.expectVersion !== cur.version) return this.reject(cur, 'version-conflict');
     let token = 0;
     if (opts?.token !== undefined) {
       const scope = opts.tokenScope ?? key;
       const high = this.tokens.get(scope) ?? 0;
-      if (opts.token < high) return reject('stale-token');
+      if (opts.token < high) return this.reject(cur, 'stale-token');
       this.tokens.set(scope, opts.token);
       token = opts.token;
     }
@@ -65,6 +61,12 @@ export class SharedDisk {
     this.records.set(key, next);
     this.writesAccepted++;
     return { ok: true, value, version: next.version, writer: node, token };
+  }
+
+  /** A refused write: the record as it stands. (A method, not a closure made on every write.) */
+  private reject(cur: DiskRecord, reason: string): DiskResult {
+    this.writesRejected++;
+    return { ok: false, reason, value: cur.value, version: cur.version, writer: cur.writer, token: cur.token };
   }
 
   deviceFailed(nowUs: number): boolean {

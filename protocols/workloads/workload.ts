@@ -200,9 +200,9 @@ export class Workload implements Module {
     }
     this.busy.add(resource);
     const env: OpEnv = { ctx, stamp: { epoch: g.epoch, owner: ctx.node }, writeOpts: own.writeOptions(g) };
-    const done = (o: OpOutcome): void => this.served(ctx, own, g, item, o);
-    if (resource === 'passwd') runPasswdOp(env, item.op, this.opts.passwdBlocks, done);
-    else runSnapshotOp(env, item.op, item.id, this.opts.chunks, done);
+    // Callbacks inline (a named closure would be wrapped by the loader on every request).
+    if (resource === 'passwd') runPasswdOp(env, item.op, this.opts.passwdBlocks, (o) => this.served(ctx, own, g, item, o));
+    else runSnapshotOp(env, item.op, item.id, this.opts.chunks, (o) => this.served(ctx, own, g, item, o));
   }
 
   private served(ctx: Context, own: Ownership, g: OwnerGrant, item: Queued, o: OpOutcome): void {

@@ -161,6 +161,15 @@ export class Recovery {
     }
     this.departed = departed;
     this.newGen = maxDone + 1;
+    // Some node completed generation maxGen, so every member of it had sent DONE: each holds that
+    // generation's rebuild. One whose own recovery was aborted after its DONE keeps the resources it
+    // newly mastered and forgets what it had to remaster — that generation is in force (swarm seed
+    // 1263: node 3 dropped r0, rebuilt in the generation nodes 4 and 5 completed, and they never
+    // sent their locks again).
+    if (ls.doneSentGen === maxGen && ls.gen < maxGen) {
+      ls.newRsbs.clear();
+      ls.remaster.clear();
+    }
     if (departed.has(this.me)) {
       if (ls.members.length > 0 || ls.locks.size > 0 || ls.rsbs.size > 0) ls.resetLocal();
     } else {

@@ -81,4 +81,14 @@ describe('DLM regressions found by the swarm', () => {
     const r = await simulateRunFile(rf);
     expect(r.violations).toEqual([]);
   });
+
+  it('seed 1263: a node whose recovery was aborted after its DONE keeps what it newly mastered, since others completed that generation', async () => {
+    // Nodes 4 and 5 completed generation 7 with r0 rebuilt at node 3; node 3 was stopped before it
+    // resumed and dropped r0 as "mastered in an aborted recovery". In generation 8 it remastered r0
+    // from scratch, nodes 4 and 5 did not send their locks again, and node 4's EX request hung.
+    const rf = readRunFile(`${dir}aborted-after-done-seed1263.run.json`);
+    expect(rf.violations.map((v) => v.checker).sort()).toEqual(['dlm-completion', 'dlm-liveness']);
+    const r = await simulateRunFile(rf);
+    expect(r.violations).toEqual([]);
+  });
 });

@@ -85,22 +85,25 @@ function bareRate(nodes: number, events: number, reps = 3): number {
   return best;
 }
 
-const HASH_OFF_FLAG = '--probe-hash-off';
+const HASH_PROBE_FLAG = '--probe-hash';
 
 /**
- * Throughput with the trace hash switched off, to price it. Measured in a child process whose
- * TraceHash methods are no-ops from the start (patching them mid-process deoptimizes the engine and
- * would make the hash look free or worse).
+ * Throughput with the trace hash on and off, to price it. Each is measured in its own fresh child
+ * process running nothing else (patching TraceHash mid-process deoptimizes the engine, and a process
+ * that already ran the other benchmarks has polymorphic call sites a fresh one does not: comparing
+ * across the two would price the JIT state, not the hash). Off = TraceHash methods are no-ops from the start.
  */
-function rateWithoutHash(events: number): number {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), HASH_OFF_FLAG, String(events)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`hash-off probe failed: ${r.stderr}`);
+function rateInChild(events: number, hash: boolean): number {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), HASH_PROBE_FLAG, String(events), hash ? 'on' : 'off'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`hash probe failed: ${r.stderr}`);
   return Number(r.stdout.trim());
 }
 
-function hashOffProbe(events: number): void {
-  const proto = TraceHash.prototype as unknown as Record<string, unknown>;
-  proto.word = proto.big = proto.str = function noop(): void {};
+function hashProbe(events: number, mode: string): void {
+  if (mode === 'off') {
+    const proto = TraceHash.prototype as unknown as Record<string, unknown>;
+    proto.word = proto.big = proto.str = function noop(): void {};
+  }
   console.log(Math.round(engineRate(5, events, 3, { recordTape: false }).eventsPerSec));
 }
 
@@ -161,8 +164,8 @@ async function main(): Promise<void> {
   const ping5 = engineRate(5, ENGINE_EVENTS, 2, { proto: 'pinger' });
   const ping100 = engineRate(100, ENGINE_EVENTS, 2, { proto: 'pinger' });
   const tapeOff5 = engineRate(5, ENGINE_EVENTS, 3, { recordTape: false });
-  const noHash5 = { eventsPerSec: rateWithoutHash(ENGINE_EVENTS) };
-  const hashed = tapeOff5.eventsPerSec;
+  const noHash5 = { eventsPerSec: rateInChild(ENGINE_EVENTS, false) };
+  const hashed = rateInChild(ENGINE_EVENTS, true);
   let sink = 0;
   const jsonl5 = engineRate(5, ENGINE_EVENTS / 4, 2, { recordTape: false, trace: (r) => { sink += JSON.stringify(r).length + 1; } });
 
@@ -203,12 +206,12 @@ async function main(): Promise<void> {
       goalNodes5AtLeastHalfOfBare: eng5.eventsPerSec >= 0.5 * bare5,
     },
     trace: {
-      what: 'gossip 5 nodes, tape off; hash off = TraceHash methods stubbed out',
+      what: 'gossip 5 nodes, tape off, each rate in its own fresh child process; hash off = TraceHash methods stubbed out',
       hashOnEventsPerSec: Math.round(hashed),
       hashOffEventsPerSec: Math.round(noHash5.eventsPerSec),
       hashOverheadPct: round(((noHash5.eventsPerSec / hashed) - 1) * 100, 2),
       jsonlEventsPerSec: Math.round(jsonl5.eventsPerSec),
-      jsonlSlowdown: round(hashed / jsonl5.eventsPerSec),
+      jsonlSlowdown: round(tapeOff5.eventsPerSec / jsonl5.eventsPerSec),
       jsonlBytesPerEvent: round(sink / (2 * jsonl5.events)),
     },
     memory: {
@@ -229,5 +232,5 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out, null, 2));
 }
 
-if (process.argv[2] === HASH_OFF_FLAG) hashOffProbe(Number(process.argv[3]));
+if (process.argv[2] === HASH_PROBE_FLAG) hashProbe(Number(process.argv[3]), process.argv[4]!);
 else await main();

@@ -16,14 +16,18 @@ export type DecisionKindName = keyof typeof DecisionKind;
 export type TapeOverrides = ReadonlyArray<readonly [number, number]>;
 
 /**
+ * Decisions are stored in fixed-size chunks: appending never copies (a doubling array did, at ~10×
+ * the cost). 4 Ki decisions (36 KB) per chunk: a 64 Ki chunk cost a short run half a megabyte of
+ * zero-filling for the few thousand decisions it makes.
+ */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+
+/**
  * With `record` false the tape only counts decisions (indices, hence overrides, stay valid) and keeps
  * no per-decision memory, so a long run stays flat in memory; re-run the seed with recording on to
  * inspect its decisions.
  */
-/** Decisions are stored in fixed-size chunks: appending never copies (a doubling array did, at ~10× the cost). */
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-
 export class Tape {
   private readonly kindChunks: Uint8Array[] = [];
   private readonly valueChunks: Float64Array[] = [];

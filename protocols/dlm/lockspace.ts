@@ -454,9 +454,8 @@ export class Lockspace implements ServiceCallbacks {
     const every = this.bugs.loseCompletionEvery;
     if (every !== undefined && this.castCount % every === 0) return; // planted flaw
     lock.op = undefined;
-    // A grant carries the master copy's seq, which numbers any write; a refusal leaves the offer unwritten.
-    if (msg.status === Status.OK) lock.wrote = false;
     if (msg.status === Status.OK) {
+      lock.wrote = false; // a grant carries the master copy's seq, which numbers any write (a refusal does not)
       this.masters.set(lock.res, from); // a grant proves who masters the resource
       lock.grmode = msg.mode;
       lock.flags = op.flags;

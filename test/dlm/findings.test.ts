@@ -91,4 +91,14 @@ describe('DLM regressions found by the swarm', () => {
     const r = await simulateRunFile(rf);
     expect(r.violations).toEqual([]);
   });
+
+  it('seed 929 (swarm-partitions): a lockspace re-created at the generation number it had before is a new lineage', async () => {
+    // The checker's false alarm: every member of the old lockspace was lost, nodes 2, 3 and 4 formed
+    // it again, and its first generation number equalled the old one's; the checker kept the old
+    // membership and took node 2's reads as made by no member master.
+    const rf = readRunFile(`${dir}reborn-same-generation-seed929.run.json`);
+    expect(rf.violations.map((v) => v.checker)).toEqual(['dlm-lvb']);
+    const r = await simulateRunFile(rf);
+    expect(r.violations).toEqual([]);
+  });
 });

@@ -67,10 +67,11 @@ export class Copies {
         const ls = d.ls as string;
         const cur = this.members.get(ls);
         const gen = d.gen as number;
-        // A lower generation from a group none of whose members carries over (same incarnation) from the
-        // recorded one is a new lineage: the lockspace was re-created after all its members were lost.
+        // A generation no higher than the recorded one (the same, too: swarm-partitions seed 929), from a
+        // group none of whose members carries over (same incarnation) from the recorded one, is a new
+        // lineage: the lockspace was re-created after all its members were lost.
         const reborn = cur !== undefined && (d.members as NodeId[]).every((n) => !cur.members.has(n) || w.incarnation(n) !== cur.incs.get(n));
-        if (cur === undefined || gen > cur.gen || (gen < cur.gen && reborn)) {
+        if (cur === undefined || gen > cur.gen || (gen <= cur.gen && reborn)) {
           const members = new Set(d.members as NodeId[]);
           this.members.set(ls, { gen, members, incs: new Map([...members].map((n) => [n, w.incarnation(n)])) });
         }

@@ -96,6 +96,7 @@ export function lvbChecker(): WorldChecker {
           reads.set(d.lkid as number, { exp: { ...get(k) }, valNotValid: d.valNotValid === true });
           return;
         case 'dlm-recovered': {
+          const before = copies.members.get(d.ls as string);
           copies.feed(obs, w);
           const m = copies.members.get(d.ls as string)!;
           for (const c of [...copies.byLock.values()]) {
@@ -106,8 +107,9 @@ export function lvbChecker(): WorldChecker {
           const dead = copies.departedHolders.filter((c) => c.ls === d.ls && (!m.members.has(c.node) || w.incarnation(c.node) !== c.inc));
           for (const c of dead) if (obliges(c)) get(`${c.ls}/${c.res}`).mustBeInvalid = true;
           copies.departedHolders.splice(0, copies.departedHolders.length, ...copies.departedHolders.filter((c) => !dead.includes(c)));
-          // The generation is complete (membership now says who is in): rebuilt resources are no longer "forming".
-          for (const [fk, f] of [...forming]) if (fk.startsWith(`${d.ls as string}/`) && (d.members as NodeId[]).every((n) => f.members.has(n))) forming.delete(fk);
+          // A generation completed (the recorded membership moved on and now says who is in): nothing of
+          // this lockspace is "forming" any more — including what an aborted recovery had rebuilt.
+          if (m !== before) for (const fk of [...forming.keys()]) if (fk.startsWith(`${d.ls as string}/`)) forming.delete(fk);
           return;
         }
         case 'dlm-complete': {

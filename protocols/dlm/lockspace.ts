@@ -214,11 +214,7 @@ export class Lockspace implements ServiceCallbacks {
     const op: PendingOp = { opId: this.nextOp++, kind: 'convert', mode, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
-    // A conversion from PW/EX that writes: the caller's buffer now holds the value it offers.
-    if ((flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 && lvbOpOnGrant(lock.grmode, mode) === 'write') {
-      if (lvb !== undefined) lock.lvb = lvb;
-      lock.wrote = true;
-    }
+    this.offer(lock, flags, lvb, lvbOpOnGrant(lock.grmode, mode) === 'write');
     accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
@@ -230,11 +226,7 @@ export class Lockspace implements ServiceCallbacks {
     const op: PendingOp = { opId: this.nextOp++, kind: 'unlock', mode: Mode.IV, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
-    // An unlock from PW/EX writes: the caller's buffer holds its value (rebuilt so if recovery defers it).
-    if ((flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 && lvbOpOnUnlock(lock.grmode) === 'write') {
-      if (lvb !== undefined) lock.lvb = lvb;
-      lock.wrote = true;
-    }
+    this.offer(lock, flags, lvb, lvbOpOnUnlock(lock.grmode) === 'write'); // rebuilt so if recovery defers it
     accepted?.(op.opId);
     this.submit(lock);
     return op.opId;
@@ -253,6 +245,13 @@ export class Lockspace implements ServiceCallbacks {
     assert(op.master !== undefined, `cancel of ${lock.id}: sent op without a master`);
     this.channel.send(op.master, { k: 'cancel', res: lock.res, lkid: lock.id, gen: this.gen });
     return true;
+  }
+
+  /** An operation from PW/EX that writes with a value block: the caller's buffer now holds its offer. */
+  private offer(lock: PLock, flags: number, lvb: string | undefined, writes: boolean): void {
+    if (!writes || (flags & LKF.VALBLK) === 0 || (flags & LKF.IVVALBLK) !== 0) return;
+    if (lvb !== undefined) lock.lvb = lvb;
+    lock.wrote = true;
   }
 
   private observeOp(lock: PLock, op: PendingOp): void {

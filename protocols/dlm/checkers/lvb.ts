@@ -61,7 +61,7 @@ export function lvbChecker(): WorldChecker {
         case 'dlm-lvb-write': {
           const e = get(k);
           const seq = d.seq as number;
-          if (!inLockspace(obs, w) || stale(obs.node, k)) return; // a master cut off from the lockspace: not part of its history
+          if (!counted(obs, w, k)) return; // a master cut off from the lockspace: not part of its history
           if (e.lvb !== undefined && !seqAtLeast(seq, e.seq + 1) && e.rolledBack !== true && e.invalidated !== true) w.violate(`${k}: a write at master node ${obs.node} produced seq ${seq}, not after the last write's seq ${e.seq}`);
           expect.set(k, { lvb: d.lvb as string, seq, mustBeInvalid: false });
           return;
@@ -77,8 +77,7 @@ export function lvbChecker(): WorldChecker {
           if (d.valNotValid !== true && d.pendingWrite === true) {
             // A new master adopted a holder's own write, under the seq it had read (fs/dlm keeps no other):
             // the seq may repeat, but only a value some holder really wrote and was not answered for.
-            const writer = [...copies.offers.values()].find((o) => o.ls === d.ls && o.res === d.res && o.lvb === d.lvb);
-            if (writer === undefined) {
+            if (![...copies.offers.values()].some((o) => o.ls === d.ls && o.res === d.res && o.lvb === d.lvb)) {
               w.violate(`master node ${obs.node} recovered ${k} as a holder's pending write (seq ${d.seq}), but no holder has such a write outstanding`);
               return;
             }
@@ -92,7 +91,7 @@ export function lvbChecker(): WorldChecker {
           return;
         }
         case 'dlm-lvb-read':
-          if (!inLockspace(obs, w) || stale(obs.node, k)) return;
+          if (!counted(obs, w, k)) return;
           reads.set(d.lkid as number, { exp: { ...get(k) }, valNotValid: d.valNotValid === true });
           return;
         case 'dlm-recovered': {
@@ -123,7 +122,7 @@ export function lvbChecker(): WorldChecker {
             return;
           }
           if (r === undefined) {
-            if (inLockspace(obs, w) && !stale(obs.node, k)) w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read no member master made`);
+            if (counted(obs, w, k)) w.violate(`node ${obs.node} lock ${d.lkid} on ${k} completed a value-block read no member master made`);
             return;
           }
           if (r.exp.mustBeInvalid) {
@@ -149,6 +148,11 @@ export function lvbChecker(): WorldChecker {
   function inLockspace(obs: Observation, w: CheckerWorld): boolean {
     const m = copies.members.get(obs.data.ls as string);
     return w.isUp(obs.node) && (m === undefined || m.members.has(obs.node));
+  }
+
+  /** Is this node's action on resource `k` part of the lockspace's history (a member, and not stale for k)? */
+  function counted(obs: Observation, w: CheckerWorld, k: string): boolean {
+    return inLockspace(obs, w) && !stale(obs.node, k);
   }
 
   function onFresh(obs: Observation, k: string, w: CheckerWorld): void {

@@ -3,9 +3,9 @@
 // Worker start-up is excluded (workers are long-lived); a few warm-up seeds run first on each pool.
 // The protocol is the CLI's default (override: LOCKSTEP_BENCH_EXPLORE_PROTOCOL); seeds: LOCKSTEP_BENCH_EXPLORE_SEEDS.
 import { loadScenario } from '../scenarios/load.ts';
-import { startPool } from '../sim/cli/pool.ts';
-import { chooseProtocol } from '../sim/cli/protocolChoice.ts';
-import { codeVersion } from '../sim/cli/codeVersion.ts';
+import { startPool } from '../runner/pool.ts';
+import { chooseProtocol } from '../runner/protocolChoice.ts';
+import { codeVersion } from '../runner/codeVersion.ts';
 
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 60);
 const WARMUP = 4;

@@ -1,8 +1,13 @@
 // The protocol registry contract: a protocol builds a host stack and its checkers for a scenario.
 // Names are `protocol` or `protocol/variant`; variants carry a known flaw and the checkers that catch it.
-import type { StackFactory } from '../sim/types.ts';
+import type { NodeId, StackFactory } from '../sim/types.ts';
 import type { Observer, WorldChecker } from '../sim/world.ts';
-import type { Scenario } from '../scenarios/types.ts';
+
+/** A scenario's `workload` block: its kind and the kind's options, unparsed. */
+export interface WorkloadSpec {
+  kind: string;
+  [option: string]: unknown;
+}
 
 export interface ProtocolVariant {
   name: string;
@@ -12,11 +17,27 @@ export interface ProtocolVariant {
   caughtBy: string[];
 }
 
+/**
+ * What a protocol is built from: the run's shape, never the scenario itself (DESIGN §1: data flows
+ * one way). Each protocol parses its own `cluster` and `workload` options.
+ */
 export interface BuildInput {
-  scenario: Scenario;
+  /** Cluster size; node ids are 1..nodes. */
+  nodes: number;
+  /** The scenario's `cluster` block as written (empty when absent). */
+  cluster: Readonly<Record<string, unknown>>;
+  /** The scenario's `workload` block as written, if any. */
+  workload: WorkloadSpec | undefined;
+  /** Nodes that run a workload client (undefined: all). */
+  clients: readonly NodeId[] | undefined;
   /** Variant name, or undefined for the correct configuration. */
   variant: string | undefined;
+  /** End of the fault phase. */
   healAtUs: number;
+  /** The liveness deadline after heal, when the scenario sets one. */
+  deadlineUs: number | undefined;
+  /** Simulated run length. */
+  durationUs: number;
 }
 
 export interface Built {

@@ -1,9 +1,9 @@
 // The seed's question answered in plain words from the comparison's data: per correct protocol,
 // "is its ownership scheme raceless?" with the figures, then how the planted flaws fared and how
 // the designs compare on failover. Nothing here is fixed text about a particular protocol.
-import type { CompareResults, ProtocolSummary } from './results.ts';
+import type { CompareResults, ProtocolSummary } from '../runner/summary.ts';
 import { duration, per1000 } from './format.ts';
-import { distribution } from './stats.ts';
+import { distribution } from '../runner/stats.ts';
 
 export function answerQuestion(results: CompareResults): string[] {
   const out: string[] = [];

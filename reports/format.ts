@@ -1,6 +1,6 @@
 // Number and name formatting shared by every renderer (plain text; each renderer escapes its own way).
-import type { RateCi } from './stats.ts';
-import type { Distribution } from './stats.ts';
+import type { RateCi } from '../runner/stats.ts';
+import type { Distribution } from '../runner/stats.ts';
 
 /** A rate per 1,000 seeds, e.g. "12.0". */
 export function per1000(x: number): string {

@@ -1,7 +1,7 @@
 // The HTML report: one self-contained file (inline CSS, JS and SVG; no network) with the plain-words
 // answer, the comparison tables, charts, and a steppable space-time diagram for each run given.
 import { readFileSync } from 'node:fs';
-import type { CompareResults } from './results.ts';
+import type { CompareResults } from '../runner/summary.ts';
 import type { RunView } from './runView.ts';
 import type { Column } from './table.ts';
 import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';

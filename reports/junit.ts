@@ -1,6 +1,6 @@
 // The JUnit XML renderer for CI systems: one test suite per protocol, one test case per scenario ×
 // protocol; a failing case lists its failing seeds with the command that reproduces each.
-import type { CompareResults, CellSummary } from './results.ts';
+import type { CompareResults, CellSummary } from '../runner/summary.ts';
 
 /** Escape for XML text and attributes; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(text: unknown): string {

@@ -1,6 +1,6 @@
 // The Markdown renderer: a compact summary for PR comments — the answer, the per-protocol table and
 // the per-fault-mix tables (folded in a <details> block).
-import type { CompareResults } from './results.ts';
+import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
 import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
 

@@ -1,6 +1,6 @@
 // The comparison as rows of plain-text cells: the one table layout every renderer shares, so the
 // terminal, Markdown and HTML show the same columns with the same meaning.
-import type { CellSummary, CompareResults, ProtocolSummary } from './results.ts';
+import type { CellSummary, CompareResults, ProtocolSummary } from '../runner/summary.ts';
 import { duration, latencyPair, num, rateWithCi } from './format.ts';
 
 export interface Column {

@@ -2,7 +2,7 @@
 // when the stream is a TTY and NO_COLOR is unset.
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
-import type { CompareResults } from './results.ts';
+import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
 import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
 

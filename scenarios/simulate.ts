@@ -8,6 +8,7 @@ import type { TapeOverrides } from '../sim/tape.ts';
 import { drawSwarm } from '../sim/faults/swarm.ts';
 import { SeedTree } from '../sim/rng.ts';
 import { resolveProtocol } from '../protocols/index.ts';
+import type { BuildInput } from '../protocols/registry.ts';
 import type { Scenario } from './types.ts';
 import { swarmProfile } from './profiles.ts';
 
@@ -39,6 +40,20 @@ export interface SimulateResult extends RunResult {
 
 export const DEFAULT_SWARM_START_US = 2_000_000;
 
+/** What a protocol is built from for a run of `scenario`: its shape, not the scenario itself. */
+export function buildInputOf(scenario: Scenario, variant: string | undefined, healAtUs: number): BuildInput {
+  return {
+    nodes: scenario.nodes,
+    cluster: scenario.cluster ?? {},
+    workload: scenario.workload,
+    clients: scenario.clients,
+    variant,
+    healAtUs,
+    deadlineUs: scenario.deadlineUs,
+    durationUs: scenario.durationUs,
+  };
+}
+
 /** Resolve the concrete fault schedule and network knobs for a seed, without running. */
 export function plan(scenario: Scenario, opts: Pick<SimulateOptions, 'seed' | 'faults' | 'network'>): {
   faults: FaultSpec[]; healAtUs: number; knobs: Record<string, number | string>; network: Record<string, number>;
@@ -67,7 +82,7 @@ export function plan(scenario: Scenario, opts: Pick<SimulateOptions, 'seed' | 'f
 export async function simulate(scenario: Scenario, opts: SimulateOptions): Promise<SimulateResult> {
   const resolved = resolveProtocol(opts.protocol ?? scenario.protocol ?? 'gossip');
   const { faults, healAtUs, knobs, network } = plan(scenario, opts);
-  const built = resolved.def.build({ scenario, variant: resolved.variant?.name, healAtUs });
+  const built = resolved.def.build(buildInputOf(scenario, resolved.variant?.name, healAtUs));
   const checkers = scenario.checkers === undefined ? built.checkers : built.checkers.filter((c) => scenario.checkers!.includes(c.name));
   const world = new World({
     scenario: scenario.name,

@@ -5,10 +5,9 @@ import type { LinkConfig } from '../sim/network.ts';
 import type { DiskConfig } from '../sim/disk.ts';
 import type { NodeId } from '../sim/types.ts';
 
-export interface WorkloadSpec {
-  kind: string;
-  [option: string]: unknown;
-}
+import type { WorkloadSpec } from '../protocols/registry.ts';
+
+export type { WorkloadSpec };
 
 export interface Scenario {
   name: string;

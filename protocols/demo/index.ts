@@ -8,9 +8,9 @@ export const gossipProtocol: ProtocolDef = {
   variants: [
     { name: 'forgetful', flaw: 'Keeps the counter in volatile memory, so a restarted node goes back to 0.', caughtBy: ['gossip-monotonic'] },
   ],
-  build({ scenario, variant, healAtUs }) {
+  build({ cluster, variant, healAtUs }) {
     const opts = {
-      periodUs: Number(scenario.cluster?.gossipPeriodUs ?? 100_000),
+      periodUs: Number(cluster.gossipPeriodUs ?? 100_000),
       incrementUntilUs: healAtUs,
       forgetful: variant === 'forgetful',
     };

@@ -18,7 +18,7 @@ export const dlmLvbProtocol: ProtocolDef = {
     { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER] },
   ],
   build(input) {
-    const mopts = parseMembershipOptions(input.scenario.cluster, input.scenario.nodes);
+    const mopts = parseMembershipOptions(input.cluster, input.nodes);
     const mv = input.variant === 'no-fencing' ? 'no-fencing' : undefined;
     return buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),

@@ -43,16 +43,16 @@ export const dlmProtocol: ProtocolDef = {
   name: 'dlm',
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
   variants: DLM_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
-  build({ scenario, variant, healAtUs }) {
-    const mopts = parseMembershipOptions(scenario.cluster, scenario.nodes);
-    const w = scenario.workload ?? { kind: 'dlm-random' };
+  build({ cluster, nodes, workload, variant, healAtUs }) {
+    const mopts = parseMembershipOptions(cluster, nodes);
+    const w = workload ?? { kind: 'dlm-random' };
     const wopts = {
       ...DEFAULT_WORKLOAD,
       stopAtUs: healAtUs,
       ...(typeof w.resources === 'number' ? { resources: w.resources } : {}),
       ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
       ...(typeof w.holdUsMax === 'number' ? { holdUsMax: w.holdUsMax } : {}),
-      ...(typeof scenario.cluster?.lvbSize === 'number' ? { lvbSize: scenario.cluster.lvbSize } : {}),
+      ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}),
     };
     return {
       stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],

@@ -14,7 +14,7 @@ export const leaseProtocol: ProtocolDef = {
     { name: 'no-cas', flaw: 'Claims the lease with a plain write instead of compare-and-set, so two racing contenders both win with the same token.', caughtBy: [BELIEF_CHECKER, EFFECT_CHECKER] },
   ],
   build(input) {
-    const c = input.scenario.cluster ?? {};
+    const c = input.cluster;
     const num = (k: string, d: number): number => (typeof c[k] === 'number' ? (c[k] as number) : d);
     return buildOwnershipRun(input, (_node, b) => [
       new LeaseOwnership({

@@ -3,8 +3,7 @@
 // Other protocols reuse `membershipStack` and `membershipCheckers` under their own modules.
 import type { Module } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
-import type { ProtocolDef } from '../registry.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { BuildInput, ProtocolDef } from '../registry.ts';
 import type { MembershipOptions } from './api.ts';
 import { Cman } from './cman.ts';
 import { Fenced } from './fenced.ts';
@@ -31,9 +30,9 @@ export { Fenced, FENCE_GROUP, FENCE_CHECK_PREFIX } from './fenced.ts';
 export { AppService } from './appService.ts';
 export { membershipMetrics } from './checkers/metrics.ts';
 
-/** Membership options for a scenario (its `cluster` block and node count). */
-export function membershipOptionsFor(scenario: Pick<Scenario, 'cluster' | 'nodes'>): MembershipOptions {
-  return parseMembershipOptions(scenario.cluster, scenario.nodes);
+/** Membership options for a run (its `cluster` block and node count). */
+export function membershipOptionsFor(input: Pick<BuildInput, 'cluster' | 'nodes'>): MembershipOptions {
+  return parseMembershipOptions(input.cluster, input.nodes);
 }
 
 /**
@@ -62,8 +61,8 @@ export const cmanProtocol: ProtocolDef = {
   name: 'cman',
   description: 'cman-style membership, quorum, service groups and fencing, with a trivial level-2 application group.',
   variants: MEMBERSHIP_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
-  build({ scenario, variant }) {
-    const opts = parseMembershipOptions(scenario.cluster, scenario.nodes);
+  build({ cluster, nodes, variant }) {
+    const opts = parseMembershipOptions(cluster, nodes);
     return {
       stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
       checkers: membershipCheckers(opts),

@@ -18,7 +18,7 @@ export const oldestMemberProtocol: ProtocolDef = {
     { name: 'no-stop', flaw: 'Ignores stop and the hand-over: a new owner serves as soon as it has recovered, and an old owner never gives a resource up, so both serve it after a live hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
   ],
   build(input) {
-    const mopts = parseMembershipOptions(input.scenario.cluster, input.scenario.nodes);
+    const mopts = parseMembershipOptions(input.cluster, input.nodes);
     const mv = input.variant !== undefined ? MEMBERSHIP_FLAWS[input.variant] : undefined;
     return buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),

@@ -41,11 +41,11 @@ export function buildOwnershipRun(
   modules: (node: NodeId, b: OwnershipBuild) => Module[],
   extra: { checkers?: WorldChecker[]; observers?: Observer[]; lockedPasswd?: boolean } = {},
 ): Built {
-  const workload = workloadOptions(input.scenario);
+  const workload = workloadOptions(input);
   // With a lock service, passwd is not owned: every node locks it and does its own I/O.
   const resources = resourceNames(workload.snapshots, workload.passwd && extra.lockedPasswd !== true);
   const b: OwnershipBuild = { workload, resources };
-  const deadlineUs = input.scenario.deadlineUs ?? DEFAULT_DEADLINE_US;
+  const deadlineUs = input.deadlineUs ?? DEFAULT_DEADLINE_US;
   return {
     stack: (node) => [...modules(node, b), new Workload(workload)],
     checkers: [...ownershipCheckers(resources, deadlineUs), ...(extra.checkers ?? [])],

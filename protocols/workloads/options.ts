@@ -1,7 +1,7 @@
 // Workload options, read from a scenario's `workload` field with defaults, and the observation kinds
 // the workload emits for the client-level checkers.
 import { assertWorkloadKind } from './kinds.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { BuildInput } from '../registry.ts';
 import type { NodeId } from '../../sim/types.ts';
 
 export interface WorkloadOptions {
@@ -41,8 +41,8 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
  * kind (or none) belongs to another layer's experiments (e.g. 'dlm-random'): the ownership protocols
  * then run their default mix, so every library scenario can be explored under every protocol.
  */
-export function workloadOptions(scenario: Scenario): WorkloadOptions {
-  const given = scenario.workload;
+export function workloadOptions(input: Pick<BuildInput, 'workload' | 'clients'>): WorkloadOptions {
+  const given = input.workload;
   if (given !== undefined) assertWorkloadKind(given.kind);
   const w = given !== undefined && OWNERSHIP_KINDS.includes(given.kind) ? given : { kind: 'ownership-mix' };
   const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
@@ -55,7 +55,7 @@ export function workloadOptions(scenario: Scenario): WorkloadOptions {
     thinkUs: num('thinkUs', DEFAULT_WORKLOAD.thinkUs),
     requestTimeoutUs: num('requestTimeoutUs', DEFAULT_WORKLOAD.requestTimeoutUs),
     retryUs: num('retryUs', DEFAULT_WORKLOAD.retryUs),
-    clients: scenario.clients,
+    clients: input.clients,
   };
 }
 

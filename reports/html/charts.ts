@@ -1,7 +1,7 @@
 // Inline SVG charts for the HTML report: violation rates per 1,000 seeds with their 95% intervals,
 // and the distribution (ECDF) of failover latency per protocol. Server-rendered: no script needed.
-import type { CompareResults } from '../results.ts';
-import type { RateCi } from '../stats.ts';
+import type { CompareResults } from '../../runner/summary.ts';
+import type { RateCi } from '../../runner/stats.ts';
 import { duration, per1000 } from '../format.ts';
 import { esc } from './escape.ts';
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockstep, workdir } from './helpers.ts';
-import { colourFor } from '../../sim/cli/style.ts';
-import { main } from '../../sim/cli/main.ts';
+import { colourFor } from '../../reports/style.ts';
+import { main } from '../../cli/main.ts';
 
 /** Call the CLI's main() in this process, capturing what it writes. */
 async function mainInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -5,10 +5,11 @@ import fc from 'fast-check';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResultsAppender, mergeResults, readResults, resultsPath, summarize } from '../../sim/cli/results.ts';
-import type { SeedRecord } from '../../sim/cli/results.ts';
-import { parseSeed, parseShard, shardSeeds } from '../../sim/cli/args.ts';
-import { CliInputError } from '../../sim/cli/errors.ts';
+import { ResultsAppender, mergeResults, readResults, resultsPath, summarize } from '../../runner/results.ts';
+import type { SeedRecord } from '../../runner/results.ts';
+import { parseSeed } from '../../cli/args.ts';
+import { parseShard, shardSeeds } from '../../runner/shard.ts';
+import { InputError } from '../../runner/errors.ts';
 
 function rec(seed: number, ok = true, hash = `h${seed}`): SeedRecord {
   return {
@@ -76,10 +77,10 @@ describe('shards and seeds', () => {
   });
 
   it('bad --shard, --seed and ranges are rejected with the flag named', () => {
-    for (const bad of ['0/3', '4/3', '1/0', 'a/b', '1', '1/2/3', '-1/2']) expect(() => parseShard(bad)).toThrowError(CliInputError);
+    for (const bad of ['0/3', '4/3', '1/0', 'a/b', '1', '1/2/3', '-1/2']) expect(() => parseShard(bad)).toThrowError(InputError);
     expect(parseShard(' 2 / 4 ')).toEqual({ index: 2, count: 4 });
     expect(() => parseSeed('-1', '--seed')).toThrowError(/--seed: expected a seed/);
-    expect(() => parseSeed('4294967296', '--seed')).toThrowError(CliInputError);
+    expect(() => parseSeed('4294967296', '--seed')).toThrowError(InputError);
     expect(() => shardSeeds(4294967290, 10, undefined)).toThrowError(/past the largest seed/);
   });
 });

@@ -4,7 +4,7 @@
 // 175 and 1263 were hangs (one-sided conversion deadlock, a recovery aborted after DONE); 480, 235
 // and 929 were false alarms of the dlm-lvb checker. See docs/dlm.md, "Findings".
 import { describe, expect, it } from 'vitest';
-import { readRunFile } from '../../sim/cli/runFiles.ts';
+import { readRunFile } from '../../runner/runFiles.ts';
 import { simulateRunFile } from '../../scenarios/shrink.ts';
 import type { SimulateOptions, SimulateResult } from '../../scenarios/simulate.ts';
 

@@ -4,7 +4,7 @@
 // rebooted node 4) and started dlm:ws recovery with node 3 never fenced. A domain stopped without
 // quorum now fences every configured non-member when it starts again, like startup fencing.
 import { describe, expect, it } from 'vitest';
-import { readRunFile } from '../../sim/cli/runFiles.ts';
+import { readRunFile } from '../../runner/runFiles.ts';
 import { simulateRunFile } from '../../scenarios/shrink.ts';
 
 const dir = new URL('./findings/', import.meta.url).pathname;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOSTILE, failingRunFile, syntheticResults } from './fixtures.ts';
 import { renderHtml } from '../../reports/html.ts';
-import { runViewOf } from '../../reports/runReport.ts';
+import { runViewOf } from '../../cli/runReport.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

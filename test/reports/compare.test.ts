@@ -1,14 +1,15 @@
+import { answerQuestion } from '../../reports/answer.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan, simulate } from '../../scenarios/simulate.ts';
-import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../reports/compare.ts';
-import type { ScenarioEntry } from '../../reports/compare.ts';
+import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../runner/compare.ts';
+import type { ScenarioEntry } from '../../runner/compare.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
-import { readRunFile } from '../../sim/cli/runFiles.ts';
-import { WorkerPool } from '../../sim/cli/pool.ts';
-import type { RunOutcome } from '../../reports/results.ts';
+import { readRunFile } from '../../runner/runFiles.ts';
+import { WorkerPool } from '../../runner/pool.ts';
+import type { RunOutcome } from '../../runner/summary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,7 +90,7 @@ describe('runCompare', () => {
     const again = await simulate(rf.scenario, { seed: rf.seed, protocol: rf.protocol, faults: rf.faults, network: rf.network });
     expect(again.traceHash).toBe(rf.traceHash);
     expect(again.violations.map((v) => v.checker)).toEqual(rf.violations.map((v) => v.checker));
-    expect(r.answer.join(' ')).toMatch(/gossip\/forgetful in \d+ of 24 runs/);
+    expect(answerQuestion(r).join(' ')).toMatch(/gossip\/forgetful in \d+ of 24 runs/);
   });
 
   it('is deterministic: the same seeds give the same table', async () => {

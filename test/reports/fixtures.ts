@@ -2,10 +2,10 @@
 // run outcomes through the real accumulators, and hostile text to check escaping.
 import { join } from 'node:path';
 import { plan, simulate } from '../../scenarios/simulate.ts';
-import { buildRunFile, writeRunFile } from '../../sim/cli/runFiles.ts';
+import { buildRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
-import type { RunOutcome, CompareResults } from '../../reports/results.ts';
-import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from '../../reports/results.ts';
+import type { RunOutcome, CompareResults } from '../../runner/summary.ts';
+import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from '../../runner/summary.ts';
 import { answerQuestion } from '../../reports/answer.ts';
 
 export const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)> & 'quotes' | pipes \`ticks\``;

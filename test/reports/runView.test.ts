@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failingRunFile } from './fixtures.ts';
 import { buildRunView, stepAt } from '../../reports/runView.ts';
 import type { RunView } from '../../reports/runView.ts';
-import { runViewOf } from '../../reports/runReport.ts';
-import { readJsonlTrace } from '../../reports/runTrace.ts';
+import { runViewOf } from '../../cli/runReport.ts';
+import { readJsonlTrace } from '../../runner/runTrace.ts';
 import { toChromeTrace } from '../../reports/chromeTrace.ts';
 import type { TraceRecord } from '../../sim/world.ts';
 

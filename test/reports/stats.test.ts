@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { distribution, quantile, wilson } from '../../reports/stats.ts';
-import { countCodeLines } from '../../reports/loc.ts';
-import { readMetric, runMetrics } from '../../reports/metrics.ts';
+import { distribution, quantile, wilson } from '../../runner/stats.ts';
+import { countCodeLines } from '../../runner/loc.ts';
+import { readMetric, runMetrics } from '../../runner/metrics.ts';
 
 describe('wilson', () => {
   it('gives the textbook interval for 50 of 100', () => {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunFile } from '../../sim/cli/runFiles.ts';
-import { parseBudgetMs } from '../../sim/cli/commands/shrink.ts';
-import type { ShrinkJson } from '../../sim/cli/commands/shrink.ts';
+import { readRunFile } from '../../runner/runFiles.ts';
+import { parseBudgetMs } from '../../cli/commands/shrink.ts';
+import type { ShrinkJson } from '../../cli/commands/shrink.ts';
 import { simulateRunFile } from '../../scenarios/shrink.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/lockstep.js');

@@ -9,7 +9,7 @@ import { PROTOCOLS } from '../../protocols/index.ts';
 import { plan, simulate } from '../../scenarios/simulate.ts';
 import { shrinkRun, simulateRunFile } from '../../scenarios/shrink.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { buildRunFile, readRunFile, runFilePath, writeRunFile } from '../../sim/cli/runFiles.ts';
+import { buildRunFile, readRunFile, runFilePath, writeRunFile } from '../../runner/runFiles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { lintTree, lintSource, IO_EDGE_MARKER } from '../../sim/lint/determinism.ts';
+import { lintTree, lintSource, IO_EDGE_MARKER } from '../../tools/lint.ts';
+import { lintLayerTree } from '../../tools/layers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-lint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,10 +44,10 @@ describe('determinism lint', () => {
     writeFileSync(join(dir, 'bad', 'clock.ts'), 'export const now = () => Date.now();\n');
     mkdirSync(join(dir, 'good'), { recursive: true });
     writeFileSync(join(dir, 'good', 'ok.ts'), 'export const add = (a: number, b: number) => a + b;\n');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'sim/lint/determinism.ts', join(dir, 'bad')], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'tools/lint.ts', join(dir, 'bad')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/clock\.ts:1: Date \(real clock\) is not allowed here/);
-    const good = spawnSync(process.execPath, ['--import', 'tsx', 'sim/lint/determinism.ts', join(dir, 'good')], { encoding: 'utf8' });
+    const good = spawnSync(process.execPath, ['--import', 'tsx', 'tools/lint.ts', join(dir, 'good')], { encoding: 'utf8' });
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/determinism lint: ok/);
   });
@@ -93,5 +94,37 @@ describe('determinism lint', () => {
 
   it('the real sim/ and protocols/ trees are clean', () => {
     expect(lintTree(['sim', 'protocols'])).toEqual([]);
+  });
+});
+
+describe('layering lint', () => {
+  it('passes on the real tree', () => {
+    expect(lintLayerTree()).toEqual([]);
+  });
+
+  it('fails on a planted upward import, naming file, line and both layers', () => {
+    const root = join(dir, 'layers');
+    mkdirSync(join(root, 'sim'), { recursive: true });
+    mkdirSync(join(root, 'protocols'), { recursive: true });
+    mkdirSync(join(root, 'examples'), { recursive: true });
+    writeFileSync(join(root, 'protocols', 'p.ts'), "import type { X } from '../sim/x.ts';\nexport const p = 1;\n");
+    writeFileSync(join(root, 'sim', 'x.ts'), "export type X = number;\nimport { p } from '../protocols/p.ts';\n");
+    writeFileSync(join(root, 'examples', 'e.ts'), "import { World } from '../sim/x.ts';\n");
+    const findings = lintLayerTree(root);
+    expect(findings.map((f) => [f.file, f.line])).toEqual([['sim/x.ts', 2], ['examples/e.ts', 1]]);
+    expect(findings[0]!.why).toMatch(/sim\/ may not import from protocols\//);
+    expect(findings[1]!.why).toMatch(/public API only/);
+  });
+
+  it('the lint script exits 1 on an upward import in the real tree', () => {
+    const planted = 'sim/zz-planted-upward.ts';
+    writeFileSync(planted, "import type { Scenario } from '../scenarios/types.ts';\nexport type S = Scenario;\n");
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/lint.ts'], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/sim\/zz-planted-upward\.ts:1: sim\/ may not import from scenarios\//);
+    } finally {
+      rmSync(planted, { force: true });
+    }
   });
 });

@@ -1,0 +1,202 @@
+// lockstep-lint: io-edge (writes the report, results and run-files; wall clock for the seed budget)
+// `lockstep compare`: the protocols side by side on identical fault tapes (same scenarios, same
+// seeds). Prints the table and the plain-words answer, writes the HTML report (and JSON, Markdown,
+// JUnit on request) under --out. With no options it runs the flagship comparison (`npm start`).
+import { answerQuestion } from '../../reports/answer.ts';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
+import { UnknownProtocolError } from '../../protocols/index.ts';
+import { parseCount, parseSeed } from '../args.ts';
+import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
+import { WorkerPool } from '../../runner/pool.ts';
+import { writeFileAtomic } from '../../runner/files.ts';
+import { err } from '../../reports/style.ts';
+import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../runner/compare.ts';
+import type { ScenarioEntry } from '../../runner/compare.ts';
+import type { CompareResults } from '../../runner/summary.ts';
+import { faultMixScenarios } from '../../reports/faultMixes.ts';
+import { renderTerminal, useColor } from '../../reports/terminal.ts';
+import { renderHtml } from '../../reports/html.ts';
+import { renderMarkdown } from '../../reports/markdown.ts';
+import { renderJunit } from '../../reports/junit.ts';
+import { runViewOf } from '../runReport.ts';
+import type { RunView } from '../../reports/runView.ts';
+
+export interface CompareArgs {
+  protocols?: string;
+  scenarios?: string;
+  seeds?: string;
+  firstSeed?: string;
+  workers?: string;
+  budget?: string;
+  variants: boolean;
+  out: string;
+  json: boolean;
+  html: boolean;
+  md: boolean;
+  junit: boolean;
+  diagrams: string;
+  failOnViolation: boolean;
+}
+
+/** Scenarios larger than this are left out of the default set (they would eat the minute). */
+export const DEFAULT_MAX_NODES = 16;
+
+export function chooseScenarios(spec: string | undefined): { entries: ScenarioEntry[]; notes: string[] } {
+  const notes: string[] = [];
+  const mixes = faultMixScenarios().map((s) => ({ scenario: s, source: s.name }));
+  if (spec === 'mixes') return { entries: mixes, notes };
+  if (spec === undefined || spec === 'all') {
+    const lib = loadLibrary();
+    const good = lib.filter((e) => e.scenario !== undefined);
+    for (const e of lib) if (e.error) notes.push(`skipped scenarios/library/${e.name}.json: ${e.error.message.split('\n')[0]}`);
+    if (good.length === 0) {
+      notes.push('the scenario library is empty: comparing on the built-in fault mixes');
+      return { entries: mixes, notes };
+    }
+    const chosen = spec === 'all' ? good : good.filter((e) => e.scenario!.nodes <= DEFAULT_MAX_NODES);
+    const left = good.filter((e) => !chosen.includes(e)).map((e) => e.name);
+    if (left.length > 0) notes.push(`left out of the default set (over ${DEFAULT_MAX_NODES} nodes; use --scenarios all): ${left.join(', ')}`);
+    return { entries: chosen.map((e) => ({ scenario: e.scenario!, source: e.name })), notes };
+  }
+  const entries = spec.split(',').map((s) => s.trim()).filter((s) => s !== '').map((ref) => {
+    const mix = mixes.find((m) => m.scenario.name === ref);
+    if (mix) return mix;
+    const l = loadScenario(ref);
+    return { scenario: l.scenario, source: l.source };
+  });
+  if (entries.length === 0) throw new InputError(`--scenarios: expected scenario names, 'all' or 'mixes', got '${spec}'`);
+  const names = entries.map((e) => e.scenario.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InputError(`--scenarios: scenario '${dup}' is named twice`);
+  return { entries, notes };
+}
+
+function chooseProtocols(spec: string | undefined, variants: boolean): string[] {
+  try {
+    const names = spec === undefined ? undefined : spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (names !== undefined && names.length === 0) throw new InputError(`--protocols: expected protocol names, got '${spec}'`);
+    return expandProtocols(names, variants);
+  } catch (e) {
+    if (e instanceof UnknownProtocolError) throw new InputError(`--protocols: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs longer than this are not re-run for a diagram (`lockstep report <run-file> --html` still draws them). */
+export const DIAGRAM_MAX_EVENTS = 150_000;
+
+/** Space-time diagrams for the report: each protocol's smallest failing example, correct protocols first. */
+async function diagramsFor(results: CompareResults, max: number): Promise<RunView[]> {
+  const picks = [...results.protocols]
+    .filter((p) => p.smallestFailure?.runFile !== undefined && p.smallestFailure.events <= DIAGRAM_MAX_EVENTS)
+    .sort((a, b) => Number(a.variant !== undefined) - Number(b.variant !== undefined));
+  const views: RunView[] = [];
+  for (const p of picks.slice(0, max)) {
+    try {
+      views.push(await runViewOf(p.smallestFailure!.runFile!));
+    } catch (e) {
+      process.stderr.write(`${err.warn('warning:')} could not draw ${p.smallestFailure!.runFile}: ${(e as Error).message}\n`);
+    }
+  }
+  return views;
+}
+
+export async function compare(args: CompareArgs): Promise<number> {
+  const protocols = chooseProtocols(args.protocols, args.variants);
+  const chosen = chooseScenarios(args.scenarios);
+  const notes = chosen.notes;
+  const { entries, skipped } = compatibleScenarios(chosen.entries, protocols);
+  const byWhy = new Map<string, string[]>();
+  for (const k of skipped) {
+    const why = `${k.protocol} cannot run ${k.why.replace(/^scenario \S+: /, '')}`;
+    byWhy.set(why, [...(byWhy.get(why) ?? []), k.scenario]);
+  }
+  for (const [why, names] of byWhy) notes.push(`left out ${names.join(', ')}: ${why}`);
+  if (entries.length === 0) throw new InputError('compare: no scenario can be run by every chosen protocol');
+  const seeds = args.seeds === undefined || args.seeds === 'auto' ? 'auto' : parseCount(args.seeds, '--seeds', 1_000_000);
+  const seedStart = args.firstSeed === undefined ? 1 : parseSeed(args.firstSeed, '--first-seed');
+  const workers = args.workers === undefined ? Math.max(1, Math.min(availableParallelism(), 8)) : parseCount(args.workers, '--workers', 256);
+  const budgetMs = args.budget === undefined ? 50_000 : parseCount(args.budget, '--budget', 86_400) * 1000;
+  const maxDiagrams = parseCount(args.diagrams, '--diagrams', 50);
+  for (const n of notes) process.stderr.write(`${err.dim(`note: ${n}`)}\n`);
+  const runDir = join(args.out, 'compare-runs');
+  let pool: WorkerPool | undefined;
+  const tty = process.stderr.isTTY === true;
+  let lastDraw = 0;
+  const onProgress = (done: number, total: number, label: string): void => {
+    if (!tty) return;
+    const now = performance.now();
+    if (now - lastDraw < 100 && done < total) return;
+    lastDraw = now;
+    process.stderr.write(`\r\x1b[2Kcomparing ${done}/${total} runs  ${label}`);
+  };
+  let results: CompareResults;
+  try {
+    if (workers > 1) pool = await WorkerPool.start(workers);
+    results = await runCompare({
+      protocols, scenarios: entries, seeds, seedStart, budgetMs, runDir, workers,
+      runner: pool ? poolRunner(pool) : inProcessRunner, onProgress,
+    });
+  } finally {
+    if (tty) process.stderr.write('\r\x1b[2K');
+    await pool?.close();
+  }
+  results.answer = answerQuestion(results);
+  const written: string[] = [];
+  const resultsPath = join(args.out, 'compare-results.json');
+  writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  written.push(resultsPath);
+  const wantHtml = args.html || !(args.json || args.md || args.junit);
+  if (wantHtml) {
+    const path = join(args.out, 'compare-report.html');
+    writeFileAtomic(path, renderHtml({ results, runs: await diagramsFor(results, maxDiagrams) }));
+    written.push(path);
+  }
+  if (args.md) {
+    const path = join(args.out, 'compare-summary.md');
+    writeFileAtomic(path, renderMarkdown(results, wantHtml ? { htmlPath: join(args.out, 'compare-report.html') } : {}));
+    written.push(path);
+  }
+  if (args.junit) {
+    const path = join(args.out, 'compare-junit.xml');
+    writeFileAtomic(path, renderJunit(results));
+    written.push(path);
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else {
+    process.stdout.write(`${renderTerminal(results, { color: useColor(process.stdout), width: Math.min(110, process.stdout.columns ?? 100) })}\n\n`);
+    for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  }
+  if (args.json) for (const w of written) process.stderr.write(`wrote ${w}\n`);
+  const correctFailed = results.protocols.some((p) => p.variant === undefined && p.failed > 0);
+  return args.failOnViolation && correctFailed ? EXIT_VIOLATED : EXIT_OK;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare',
+  describe: 'Run protocols side by side on identical fault tapes and write a report',
+  builder: (y) => y
+    .option('protocols', { alias: 'p', type: 'string', describe: 'Comma-separated protocols or protocol/variants (default: dlm-lvb, oldest-member, lease — those registered — with all their variants)' })
+    .option('scenarios', { alias: 's', type: 'string', describe: `Comma-separated scenario names or files, 'all' (the whole library), or 'mixes' (one swarm fault mix per profile). Default: the library without clusters over ${DEFAULT_MAX_NODES} nodes` })
+    .option('seeds', { alias: 'n', type: 'string', describe: "Seeds per protocol × scenario, or 'auto' (default): as many as fit the --budget" })
+    .option('first-seed', { type: 'string', describe: 'First seed (default 1); every protocol runs seeds first..first+seeds-1' })
+    .option('workers', { alias: 'w', type: 'string', describe: 'Worker threads (default: the number of cores; 1 = in this process)' })
+    .option('budget', { type: 'string', describe: 'Seconds of wall clock for --seeds auto (default 50)' })
+    .option('variants', { type: 'boolean', default: true, describe: 'With --protocols, also run the variants of each named base protocol (--no-variants to skip)' })
+    .option('out', { type: 'string', default: 'runs', describe: 'Folder for the report, results and run-files' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON (per protocol and per protocol × scenario summaries)' })
+    .option('html', { type: 'boolean', default: false, describe: 'Write the HTML report (the default unless --json, --md or --junit is given alone)' })
+    .option('md', { type: 'boolean', default: false, describe: 'Write a Markdown summary (for PR comments)' })
+    .option('junit', { type: 'boolean', default: false, describe: 'Write JUnit XML (one test case per scenario × protocol)' })
+    .option('diagrams', { type: 'string', default: '6', describe: 'Space-time diagrams in the HTML report (smallest failing example per protocol)' })
+    .option('fail-on-violation', { type: 'boolean', default: false, describe: 'Exit 1 when a correct (non-variant) protocol violated a property' })
+    .example('$0 compare', 'The flagship comparison (what `npm start` runs), about a minute')
+    .example('$0 compare -p lease,dlm-lvb -s owner-crash,standard -n 200 --md', 'Two protocols with their variants, two scenarios, 200 seeds each')
+    .example('$0 compare -s mixes -n 500 --json > results.json', 'The swarm fault mixes; results as JSON') as unknown as Argv<CompareArgs>,
+  handler: async (args) => {
+    process.exitCode = await compare(args);
+  },
+};

@@ -1,0 +1,112 @@
+// `lockstep list [--json]`: the scenarios, protocols (with variants), checkers, fault kinds and swarm
+// profiles this build knows. JSON shape per DESIGN §5.
+import { buildInputOf } from '../../scenarios/simulate.ts';
+import type { CommandModule } from 'yargs';
+import { PROTOCOLS } from '../../protocols/index.ts';
+import type { ProtocolDef } from '../../protocols/registry.ts';
+import { FAULT_KINDS } from '../../sim/faults/registry.ts';
+import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
+import { loadLibrary } from '../../scenarios/load.ts';
+import type { LibraryEntry } from '../../scenarios/load.ts';
+import type { Scenario } from '../../scenarios/types.ts';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../../runner/errors.ts';
+import { err, out } from '../../reports/style.ts';
+import type { CheckerInfo } from '../../runner/protocolChoice.ts';
+import { defaultProtocolName } from '../../runner/protocolChoice.ts';
+
+interface ListArgs {
+  json: boolean;
+}
+
+export interface ListOutput {
+  scenarios: { name: string; description: string; nodes: number; faults: string }[];
+  protocols: { name: string; description: string; default: boolean; variants: { name: string; flaw: string; caughtBy: string[] }[] }[];
+  checkers: (CheckerInfo & { protocols: string[] })[];
+  faults: { name: string; description: string; requires: string[] }[];
+  swarmProfiles: { name: string; description: string }[];
+}
+
+/** A scenario to build protocols against when collecting their checkers. */
+const PROBE: Scenario = {
+  name: 'list-probe', description: '', nodes: 5, durationUs: 60_000_000,
+  workload: { kind: 'snapshot-metadata' }, faults: { swarm: 'standard' },
+};
+
+export function collect(library: LibraryEntry[], warn: (s: string) => void): ListOutput {
+  const probe = library.find((e) => e.name === 'standard')?.scenario ?? PROBE;
+  const checkers = new Map<string, CheckerInfo & { protocols: string[] }>();
+  for (const p of PROTOCOLS) {
+    for (const c of protocolCheckers(p, probe, warn)) {
+      const seen = checkers.get(c.name);
+      if (seen === undefined) checkers.set(c.name, { ...c, protocols: [p.name] });
+      else seen.protocols.push(p.name);
+    }
+  }
+  const dflt = PROTOCOLS.length > 0 ? defaultProtocolName() : '';
+  return {
+    scenarios: library.flatMap((e) => (e.scenario === undefined ? [] : [{
+      name: e.name, description: e.scenario.description, nodes: e.scenario.nodes,
+      faults: e.scenario.faults.swarm !== undefined ? `swarm ${e.scenario.faults.swarm}` : `${e.scenario.faults.script?.length ?? 0} scripted`,
+    }])),
+    protocols: PROTOCOLS.map((p) => ({
+      name: p.name, description: p.description, default: p.name === dflt,
+      variants: p.variants.map((v) => ({ name: `${p.name}/${v.name}`, flaw: v.flaw, caughtBy: [...v.caughtBy] })),
+    })),
+    checkers: [...checkers.values()],
+    faults: FAULT_KINDS.map((k) => ({ name: k.name, description: k.description, requires: [...k.requires] as string[] })),
+    swarmProfiles: SWARM_PROFILES.map((p) => ({ name: p.name, description: p.description })),
+  };
+}
+
+function protocolCheckers(p: ProtocolDef, probe: Scenario, warn: (s: string) => void): CheckerInfo[] {
+  try {
+    const built = p.build(buildInputOf(probe, undefined, Math.floor((probe.durationUs * 2) / 3)));
+    return built.checkers.map((c) => ({ name: c.name, kind: c.kind, description: c.description }));
+  } catch (e) {
+    warn(`protocol ${p.name}: could not build it to list its checkers: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+function printHuman(o: ListOutput): void {
+  const lines: string[] = [];
+  const pad = (s: string, n: number): string => s.padEnd(n);
+  lines.push(out.head('Scenarios'), '');
+  const w = Math.max(0, ...o.scenarios.map((s) => s.name.length)) + 2;
+  for (const s of o.scenarios) lines.push(`  ${out.bold(pad(s.name, w))}${out.dim(`${s.nodes} nodes, ${s.faults}`)}`, `  ${' '.repeat(w)}${s.description}`);
+  lines.push('', out.head('Protocols'), '');
+  for (const p of o.protocols) {
+    lines.push(`  ${out.bold(p.name)}${p.default ? out.dim(' (default)') : ''}  ${p.description}`);
+    for (const v of p.variants) lines.push(`    ${v.name}  ${v.flaw} ${out.dim(`caught by: ${v.caughtBy.join(', ')}`)}`);
+  }
+  lines.push('', out.head('Checkers'), '');
+  for (const c of o.checkers) lines.push(`  ${out.bold(c.name)} ${out.dim(`[${c.kind}] (${c.protocols.join(', ')})`)}`, `    ${c.description}`);
+  lines.push('', out.head('Fault kinds'), '');
+  const fw = Math.max(0, ...o.faults.map((f) => f.name.length)) + 2;
+  for (const f of o.faults) lines.push(`  ${out.bold(pad(f.name, fw))}${f.description}`);
+  lines.push('', out.head('Swarm profiles'), '');
+  for (const p of o.swarmProfiles) lines.push(`  ${out.bold(pad(p.name, fw))}${p.description}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function list(args: ListArgs): Promise<number> {
+  const library = loadLibrary();
+  const broken = library.filter((e) => e.error !== undefined);
+  const o = collect(library, (s) => process.stderr.write(`${err.warn('warning:')} ${s}\n`));
+  if (args.json) process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
+  else printHuman(o);
+  for (const b of broken) process.stderr.write(`${err.bad('invalid library scenario:')}\n${b.error!.message}\n`);
+  return broken.length > 0 ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+export const listCommand: CommandModule<object, ListArgs> = {
+  command: 'list',
+  describe: 'List scenarios, protocols (with variants), checkers, fault kinds and swarm profiles',
+  builder: (y) => y
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
+    .example('$0 list', 'Everything this build knows, as text')
+    .example('$0 list --json | jq ".protocols[].variants[].name"', 'Every protocol variant, from the JSON'),
+  handler: async (args) => {
+    process.exitCode = await list(args);
+  },
+};

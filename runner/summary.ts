@@ -1,0 +1,227 @@
+// The comparison's results: per protocol × scenario cells and per protocol summaries, shaped as
+// explore summaries (DESIGN §5) plus the comparison's metrics. Pure: built from run outcomes.
+import type { RunSummary, Violation } from '../sim/types.ts';
+import type { RunFile } from '../scenarios/runfile.ts';
+import type { Distribution, RateCi } from './stats.ts';
+import { distribution, wilson } from './stats.ts';
+import type { MetricName } from './metrics.ts';
+import { METRIC_RULES, runMetrics } from './metrics.ts';
+
+export const COMPARE_FORMAT = 'lockstep-compare/1';
+
+/** What compare keeps of one run (enough to tabulate it and to write its run-file). */
+export interface RunOutcome extends RunSummary {
+  /** How many faults fired. */
+  faultsFired: number;
+  coverage: Record<string, boolean>;
+  /** RunResult.metrics; absent when the source did not record them. */
+  metrics?: Record<string, number>;
+  wallMs?: number;
+  /** The run-file of a failing run (in memory; compare writes the smallest ones). */
+  runFile?: RunFile;
+}
+
+export interface FailureRef {
+  seed: number;
+  violations: Violation[];
+  /** Path of the run-file, when one was written. */
+  runFile?: string;
+  events: number;
+  /** How many faults fired in the run (a smaller example has fewer). */
+  faults: number;
+}
+
+/** Seeds with at least one violation of the checker, with the Wilson interval of the rate. */
+export interface CheckerRate extends RateCi {
+  checker: string;
+  kind: Violation['kind'];
+}
+
+/** The explore summary of DESIGN §5 with the comparison's rates: shared by a cell and a protocol row. */
+export interface SummaryColumns {
+  scenario: string;
+  protocol: string;
+  seeds: number;
+  failed: number;
+  failures: FailureRef[];
+  checkersFired: Record<string, number>;
+  seedsPerSec: number;
+  /** Seeds with any `always` (safety) violation. */
+  safety: RateCi;
+  /** Seeds with any `eventually` (liveness) violation. */
+  liveness: RateCi;
+  /** Seeds that hit a budget or threw. */
+  errors: RateCi;
+  smallestFailure?: FailureRef;
+}
+
+/** One protocol on one scenario: an explore summary plus the comparison's columns. */
+export interface CellSummary extends SummaryColumns {
+  byChecker: CheckerRate[];
+  metrics: Partial<Record<MetricName, Distribution>>;
+  /** Up to 1,000 per-run failover latencies, for the latency charts. */
+  latencySamplesUs: number[];
+  /** `sometimes` checkers: in how many seeds each was reached. */
+  coverage: Record<string, number>;
+  wallMs: number;
+}
+
+/** One protocol over all scenarios: the explore summary DESIGN §5 asks compare for, per protocol. */
+export interface ProtocolSummary extends SummaryColumns {
+  base: string;
+  variant?: string;
+  flaw?: string;
+  caughtBy?: string[];
+  description: string;
+  linesOfCode: number | undefined;
+  /** The comparison's metrics over all this protocol's runs. */
+  metrics: Partial<Record<MetricName, Distribution>>;
+}
+
+export interface CompareResults {
+  format: typeof COMPARE_FORMAT;
+  createdBy: string;
+  codeVersion: string;
+  seedStart: number;
+  seedsPerCell: number;
+  workers: number;
+  wallMs: number;
+  scenarios: { name: string; description: string; nodes: number }[];
+  protocols: ProtocolSummary[];
+  cells: CellSummary[];
+  /** Plain-words answers generated from the data (reports/answer.ts; the CLI fills them in). */
+  answer: string[];
+}
+
+const SAMPLE_CAP = 1000;
+
+/** Collects the outcomes of one protocol × scenario cell. */
+export class CellAccumulator {
+  private seeds = 0;
+  private readonly failures: FailureRef[] = [];
+  private readonly checkersFired: Record<string, number> = {};
+  private readonly kindOf = new Map<string, Violation['kind']>();
+  private safetyCount = 0;
+  private livenessCount = 0;
+  private errorCount = 0;
+  private readonly samples = new Map<MetricName, number[]>();
+  private readonly coverage: Record<string, number> = {};
+  private wallMs = 0;
+
+  constructor(readonly scenario: string, readonly protocol: string) {}
+
+  add(r: RunOutcome): FailureRef | undefined {
+    this.seeds++;
+    this.wallMs += r.wallMs ?? 0;
+    for (const [name, reached] of Object.entries(r.coverage)) this.coverage[name] = (this.coverage[name] ?? 0) + (reached ? 1 : 0);
+    for (const [name, v] of Object.entries(runMetrics({ metrics: r.metrics ?? {}, simTimeUs: r.simTimeUs })) as [MetricName, number][]) {
+      let xs = this.samples.get(name);
+      if (xs === undefined) this.samples.set(name, (xs = []));
+      xs.push(v);
+    }
+    if (r.violations.length === 0) return undefined;
+    const kinds = new Set(r.violations.map((v) => v.kind));
+    if (kinds.has('always')) this.safetyCount++;
+    if (kinds.has('eventually')) this.livenessCount++;
+    if (kinds.has('budget') || kinds.has('exception')) this.errorCount++;
+    for (const v of new Set(r.violations.map((x) => x.checker))) this.checkersFired[v] = (this.checkersFired[v] ?? 0) + 1;
+    for (const v of r.violations) this.kindOf.set(v.checker, v.kind);
+    const ref: FailureRef = { seed: r.seed, violations: r.violations, events: r.events, faults: r.faultsFired };
+    this.failures.push(ref);
+    return ref;
+  }
+
+  /** Per-run samples of a metric so far (for aggregates over several cells). */
+  samplesOf(name: MetricName): readonly number[] {
+    return this.samples.get(name) ?? [];
+  }
+
+  /** The failures so far (shared objects: a run-file path set on one shows in the summary). */
+  peekFailures(): readonly FailureRef[] {
+    return this.failures;
+  }
+
+  finish(): CellSummary {
+    const n = this.seeds;
+    const failures = [...this.failures].sort((a, b) => a.seed - b.seed);
+    const metrics: Partial<Record<MetricName, Distribution>> = {};
+    for (const [name, xs] of this.samples) {
+      const d = distribution(xs);
+      if (d !== undefined) metrics[name] = d;
+    }
+    const byChecker = Object.keys(this.checkersFired).sort().map((checker) => ({
+      checker,
+      kind: this.kindOf.get(checker)!,
+      ...wilson(this.checkersFired[checker]!, n),
+    }));
+    const smallest = smallestOf(failures);
+    return {
+      scenario: this.scenario,
+      protocol: this.protocol,
+      seeds: n,
+      failed: failures.length,
+      failures,
+      checkersFired: { ...this.checkersFired },
+      seedsPerSec: this.wallMs > 0 ? n / (this.wallMs / 1000) : 0,
+      safety: wilson(this.safetyCount, n),
+      liveness: wilson(this.livenessCount, n),
+      errors: wilson(this.errorCount, n),
+      byChecker,
+      metrics,
+      latencySamplesUs: (this.samples.get('failoverLatencyUs') ?? []).slice(0, SAMPLE_CAP),
+      coverage: { ...this.coverage },
+      ...(smallest ? { smallestFailure: smallest } : {}),
+      wallMs: this.wallMs,
+    };
+  }
+}
+
+/** The smallest failing example: fewest events, then fewest faults, then lowest seed. */
+export function smallestOf(failures: readonly FailureRef[]): FailureRef | undefined {
+  let best: FailureRef | undefined;
+  for (const f of failures) {
+    if (best === undefined || f.events < best.events || (f.events === best.events && (f.faults < best.faults || (f.faults === best.faults && f.seed < best.seed)))) best = f;
+  }
+  return best;
+}
+
+/** Aggregate a protocol's cells (a seed counts once per scenario it ran on). */
+export function summarizeProtocol(
+  cells: readonly CellSummary[],
+  info: Pick<ProtocolSummary, 'protocol' | 'base' | 'variant' | 'flaw' | 'caughtBy' | 'description' | 'linesOfCode'>,
+  accumulators: readonly CellAccumulator[] = [],
+): ProtocolSummary {
+  const mine = cells.filter((c) => c.protocol === info.protocol);
+  const seeds = mine.reduce((s, c) => s + c.seeds, 0);
+  const checkersFired: Record<string, number> = {};
+  for (const c of mine) for (const [k, v] of Object.entries(c.checkersFired)) checkersFired[k] = (checkersFired[k] ?? 0) + v;
+  const sum = (f: (c: CellSummary) => number): number => mine.reduce((s, c) => s + f(c), 0);
+  const wallMs = sum((c) => c.wallMs);
+  const failures = mine.flatMap((c) => c.failures);
+  const smallest = smallestOf(mine.flatMap((c) => (c.smallestFailure ? [c.smallestFailure] : [])));
+  const out: ProtocolSummary = {
+    scenario: mine.map((c) => c.scenario).join(','),
+    ...info,
+    seeds,
+    failed: sum((c) => c.failed),
+    failures,
+    checkersFired,
+    seedsPerSec: wallMs > 0 ? seeds / (wallMs / 1000) : 0,
+    safety: wilson(sum((c) => c.safety.count), seeds),
+    liveness: wilson(sum((c) => c.liveness.count), seeds),
+    errors: wilson(sum((c) => c.errors.count), seeds),
+    metrics: pooledMetrics(accumulators.filter((a) => a.protocol === info.protocol)),
+  };
+  if (smallest) out.smallestFailure = smallest;
+  return out;
+}
+
+/** Distributions of every metric over the runs of several cells. */
+export function pooledMetrics(accs: readonly CellAccumulator[]): Partial<Record<MetricName, Distribution>> {
+  const out: Partial<Record<MetricName, Distribution>> = {};
+  for (const name of Object.keys(METRIC_RULES) as MetricName[]) {
+    const d = distribution(accs.flatMap((a) => [...a.samplesOf(name)]));
+    if (d !== undefined) out[name] = d;
+  }
+  return out;
+}

@@ -227,6 +227,8 @@ async function main(): Promise<void> {
   if (explore !== undefined) out.explore = explore;
   const stack = await hook('stack.ts', 'benchStack', bare5);
   if (stack !== undefined) out.stack = stack;
+  const cli = await hook('cli.ts', 'benchCli');
+  if (cli !== undefined) out.cli = cli;
   out.benchCpuSeconds = round((now() - started) / 1000);
   out.benchWallSeconds = round((performance.now() - wallStart) / 1000);
   console.log(JSON.stringify(out, null, 2));

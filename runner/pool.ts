@@ -46,7 +46,13 @@ export class InProcessPool implements SeedPool {
   }
 }
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+/**
+ * The worker thread's entry. Compiled (dist/, see tools/build.js) it is the bundled
+ * dist/exploreWorker.js; run from the TypeScript sources (tests) it is worker.js, which registers tsx.
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./worker.js', import.meta.url)
+  : new URL('../exploreWorker.js', import.meta.url);
 
 /** Chunk size: small enough to balance the tail, large enough to amortize messages. */
 export function chunkSize(seeds: number, workers: number): number {

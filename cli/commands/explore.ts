@@ -16,7 +16,8 @@ import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
 import { checkersFor, chooseProtocol } from '../../runner/protocolChoice.ts';
 import { PoolClosedError, startPool } from '../../runner/pool.ts';
-import type { SeedPool } from '../../runner/pool.ts';
+import type { SeedPool, WorkerJob } from '../../runner/pool.ts';
+import { pluginsFor } from '../../runner/plugins.ts';
 import { Progress } from '../progress.ts';
 import { ResultsAppender, mergeResults, readResults, resultsPath, summarize } from '../../runner/results.ts';
 import type { ExploreSummary, SeedRecord } from '../../runner/results.ts';
@@ -162,7 +163,10 @@ async function exploreOne(t: Target, seeds: readonly number[], c: RunContext): P
   let failed = previous.filter((r) => !r.ok).length;
   let stop = false;
   const progress = Progress.forStderr(`${t.scenario.name} × ${t.protocol}`, seeds.length);
-  const job = { scenario: t.scenario, scenarioSource: t.source, protocol: t.protocol, codeVersion: codeVersion() };
+  const job: WorkerJob = {
+    scenario: t.scenario, scenarioSource: t.source, protocol: t.protocol, codeVersion: codeVersion(),
+    plugins: pluginsFor([t.protocol]), createdBy: 'explore',
+  };
   const startedMs = Date.now();
   try {
     if (todo.length > 0) {

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { plan } from '../../scenarios/simulate.ts';
@@ -25,7 +27,7 @@ import { runFilePath, writeRunFile } from '../../runner/runFiles.ts';
 import { out } from '../../reports/style.ts';
 import { shellWord } from './run.ts';
 
-export interface ExploreArgs {
+export interface ExploreArgs extends PluginArgs {
   targets: string[];
   protocol?: string;
   seeds?: string;
@@ -48,6 +50,7 @@ interface Target {
 export const EXIT_INTERRUPTED = 130;
 
 export async function explore(args: ExploreArgs): Promise<number> {
+  await loadPluginFlags(args);
   if (args.merge) return merge(args);
   if (args.targets.length !== 1) {
     throw new InputError(`explore: expected one scenario (a library name, a path, or 'all'), got ${args.targets.length === 0 ? 'none' : args.targets.map((t) => `'${t}'`).join(' ')}`);
@@ -276,7 +279,7 @@ function printTotal(s: ExploreSummary): void {
 export const exploreCommand: CommandModule<object, ExploreArgs> = {
   command: 'explore [targets..]',
   describe: 'Run many seeds of a scenario (or all) in parallel; resumable, shardable',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .positional('targets', { type: 'string', array: true, default: [], describe: "A library scenario name, a scenario file, or 'all' (with --merge: results files)" })
     .option('protocol', { alias: 'p', type: 'string', describe: "Protocol or protocol/variant (default: the scenario's, else dlm-lvb, else the first registered)" })
     .option('seeds', { alias: 'n', type: 'string', describe: 'How many seeds (required)' })

@@ -1,6 +1,8 @@
 // `lockstep list [--json]`: the scenarios, protocols (with variants), checkers, fault kinds and swarm
 // profiles this build knows. JSON shape per DESIGN §5.
 import type { CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { PROTOCOLS } from '../../protocols/index.ts';
 import { FAULT_KINDS } from '../../sim/faults/registry.ts';
 import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
@@ -11,7 +13,7 @@ import { err, out } from '../../reports/style.ts';
 import type { CheckerInfo } from '../../runner/protocolChoice.ts';
 import { defaultProtocolName } from '../../runner/protocolChoice.ts';
 
-interface ListArgs {
+interface ListArgs extends PluginArgs {
   json: boolean;
 }
 
@@ -71,6 +73,7 @@ function printHuman(o: ListOutput): void {
 }
 
 export async function list(args: ListArgs): Promise<number> {
+  await loadPluginFlags(args);
   const library = loadLibrary();
   const broken = library.filter((e) => e.error !== undefined);
   const o = collect(library);
@@ -83,7 +86,7 @@ export async function list(args: ListArgs): Promise<number> {
 export const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
   describe: 'List scenarios, protocols (with variants), checkers, fault kinds and swarm profiles',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .example('$0 list', 'Everything this build knows, as text')
     .example('$0 list --json | jq ".protocols[].variants[].name"', 'Every protocol variant, from the JSON'),

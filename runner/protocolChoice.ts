@@ -27,6 +27,16 @@ export function chooseProtocol(flag: string | undefined, scenario: Scenario, sou
   }
 }
 
+/** Check the scenario's `checkers` names against the protocol's declarations, without building it. */
+export function checkCheckerNames(scenario: Scenario, resolved: ResolvedProtocol, source: string = scenario.name): void {
+  try {
+    selectCheckers(resolved, scenario.checkers, source);
+  } catch (e) {
+    if (e instanceof UnknownCheckerError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 /** The checkers a run of `scenario` under `resolved` applies (the scenario's `checkers` must name real ones). */
 export function checkersFor(scenario: Scenario, resolved: ResolvedProtocol, healAtUs: number, source: string = scenario.name): CheckerInfo[] {
   let keep: string[];

@@ -43,7 +43,7 @@ async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<t
 export async function benchExplore(): Promise<Record<string, unknown>> {
   const { scenario, source } = loadScenario('standard');
   const protocol = chooseProtocol(process.env.LOCKSTEP_BENCH_EXPLORE_PROTOCOL, scenario, source).name;
-  const job = { scenario, scenarioSource: source, protocol, codeVersion: codeVersion() };
+  const job = { scenario, scenarioSource: source, protocol, codeVersion: codeVersion(), plugins: [], createdBy: 'explore' as const };
   const one = await seedsPerSec(1, job);
   const two = await seedsPerSec(2, job);
   return {

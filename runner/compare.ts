@@ -1,10 +1,13 @@
 // The comparison engine: runs every chosen protocol (and variant) on identical fault tapes — same
 // scenario, same seeds, so the same seed-drawn fault schedule — and builds CompareResults.
 import type { Scenario } from '../scenarios/types.ts';
-import { plan, simulate, buildInputOf } from '../scenarios/simulate.ts';
+import { plan, buildInputOf } from '../scenarios/simulate.ts';
 import { PROTOCOLS, resolveProtocol } from '../protocols/index.ts';
 import type { WorkerPool } from './pool.ts';
-import { buildRunFile, runFilePath, writeRunFile } from './runFiles.ts';
+import { runFilePath, writeRunFile } from './runFiles.ts';
+import { runSeed } from './runSeed.ts';
+import type { SeedOutcome, WorkerJob } from './runSeed.ts';
+import { pluginsFor } from './plugins.ts';
 import { codeVersion } from './codeVersion.ts';
 import type { CellSummary, CompareResults, FailureRef, RunOutcome } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
@@ -64,41 +67,36 @@ function defaultBases(): string[] {
   return flagship.length > 0 ? [...flagship] : registered;
 }
 
+/** The job of one cell: every runner hands it to runSeed(), the one path a seed takes. */
+function compareJob(entry: ScenarioEntry, protocol: string, version: string): WorkerJob {
+  return {
+    scenario: entry.scenario, scenarioSource: entry.source, protocol, codeVersion: version,
+    plugins: pluginsFor([protocol]), createdBy: 'compare',
+  };
+}
+
+/** A finished seed as compare counts it. */
+export function outcomeOf(m: SeedOutcome): RunOutcome {
+  const rec = m.record;
+  return {
+    scenario: rec.scenario, protocol: rec.protocol, seed: rec.seed, ok: rec.ok, traceHash: rec.traceHash,
+    events: rec.events, simTimeUs: rec.simTimeUs, violations: rec.violations, faultsFired: rec.faultsFired,
+    coverage: rec.coverage, ...(rec.metrics ? { metrics: rec.metrics } : {}), wallMs: rec.ms,
+    ...(m.runFile ? { runFile: m.runFile } : {}),
+  };
+}
+
 /** Run seeds in this thread. */
 export const inProcessRunner: BatchRunner = async (entry, protocol, seeds, onRun) => {
-  const version = codeVersion();
-  for (const seed of seeds) {
-    const t0 = performance.now();
-    const r = await simulate(entry.scenario, { seed, protocol });
-    const out: RunOutcome = {
-      scenario: entry.scenario.name, protocol: r.protocol, seed, ok: r.ok, traceHash: r.traceHash, events: r.events,
-      simTimeUs: r.simTimeUs, violations: r.violations, faultsFired: r.faultsFired.length, coverage: r.coverage,
-      metrics: r.metrics, wallMs: performance.now() - t0,
-    };
-    if (!r.ok) {
-      out.runFile = buildRunFile({
-        scenario: entry.scenario, scenarioSource: entry.source, protocol: r.protocol, seed,
-        network: plan(entry.scenario, { seed }).network, tapeOverrides: [], result: r, codeVersion: version, createdBy: 'compare',
-      });
-    }
-    onRun(out);
-  }
+  const job = compareJob(entry, protocol, codeVersion());
+  for (const seed of seeds) onRun(outcomeOf(await runSeed(job, seed)));
 };
 
 /** Run seeds on the CLI's warm worker pool (explore's workers), one message per finished seed. */
 export function poolRunner(pool: WorkerPool): BatchRunner {
   const version = codeVersion();
   return async (entry, protocol, seeds, onRun) => {
-    const job = { scenario: entry.scenario, scenarioSource: entry.source, protocol, codeVersion: version };
-    await pool.run(job, seeds, (m) => {
-      const rec = m.record;
-      onRun({
-        scenario: rec.scenario, protocol: rec.protocol, seed: rec.seed, ok: rec.ok, traceHash: rec.traceHash, events: rec.events,
-        simTimeUs: rec.simTimeUs, violations: rec.violations, faultsFired: rec.faultsFired, coverage: rec.coverage,
-        ...(rec.metrics ? { metrics: rec.metrics } : {}), wallMs: rec.ms,
-        ...(m.runFile ? { runFile: { ...m.runFile, createdBy: 'compare' as const } } : {}),
-      });
-    }, () => false);
+    await pool.run(compareJob(entry, protocol, version), seeds, (m) => onRun(outcomeOf(m)), () => false);
   };
 }
 

@@ -1,16 +1,12 @@
 // Which protocol a command runs, and which checkers that protocol applies to a scenario.
 import { buildInputOf } from '../scenarios/simulate.ts';
-import { PROTOCOLS, UnknownProtocolError, resolveProtocol } from '../protocols/index.ts';
+import { PROTOCOLS, UnknownCheckerError, UnknownProtocolError, resolveProtocol, selectCheckers } from '../protocols/index.ts';
 import type { ResolvedProtocol } from '../protocols/index.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import type { PropertyKind } from '../sim/types.ts';
 import { InputError } from './errors.ts';
+import type { CheckerInfo } from '../protocols/registry.ts';
 
-export interface CheckerInfo {
-  name: string;
-  kind: PropertyKind;
-  description: string;
-}
+export type { CheckerInfo } from '../protocols/registry.ts';
 
 /** The protocol used when neither --protocol nor the scenario names one. */
 export function defaultProtocolName(): string {
@@ -31,14 +27,27 @@ export function chooseProtocol(flag: string | undefined, scenario: Scenario, sou
   }
 }
 
+/** Check the scenario's `checkers` names against the protocol's declarations, without building it. */
+export function checkCheckerNames(scenario: Scenario, resolved: ResolvedProtocol, source: string = scenario.name): void {
+  try {
+    selectCheckers(resolved, scenario.checkers, source);
+  } catch (e) {
+    if (e instanceof UnknownCheckerError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 /** The checkers a run of `scenario` under `resolved` applies (the scenario's `checkers` must name real ones). */
 export function checkersFor(scenario: Scenario, resolved: ResolvedProtocol, healAtUs: number, source: string = scenario.name): CheckerInfo[] {
-  const built = resolved.def.build(buildInputOf(scenario, resolved.variant?.name, healAtUs));
-  const all = built.checkers.map((c) => ({ name: c.name, kind: c.kind, description: c.description }));
-  if (scenario.checkers === undefined) return all;
-  const unknown = scenario.checkers.filter((n) => !all.some((c) => c.name === n));
-  if (unknown.length > 0) {
-    throw new InputError(`${source}: checkers: expected names of ${resolved.name}'s checkers (${all.map((c) => c.name).join(', ')}), got ${unknown.map((n) => `'${n}'`).join(', ')}`);
+  let keep: string[];
+  try {
+    keep = selectCheckers(resolved, scenario.checkers, source);
+  } catch (e) {
+    if (e instanceof UnknownCheckerError) throw new InputError(e.message);
+    throw e;
   }
-  return all.filter((c) => scenario.checkers!.includes(c.name));
+  const built = resolved.def.build(buildInputOf(scenario, resolved.variant?.name, healAtUs));
+  return built.checkers
+    .filter((c) => keep.includes(c.name))
+    .map((c) => ({ name: c.name, kind: c.kind, description: c.description }));
 }

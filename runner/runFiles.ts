@@ -21,6 +21,8 @@ export interface RunFileInput {
   result: SimulateResult;
   codeVersion: string;
   createdBy: RunFile['createdBy'];
+  /** Plugin files that define the protocol (omitted from the run-file when none). */
+  plugins?: readonly string[];
 }
 
 export function buildRunFile(i: RunFileInput): RunFile {
@@ -40,6 +42,7 @@ export function buildRunFile(i: RunFileInput): RunFile {
     simTimeUs: i.result.simTimeUs,
     codeVersion: i.codeVersion,
     createdBy: i.createdBy,
+    ...(i.plugins !== undefined && i.plugins.length > 0 ? { plugins: [...i.plugins] } : {}),
   };
 }
 
@@ -82,6 +85,9 @@ export function readRunFile(path: string): RunFile {
     }
   });
   if (!Array.isArray(o.faults)) bad('faults', 'an array of faults');
+  if (o.plugins !== undefined && (!Array.isArray(o.plugins) || !o.plugins.every((p) => typeof p === 'string' && p !== ''))) {
+    bad('plugins', 'an array of plugin file paths');
+  }
   const scenario = checkScenario(path, o.scenario);
   const faults = checkFaults(path, o.scenario, o.faults as unknown[]);
   return { ...(o as unknown as RunFile), scenario, faults };

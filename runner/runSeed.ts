@@ -1,18 +1,26 @@
 // lockstep-lint: io-edge (measures wall time per seed)
-// One explore seed: simulate it and turn the result into a results-file record, plus the run-file
-// of a failing seed. Shared by worker threads and the in-process runner (--workers 1).
+// One seed, the one way every runner runs it (explore and compare, in-process and on worker
+// threads): load the protocol's plugin, simulate, turn the result into a results record, and build
+// the run-file of a failing seed. A protocol that throws is a failed seed with the exception
+// recorded, never a crash of the run.
 import { plan, simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import { buildRunFile } from './runFiles.ts';
+import { loadPlugins } from './plugins.ts';
 import type { SeedRecord } from './results.ts';
 
 /** What every seed of a chunk shares. */
 export interface WorkerJob {
   scenario: Scenario;
   scenarioSource: string;
+  /** Canonical protocol name (`name` or `name/variant`). */
   protocol: string;
   codeVersion: string;
+  /** Absolute paths of the plugin files that define `protocol` (loaded before the first seed). */
+  plugins: string[];
+  /** The command, recorded in run-files. */
+  createdBy: 'explore' | 'compare';
 }
 
 export interface SeedOutcome {
@@ -25,6 +33,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
   const started = performance.now();
   const ms = (): number => Math.round((performance.now() - started) * 100) / 100;
   try {
+    await loadPlugins(job.plugins);
     const result = await simulate(job.scenario, { seed, protocol: job.protocol });
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: result.ok, traceHash: result.traceHash,
@@ -34,11 +43,12 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
     if (result.ok) return { type: 'result', record };
     const runFile = buildRunFile({
       scenario: job.scenario, scenarioSource: job.scenarioSource, protocol: job.protocol, seed,
-      network: plan(job.scenario, { seed }).network, tapeOverrides: [], result, codeVersion: job.codeVersion, createdBy: 'explore',
+      network: plan(job.scenario, { seed }).network, tapeOverrides: [], result, codeVersion: job.codeVersion,
+      createdBy: job.createdBy, plugins: job.plugins,
     });
     return { type: 'result', record, runFile };
   } catch (e) {
-    // A protocol that throws outside a handler (e.g. while building its stack) fails the seed, not the explore.
+    // A protocol that throws outside a handler (e.g. while building its stack) fails the seed, not the run.
     const message = e instanceof Error ? `${e.message}\n${(e.stack ?? '').split('\n').slice(1, 4).join('\n')}` : String(e);
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: false, traceHash: '', events: 0, simTimeUs: 0,

@@ -29,4 +29,6 @@ export interface RunFile {
   /** Version of the code that produced it: package version + a hash of the sources. */
   codeVersion: string;
   createdBy: 'run' | 'explore' | 'shrink' | 'compare';
+  /** Absolute paths of the plugin files that define the protocol (absent for a built-in protocol). */
+  plugins?: string[];
 }

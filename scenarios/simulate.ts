@@ -7,15 +7,20 @@ import type { FaultSpec } from '../sim/faults/spec.ts';
 import type { TapeOverrides } from '../sim/tape.ts';
 import { drawSwarm } from '../sim/faults/swarm.ts';
 import { SeedTree } from '../sim/rng.ts';
-import { resolveProtocol } from '../protocols/index.ts';
-import type { BuildInput } from '../protocols/registry.ts';
+import { resolveProtocolRef, selectCheckers } from '../protocols/index.ts';
+import type { BuildInput, ProtocolDef } from '../protocols/registry.ts';
 import type { Scenario } from './types.ts';
 import { swarmProfile } from './profiles.ts';
 
 export interface SimulateOptions {
   seed: number;
-  /** `name` or `name/variant`; defaults to the scenario's protocol. */
-  protocol?: string;
+  /**
+   * A registered protocol's name (`name` or `name/variant`) or a definition from defineProtocol();
+   * defaults to the scenario's protocol.
+   */
+  protocol?: string | ProtocolDef;
+  /** A variant of `protocol` (with a definition, or a name without `/variant`). */
+  variant?: string;
   /** An explicit fault schedule replacing the scenario's script or swarm draw (replay, shrink, fast-check). */
   faults?: FaultSpec[];
   /** Overrides of the swarm-drawn network knobs (replay and shrink keep them fixed). */
@@ -80,10 +85,11 @@ export function plan(scenario: Scenario, opts: Pick<SimulateOptions, 'seed' | 'f
 }
 
 export async function simulate(scenario: Scenario, opts: SimulateOptions): Promise<SimulateResult> {
-  const resolved = resolveProtocol(opts.protocol ?? scenario.protocol ?? 'gossip');
+  const resolved = resolveProtocolRef(opts.protocol ?? scenario.protocol ?? 'gossip', opts.variant);
+  const keep = selectCheckers(resolved, scenario.checkers, `scenario ${scenario.name}`);
   const { faults, healAtUs, knobs, network } = plan(scenario, opts);
   const built = resolved.def.build(buildInputOf(scenario, resolved.variant?.name, healAtUs));
-  const checkers = scenario.checkers === undefined ? built.checkers : built.checkers.filter((c) => scenario.checkers!.includes(c.name));
+  const checkers = built.checkers.filter((c) => keep.includes(c.name));
   const world = new World({
     scenario: scenario.name,
     protocol: resolved.name,

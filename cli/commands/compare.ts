@@ -6,6 +6,8 @@ import { answerQuestion } from '../../reports/answer.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
@@ -24,7 +26,7 @@ import { renderJunit } from '../../reports/junit.ts';
 import { runViewOf } from '../runReport.ts';
 import type { RunView } from '../../reports/runView.ts';
 
-export interface CompareArgs {
+export interface CompareArgs extends PluginArgs {
   protocols?: string;
   scenarios?: string;
   seeds?: string;
@@ -105,6 +107,7 @@ async function diagramsFor(results: CompareResults, max: number): Promise<RunVie
 }
 
 export async function compare(args: CompareArgs): Promise<number> {
+  await loadPluginFlags(args);
   const protocols = chooseProtocols(args.protocols, args.variants);
   const chosen = chooseScenarios(args.scenarios);
   const notes = chosen.notes;
@@ -178,7 +181,7 @@ export async function compare(args: CompareArgs): Promise<number> {
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
   describe: 'Run protocols side by side on identical fault tapes and write a report',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .option('protocols', { alias: 'p', type: 'string', describe: 'Comma-separated protocols or protocol/variants (default: dlm-lvb, oldest-member, lease — those registered — with all their variants)' })
     .option('scenarios', { alias: 's', type: 'string', describe: `Comma-separated scenario names or files, 'all' (the whole library), or 'mixes' (one swarm fault mix per profile). Default: the library without clusters over ${DEFAULT_MAX_NODES} nodes` })
     .option('seeds', { alias: 'n', type: 'string', describe: "Seeds per protocol × scenario, or 'auto' (default): as many as fit the --budget" })

@@ -6,17 +6,19 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/types.ts';
-import { plan } from '../../scenarios/simulate.ts';
 import { parseCount, parseSeed } from '../args.ts';
 import { parseShard, shardSeeds } from '../../runner/shard.ts';
 import type { Shard } from '../../runner/shard.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
-import { checkersFor, chooseProtocol } from '../../runner/protocolChoice.ts';
+import { checkCheckerNames, chooseProtocol } from '../../runner/protocolChoice.ts';
 import { PoolClosedError, startPool } from '../../runner/pool.ts';
-import type { SeedPool } from '../../runner/pool.ts';
+import type { SeedPool, WorkerJob } from '../../runner/pool.ts';
+import { pluginsFor } from '../../runner/plugins.ts';
 import { Progress } from '../progress.ts';
 import { ResultsAppender, mergeResults, readResults, resultsPath, summarize } from '../../runner/results.ts';
 import type { ExploreSummary, SeedRecord } from '../../runner/results.ts';
@@ -24,7 +26,7 @@ import { runFilePath, writeRunFile } from '../../runner/runFiles.ts';
 import { out } from '../../reports/style.ts';
 import { shellWord } from './run.ts';
 
-export interface ExploreArgs {
+export interface ExploreArgs extends PluginArgs {
   targets: string[];
   protocol?: string;
   seeds?: string;
@@ -47,6 +49,7 @@ interface Target {
 export const EXIT_INTERRUPTED = 130;
 
 export async function explore(args: ExploreArgs): Promise<number> {
+  await loadPluginFlags(args);
   if (args.merge) return merge(args);
   if (args.targets.length !== 1) {
     throw new InputError(`explore: expected one scenario (a library name, a path, or 'all'), got ${args.targets.length === 0 ? 'none' : args.targets.map((t) => `'${t}'`).join(' ')}`);
@@ -106,7 +109,8 @@ function prepareTargets(target: string, protocolFlag: string | undefined, skippe
   return loaded.flatMap(({ scenario, source }) => {
     const resolved = chooseProtocol(protocolFlag, scenario, source);
     try {
-      checkersFor(scenario, resolved, plan(scenario, { seed: 0 }).healAtUs, source);
+      // Names only: a protocol that throws while building fails its seeds, not the explore.
+      checkCheckerNames(scenario, resolved, source);
     } catch (e) {
       if (!all || !(e instanceof InputError)) throw e;
       skipped.push({ scenario: scenario.name, reason: e.message });
@@ -162,7 +166,10 @@ async function exploreOne(t: Target, seeds: readonly number[], c: RunContext): P
   let failed = previous.filter((r) => !r.ok).length;
   let stop = false;
   const progress = Progress.forStderr(`${t.scenario.name} × ${t.protocol}`, seeds.length);
-  const job = { scenario: t.scenario, scenarioSource: t.source, protocol: t.protocol, codeVersion: codeVersion() };
+  const job: WorkerJob = {
+    scenario: t.scenario, scenarioSource: t.source, protocol: t.protocol, codeVersion: codeVersion(),
+    plugins: pluginsFor([t.protocol]), createdBy: 'explore',
+  };
   const startedMs = Date.now();
   try {
     if (todo.length > 0) {
@@ -272,7 +279,7 @@ function printTotal(s: ExploreSummary): void {
 export const exploreCommand: CommandModule<object, ExploreArgs> = {
   command: 'explore [targets..]',
   describe: 'Run many seeds of a scenario (or all) in parallel; resumable, shardable',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .positional('targets', { type: 'string', array: true, default: [], describe: "A library scenario name, a scenario file, or 'all' (with --merge: results files)" })
     .option('protocol', { alias: 'p', type: 'string', describe: "Protocol or protocol/variant (default: the scenario's, else dlm-lvb, else the first registered)" })
     .option('seeds', { alias: 'n', type: 'string', describe: 'How many seeds (required)' })

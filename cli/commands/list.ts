@@ -1,20 +1,19 @@
 // `lockstep list [--json]`: the scenarios, protocols (with variants), checkers, fault kinds and swarm
 // profiles this build knows. JSON shape per DESIGN §5.
-import { buildInputOf } from '../../scenarios/simulate.ts';
 import type { CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { PROTOCOLS } from '../../protocols/index.ts';
-import type { ProtocolDef } from '../../protocols/registry.ts';
 import { FAULT_KINDS } from '../../sim/faults/registry.ts';
 import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
 import { loadLibrary } from '../../scenarios/load.ts';
 import type { LibraryEntry } from '../../scenarios/load.ts';
-import type { Scenario } from '../../scenarios/types.ts';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../runner/errors.ts';
 import { err, out } from '../../reports/style.ts';
 import type { CheckerInfo } from '../../runner/protocolChoice.ts';
 import { defaultProtocolName } from '../../runner/protocolChoice.ts';
 
-interface ListArgs {
+interface ListArgs extends PluginArgs {
   json: boolean;
 }
 
@@ -26,17 +25,11 @@ export interface ListOutput {
   swarmProfiles: { name: string; description: string }[];
 }
 
-/** A scenario to build protocols against when collecting their checkers. */
-const PROBE: Scenario = {
-  name: 'list-probe', description: '', nodes: 5, durationUs: 60_000_000,
-  workload: { kind: 'snapshot-metadata' }, faults: { swarm: 'standard' },
-};
-
-export function collect(library: LibraryEntry[], warn: (s: string) => void): ListOutput {
-  const probe = library.find((e) => e.name === 'standard')?.scenario ?? PROBE;
+/** Everything this build knows; protocols' checkers come from their declarations (nothing is built). */
+export function collect(library: LibraryEntry[]): ListOutput {
   const checkers = new Map<string, CheckerInfo & { protocols: string[] }>();
   for (const p of PROTOCOLS) {
-    for (const c of protocolCheckers(p, probe, warn)) {
+    for (const c of p.checkers) {
       const seen = checkers.get(c.name);
       if (seen === undefined) checkers.set(c.name, { ...c, protocols: [p.name] });
       else seen.protocols.push(p.name);
@@ -56,16 +49,6 @@ export function collect(library: LibraryEntry[], warn: (s: string) => void): Lis
     faults: FAULT_KINDS.map((k) => ({ name: k.name, description: k.description, requires: [...k.requires] as string[] })),
     swarmProfiles: SWARM_PROFILES.map((p) => ({ name: p.name, description: p.description })),
   };
-}
-
-function protocolCheckers(p: ProtocolDef, probe: Scenario, warn: (s: string) => void): CheckerInfo[] {
-  try {
-    const built = p.build(buildInputOf(probe, undefined, Math.floor((probe.durationUs * 2) / 3)));
-    return built.checkers.map((c) => ({ name: c.name, kind: c.kind, description: c.description }));
-  } catch (e) {
-    warn(`protocol ${p.name}: could not build it to list its checkers: ${(e as Error).message}`);
-    return [];
-  }
 }
 
 function printHuman(o: ListOutput): void {
@@ -90,9 +73,10 @@ function printHuman(o: ListOutput): void {
 }
 
 export async function list(args: ListArgs): Promise<number> {
+  await loadPluginFlags(args);
   const library = loadLibrary();
   const broken = library.filter((e) => e.error !== undefined);
-  const o = collect(library, (s) => process.stderr.write(`${err.warn('warning:')} ${s}\n`));
+  const o = collect(library);
   if (args.json) process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
   else printHuman(o);
   for (const b of broken) process.stderr.write(`${err.bad('invalid library scenario:')}\n${b.error!.message}\n`);
@@ -102,7 +86,7 @@ export async function list(args: ListArgs): Promise<number> {
 export const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
   describe: 'List scenarios, protocols (with variants), checkers, fault kinds and swarm profiles',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .example('$0 list', 'Everything this build knows, as text')
     .example('$0 list --json | jq ".protocols[].variants[].name"', 'Every protocol variant, from the JSON'),

@@ -3,6 +3,8 @@
 // same violated checkers. Exit 1 when a property is violated again (the failure reproduces), 0 when
 // the run now passes, 2 on bad input.
 import type { Argv, CommandModule } from 'yargs';
+import { loadPluginFlags, loadRecordedPlugins, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { simulate } from '../../scenarios/simulate.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
@@ -16,7 +18,7 @@ import { verdicts } from '../../reports/verdicts.ts';
 import type { Verdict } from '../../reports/verdicts.ts';
 import type { Violation } from '../../sim/types.ts';
 
-interface ReplayArgs {
+interface ReplayArgs extends PluginArgs {
   runFile: string;
   json: boolean;
 }
@@ -48,6 +50,8 @@ export interface ReplayJson {
 }
 
 export async function replay(args: ReplayArgs): Promise<number> {
+  await loadPluginFlags(args);
+  await loadRecordedPlugins(args.runFile);
   const rf = readRunFile(args.runFile);
   const resolved = resolveRecorded(args.runFile, rf.protocol);
   const result = await simulate(rf.scenario, {
@@ -105,7 +109,7 @@ function printHuman(o: ReplayJson, overrides: number): void {
 export const replayCommand: CommandModule<object, ReplayArgs> = {
   command: 'replay <run-file>',
   describe: 'Re-run a recorded run-file exactly and check it ends the same way',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .positional('run-file', { type: 'string', demandOption: true, describe: 'A run-file written by run, explore or shrink' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
     .example('$0 replay runs/owner-crash-dlm-lvb-seed42.run.json', 'Does the recorded failure still happen?')

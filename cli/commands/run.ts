@@ -4,6 +4,8 @@
 import type { RunSummary } from '../../sim/types.ts';
 import { randomInt } from 'node:crypto';
 import type { CommandModule } from 'yargs';
+import { loadPluginFlags, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import type { LoadedScenario } from '../../scenarios/load.ts';
 import { plan, simulate } from '../../scenarios/simulate.ts';
@@ -14,12 +16,13 @@ import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
 import { fmtFault, fmtFired, fmtKnobs, fmtSpan, fmtTime, fmtVerdict } from '../format.ts';
 import { checkersFor, chooseProtocol } from '../../runner/protocolChoice.ts';
 import { buildRunFile, runFilePath, writeRunFile } from '../../runner/runFiles.ts';
+import { pluginsFor } from '../../runner/plugins.ts';
 import { out } from '../../reports/style.ts';
 import { TraceWriter } from '../../runner/traceWriter.ts';
 import { verdicts } from '../../reports/verdicts.ts';
 import type { Verdict } from '../../reports/verdicts.ts';
 
-export interface RunArgs {
+export interface RunArgs extends PluginArgs {
   scenario: string;
   protocol?: string;
   seed?: string;
@@ -47,6 +50,7 @@ export interface RunJson extends RunSummary {
 }
 
 export async function run(args: RunArgs): Promise<number> {
+  await loadPluginFlags(args);
   const loaded = loadScenario(args.scenario);
   const { scenario } = loaded;
   const resolved = chooseProtocol(args.protocol, scenario, loaded.source);
@@ -75,10 +79,11 @@ export async function run(args: RunArgs): Promise<number> {
   if (trace) o.trace = args.trace!;
   if (!result.ok) {
     o.runFile = runFilePath(args.out, scenario.name, resolved.name, seed);
-    o.reproduce = `npx lockstep run ${shellWord(loaded.source)} --protocol ${resolved.name} --seed ${seed}`;
+    const plugins = pluginsFor([resolved.name]);
+    o.reproduce = `npx lockstep run ${shellWord(loaded.source)} --protocol ${resolved.name} --seed ${seed}${plugins.map((f) => ` --plugin ${shellWord(f)}`).join('')}`;
     writeRunFile(o.runFile, buildRunFile({
       scenario, scenarioSource: loaded.source, protocol: resolved.name, seed, network: planned.network,
-      tapeOverrides: [], result, codeVersion: o.codeVersion, createdBy: 'run',
+      tapeOverrides: [], result, codeVersion: o.codeVersion, createdBy: 'run', plugins,
     }));
   }
   if (args.json) process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
@@ -127,7 +132,7 @@ export function shellWord(s: string): string {
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
   describe: 'Run one scenario under one protocol and seed',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .positional('scenario', { type: 'string', demandOption: true, describe: 'Library scenario name (see `lockstep list`) or path to a scenario .json file' })
     .option('protocol', { alias: 'p', type: 'string', describe: 'Protocol or protocol/variant (default: the scenario\'s, else dlm-lvb, else the first registered)' })
     .option('seed', { alias: 's', type: 'string', describe: 'Root seed, 0..4294967295 (default: a random one, printed first)' })

@@ -3,6 +3,8 @@
 // wall-clock budget; writes the smaller run-file and prints before/after (progress on stderr).
 import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { loadPluginFlags, loadRecordedPlugins, withPlugin } from '../plugins.ts';
+import type { PluginArgs } from '../plugins.ts';
 import { NotReproducedError, shrinkRun } from '../../scenarios/shrink.ts';
 import type { RunSize, ShrinkProgress } from '../../scenarios/shrink.ts';
 import { parseDurationUs } from '../../scenarios/validate.ts';
@@ -14,7 +16,7 @@ import { fmtFault, fmtSpan, fmtTime } from '../format.ts';
 import { readRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { err, out } from '../../reports/style.ts';
 
-export interface ShrinkArgs {
+export interface ShrinkArgs extends PluginArgs {
   runFile: string;
   budget: string;
   maxRuns?: string;
@@ -58,6 +60,8 @@ export function parseBudgetMs(v: string): number {
 export async function shrink(args: ShrinkArgs): Promise<number> {
   const budgetMs = parseBudgetMs(args.budget);
   const maxRuns = args.maxRuns === undefined ? UNBOUNDED_RUNS : parseCount(args.maxRuns, '--max-runs');
+  await loadPluginFlags(args);
+  await loadRecordedPlugins(args.runFile);
   const rf = readRunFile(args.runFile);
   const version = codeVersion();
   const started = performance.now();
@@ -133,7 +137,7 @@ function printResult(o: ShrinkJson, faults: Parameters<typeof fmtFault>[0][]): v
 export const shrinkCommand: CommandModule<object, ShrinkArgs> = {
   command: 'shrink <run-file>',
   describe: 'Minimise a failing run-file while the same checker keeps failing; write the smaller run-file',
-  builder: (y) => y
+  builder: (y) => withPlugin(y)
     .positional('run-file', { type: 'string', demandOption: true, describe: 'A run-file written by run, explore or shrink' })
     .option('budget', { type: 'string', default: DEFAULT_SHRINK_BUDGET, describe: 'Wall-clock budget (60s, 2m, 500ms); the smallest failure so far is kept' })
     .option('max-runs', { type: 'string', describe: 'Also stop after this many simulation runs (deterministic bound)' })

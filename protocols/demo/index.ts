@@ -1,10 +1,11 @@
 // The demo protocol ('gossip'): exercises the engine until the real cluster stack is there.
-import type { ProtocolDef } from '../registry.ts';
+import { defineProtocol, describeCheckers } from '../registry.ts';
 import { Gossip, monotonicChecker, convergenceChecker, learnedAfterRestartChecker } from './gossip.ts';
 
-export const gossipProtocol: ProtocolDef = {
+export const gossipProtocol = defineProtocol({
   name: 'gossip',
   description: 'Demo: nodes gossip a durable growing counter and converge after heal.',
+  checkers: describeCheckers([monotonicChecker(), convergenceChecker(), learnedAfterRestartChecker()]),
   variants: [
     { name: 'forgetful', flaw: 'Keeps the counter in volatile memory, so a restarted node goes back to 0.', caughtBy: ['gossip-monotonic'] },
   ],
@@ -20,4 +21,4 @@ export const gossipProtocol: ProtocolDef = {
     };
   },
   sourceFiles: ['protocols/demo/gossip.ts'],
-};
+});

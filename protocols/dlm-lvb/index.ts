@@ -1,6 +1,6 @@
 // The 'dlm-lvb' protocol: Tweedie's DLM-based ownership (EX to own, owner + epoch in the LVB).
-import type { ProtocolDef } from '../registry.ts';
-import { buildOwnershipRun } from '../ownership/checkers.ts';
+import { defineProtocol, describeCheckers } from '../registry.ts';
+import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { dlmModule } from '../dlm/index.ts';
 import { DlmLvb } from './dlmLvb.ts';
@@ -8,9 +8,13 @@ import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { exDeathCoverage, valNotValidCoverage } from '../ownership/coverage.ts';
 
-export const dlmLvbProtocol: ProtocolDef = {
+export const dlmLvbProtocol = defineProtocol({
   name: 'dlm-lvb',
   description: "Tweedie's design: the owner holds the resource's lock (EX to claim, PW to own) and advertises owner + epoch in the LVB; others read it.",
+  checkers: describeCheckers([
+    ...ownershipCheckers([], 0), ...membershipCheckers(undefined, { coverage: false }), exDeathCoverage(), valNotValidCoverage(),
+  ]),
+  options: parseMembershipOptions,
   variants: [
     { name: 'ignore-valnotvalid', flaw: "Trusts the LVB even when VALNOTVALID: after an owner dies, its successor takes the stale epoch + 1, the dead owner's own epoch.", caughtBy: [EFFECT_CHECKER] },
     { name: 'new-ex-request', flaw: 'Waits with a new EX request instead of an NL→EX conversion and trusts a zero LVB: when the owner dies with the lock\'s master, the LVB comes back zero without VALNOTVALID and the epoch restarts.', caughtBy: [EFFECT_CHECKER] },
@@ -18,7 +22,7 @@ export const dlmLvbProtocol: ProtocolDef = {
     { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER] },
   ],
   build(input) {
-    const mopts = parseMembershipOptions(input.cluster, input.nodes);
+    const mopts = input.options;
     const mv = input.variant === 'no-fencing' ? 'no-fencing' : undefined;
     return buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
@@ -27,4 +31,4 @@ export const dlmLvbProtocol: ProtocolDef = {
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true });
   },
   sourceFiles: ['protocols/dlm-lvb/dlmLvb.ts', 'protocols/dlm-lvb/lvbRecord.ts', 'protocols/dlm-lvb/index.ts'],
-};
+});

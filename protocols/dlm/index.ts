@@ -1,7 +1,8 @@
 // The DLM's public entry: the module factory (`dlmModule`) other protocols stack, its checkers
 // (`dlmCheckers`), the flawed variants, and the standalone protocol 'dlm' (membership + fencing +
 // dlm + a random lock workload).
-import type { ProtocolDef, ProtocolVariant } from '../registry.ts';
+import type { ProtocolVariant } from '../registry.ts';
+import { defineProtocol, describeCheckers } from '../registry.ts';
 import { membershipCheckers, membershipStack, parseMembershipOptions } from '../membership/index.ts';
 import { Dlm } from './dlm.ts';
 import type { DlmBugs } from './lockspace.ts';
@@ -39,12 +40,13 @@ export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm 
   return new Dlm({ bugs: { ...dlmBugsOf(opts.variant), ...opts.bugs } });
 }
 
-export const dlmProtocol: ProtocolDef = {
+export const dlmProtocol = defineProtocol({
   name: 'dlm',
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
+  checkers: describeCheckers([...dlmCheckers(), ...membershipCheckers(undefined, { liveness: false, coverage: false })]),
+  options: parseMembershipOptions,
   variants: DLM_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
-  build({ cluster, nodes, workload, variant, healAtUs }) {
-    const mopts = parseMembershipOptions(cluster, nodes);
+  build({ cluster, workload, variant, healAtUs, options: mopts }) {
     const w = workload ?? { kind: 'dlm-random' };
     const wopts = {
       ...DEFAULT_WORKLOAD,
@@ -64,4 +66,4 @@ export const dlmProtocol: ProtocolDef = {
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
     'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts',
   ],
-};
+});

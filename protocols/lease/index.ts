@@ -1,14 +1,15 @@
 // The 'lease' protocol: disk leases with fencing tokens (a modern baseline for the two 2005 designs).
-import type { ProtocolDef } from '../registry.ts';
-import { buildOwnershipRun } from '../ownership/checkers.ts';
+import { defineProtocol, describeCheckers } from '../registry.ts';
+import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { LeaseOwnership, DEFAULT_LEASE } from './lease.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
 
-export const leaseProtocol: ProtocolDef = {
+export const leaseProtocol = defineProtocol({
   name: 'lease',
   description: 'Baseline: disk leases (CAS, expiry on the local clock) with fencing tokens checked by the shared storage.',
+  checkers: describeCheckers(ownershipCheckers([], 0)),
   variants: [
     { name: 'no-token-check', flaw: 'Owner writes carry no fencing token, so a paused old holder that resumes mid-request overwrites its successor.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },
     { name: 'no-cas', flaw: 'Claims the lease with a plain write instead of compare-and-set, so two racing contenders both win with the same token.', caughtBy: [BELIEF_CHECKER, EFFECT_CHECKER] },
@@ -30,4 +31,4 @@ export const leaseProtocol: ProtocolDef = {
     ]);
   },
   sourceFiles: ['protocols/lease/lease.ts', 'protocols/lease/index.ts'],
-};
+});

@@ -3,7 +3,8 @@
 // Other protocols reuse `membershipStack` and `membershipCheckers` under their own modules.
 import type { Module } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
-import type { BuildInput, ProtocolDef } from '../registry.ts';
+import type { BuildInput } from '../registry.ts';
+import { defineProtocol, describeCheckers } from '../registry.ts';
 import type { MembershipOptions } from './api.ts';
 import { Cman } from './cman.ts';
 import { Fenced } from './fenced.ts';
@@ -57,12 +58,13 @@ export function membershipCheckers(opts?: MembershipOptions, which: { liveness?:
   return out;
 }
 
-export const cmanProtocol: ProtocolDef = {
+export const cmanProtocol = defineProtocol({
   name: 'cman',
   description: 'cman-style membership, quorum, service groups and fencing, with a trivial level-2 application group.',
+  checkers: describeCheckers(membershipCheckers()),
+  options: parseMembershipOptions,
   variants: MEMBERSHIP_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
-  build({ cluster, nodes, variant }) {
-    const opts = parseMembershipOptions(cluster, nodes);
+  build({ variant, options: opts }) {
     return {
       stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
       checkers: membershipCheckers(opts),
@@ -74,4 +76,4 @@ export const cmanProtocol: ProtocolDef = {
     'protocols/membership/fenced.ts', 'protocols/membership/quorum.ts', 'protocols/membership/options.ts',
     'protocols/membership/variants.ts', 'protocols/membership/appService.ts', 'protocols/membership/index.ts',
   ],
-};
+});

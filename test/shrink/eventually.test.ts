@@ -2,7 +2,7 @@
 // would make the property fail for a different reason (slippage), so only the rest shrinks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOLS } from '../../protocols/index.ts';
-import type { ProtocolDef } from '../../protocols/registry.ts';
+import { defineProtocol, describeCheckers } from '../../protocols/registry.ts';
 import type { Context, Module } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { shrinkRun, simulateRunFile } from '../../scenarios/shrink.ts';
@@ -36,10 +36,10 @@ function allReady(): WorldChecker {
   };
 }
 
-const PROBE: ProtocolDef = {
-  name: 'test-sticky', description: 'Test only: a node restarted never becomes ready.', variants: [], sourceFiles: [],
+const PROBE = defineProtocol({
+  name: 'test-sticky', description: 'Test only: a node restarted never becomes ready.', checkers: describeCheckers([allReady()]),
   build: () => ({ stack: () => [new Sticky()], checkers: [allReady()] }),
-};
+});
 
 const SCENARIO: Scenario = {
   name: 'sticky', description: 'Crashes and pauses on a sticky protocol.', nodes: 4, durationUs: 10_000_000, healAtUs: 4_000_000,

@@ -2,7 +2,7 @@
 // tape (an override zeroes every other non-default decision) and the run still replays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOLS } from '../../protocols/index.ts';
-import type { ProtocolDef } from '../../protocols/registry.ts';
+import { defineProtocol, describeCheckers } from '../../protocols/registry.ts';
 import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { shrinkRun, simulateRunFile } from '../../scenarios/shrink.ts';
@@ -39,10 +39,10 @@ function allArrived(): WorldChecker {
   };
 }
 
-const PROBE: ProtocolDef = {
-  name: 'test-tape-probe', description: 'Test only: pings over a lossy link.', variants: [], sourceFiles: [],
+const PROBE = defineProtocol({
+  name: 'test-tape-probe', description: 'Test only: pings over a lossy link.', checkers: describeCheckers([allArrived()]),
   build: () => ({ stack: () => [new Pinger()], checkers: [allArrived()] }),
-};
+});
 
 const SCENARIO: Scenario = {
   name: 'lossy-pings', description: 'Pings over a link that loses 20% and duplicates 5%.', nodes: 3, durationUs: 1_000_000,

@@ -2,6 +2,8 @@
 // Names are `protocol` or `protocol/variant`; variants carry a known flaw and the checkers that catch it.
 import type { NodeId, StackFactory } from '../sim/types.ts';
 import type { Observer, WorldChecker } from '../sim/world.ts';
+import type { RoleResolver } from '../sim/faults/roles.ts';
+import type { FaultPointInfo } from './faultPoints.ts';
 
 /** A scenario's `workload` block: its kind and the kind's options, unparsed. */
 export interface WorkloadSpec {
@@ -44,6 +46,8 @@ export interface Built {
   stack: StackFactory;
   checkers: WorldChecker[];
   observers?: Observer[];
+  /** Resolvers for the role targets of faults (owner, master, oldest-member …) this stack has. */
+  roles?: RoleResolver[];
 }
 
 export interface ProtocolDef {
@@ -51,6 +55,8 @@ export interface ProtocolDef {
   description: string;
   variants: ProtocolVariant[];
   build(input: BuildInput): Built;
+  /** Every fault point its stack may reach (ctx.faultPoint), declared so `list` needs no run. */
+  faultPoints?: readonly FaultPointInfo[];
   /** Source files of the protocol's own code (for the lines-of-code metric), relative to the repo root. */
   sourceFiles: string[];
 }

@@ -7,6 +7,10 @@ import { DlmLvb } from './dlmLvb.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { exDeathCoverage, valNotValidCoverage } from '../ownership/coverage.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { dlmRoles } from '../dlm/roles.ts';
+import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
 
 export const dlmLvbProtocol: ProtocolDef = {
   name: 'dlm-lvb',
@@ -20,11 +24,13 @@ export const dlmLvbProtocol: ProtocolDef = {
   build(input) {
     const mopts = parseMembershipOptions(input.cluster, input.nodes);
     const mv = input.variant === 'no-fencing' ? 'no-fencing' : undefined;
-    return buildOwnershipRun(input, (_node, b) => [
+    const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
       dlmModule(),
       new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: input.variant === 'ignore-valnotvalid', newExRequest: input.variant === 'new-ex-request', plainPasswd: input.variant === 'plain-passwd' }),
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true });
+    return { ...built, roles: [ownerRole(), ...membershipRoles(), ...dlmRoles()] };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS, ...DLM_LVB_POINTS],
   sourceFiles: ['protocols/dlm-lvb/dlmLvb.ts', 'protocols/dlm-lvb/lvbRecord.ts', 'protocols/dlm-lvb/index.ts'],
 };

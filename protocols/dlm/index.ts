@@ -7,6 +7,9 @@ import { Dlm } from './dlm.ts';
 import type { DlmBugs } from './lockspace.ts';
 import { dlmCheckers } from './checkers/index.ts';
 import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
+import { dlmRoles } from './roles.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -57,8 +60,10 @@ export const dlmProtocol: ProtocolDef = {
     return {
       stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],
       checkers: [...dlmCheckers(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+      roles: [...membershipRoles(), ...dlmRoles()],
     };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS],
   sourceFiles: [
     'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',

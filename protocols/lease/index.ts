@@ -5,6 +5,8 @@ import { LeaseOwnership, DEFAULT_LEASE } from './lease.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { LEASE_POINTS } from '../faultPoints.ts';
 
 export const leaseProtocol: ProtocolDef = {
   name: 'lease',
@@ -16,7 +18,7 @@ export const leaseProtocol: ProtocolDef = {
   build(input) {
     const c = input.cluster;
     const num = (k: string, d: number): number => (typeof c[k] === 'number' ? (c[k] as number) : d);
-    return buildOwnershipRun(input, (_node, b) => [
+    const built = buildOwnershipRun(input, (_node, b) => [
       new LeaseOwnership({
         resources: b.resources,
         leaseUs: num('leaseUs', DEFAULT_LEASE.leaseUs),
@@ -28,6 +30,8 @@ export const leaseProtocol: ProtocolDef = {
         passwdBlocks: b.workload.passwdBlocks,
       }),
     ]);
+    return { ...built, roles: [ownerRole()] };
   },
+  faultPoints: LEASE_POINTS,
   sourceFiles: ['protocols/lease/lease.ts', 'protocols/lease/index.ts'],
 };

@@ -5,6 +5,9 @@ import { membershipStack, membershipCheckers, parseMembershipOptions } from '../
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { MEMBERSHIP_POINTS, OLDEST_MEMBER_POINTS } from '../faultPoints.ts';
 
 /** Variants that plant a flaw in the membership layer underneath rather than in this protocol. */
 const MEMBERSHIP_FLAWS: Record<string, string> = { 'no-fencing': 'no-fencing', 'no-quorum': 'no-quorum' };
@@ -20,10 +23,12 @@ export const oldestMemberProtocol: ProtocolDef = {
   build(input) {
     const mopts = parseMembershipOptions(input.cluster, input.nodes);
     const mv = input.variant !== undefined ? MEMBERSHIP_FLAWS[input.variant] : undefined;
-    return buildOwnershipRun(input, (_node, b) => [
+    const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
       new OldestMember({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, noStop: input.variant === 'no-stop' }),
     ], { checkers: membershipCheckers(mopts, { coverage: false }) });
+    return { ...built, roles: [ownerRole(), ...membershipRoles()] };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...OLDEST_MEMBER_POINTS],
   sourceFiles: ['protocols/oldest-member/oldestMember.ts', 'protocols/oldest-member/index.ts'],
 };

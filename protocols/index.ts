@@ -6,6 +6,7 @@ import { oldestMemberProtocol } from './oldest-member/index.ts';
 import { dlmLvbProtocol } from './dlm-lvb/index.ts';
 import { cmanProtocol } from './membership/index.ts';
 import { dlmProtocol } from './dlm/index.ts';
+import { composeVariant } from './variants.ts';
 
 export const PROTOCOLS: ProtocolDef[] = [gossipProtocol, leaseProtocol, oldestMemberProtocol, dlmLvbProtocol, cmanProtocol, dlmProtocol];
 
@@ -25,9 +26,11 @@ export function resolveProtocol(name: string): ResolvedProtocol {
     throw new UnknownProtocolError(`unknown protocol '${name}' (known: ${PROTOCOLS.map((p) => p.name).join(', ')})`);
   }
   if (variantName === undefined) return { def, variant: undefined, name: def.name };
-  const variant = def.variants.find((v) => v.name === variantName);
-  if (variant === undefined) {
-    throw new UnknownProtocolError(`unknown variant '${variantName}' of protocol '${def.name}' (known: ${def.variants.map((v) => v.name).join(', ') || 'none'})`);
+  let variant: ProtocolVariant;
+  try {
+    variant = composeVariant(def, variantName); // 'a' or a composition 'a+b' (own and layer flaws)
+  } catch (err) {
+    throw new UnknownProtocolError((err as Error).message);
   }
   return { def, variant, name: `${def.name}/${variant.name}` };
 }

@@ -11,6 +11,7 @@ import { ownerRole } from '../ownership/roles.ts';
 import { membershipRoles } from '../membership/roles.ts';
 import { dlmRoles } from '../dlm/roles.ts';
 import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
+import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 
 export const dlmLvbProtocol: ProtocolDef = {
   name: 'dlm-lvb',
@@ -23,11 +24,14 @@ export const dlmLvbProtocol: ProtocolDef = {
   ],
   build(input) {
     const mopts = parseMembershipOptions(input.cluster, input.nodes);
-    const mv = input.variant === 'no-fencing' ? 'no-fencing' : undefined;
+    // Own flaws, plus any membership and DLM flaws composed in ('no-fencing' is the membership one).
+    const parts = variantParts(input.variant);
+    const mv = layerPart(input.variant, MEMBERSHIP_LAYER);
+    const dv = layerPart(input.variant, DLM_LAYER);
     const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
-      dlmModule(),
-      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: input.variant === 'ignore-valnotvalid', newExRequest: input.variant === 'new-ex-request', plainPasswd: input.variant === 'plain-passwd' }),
+      dlmModule(dv !== undefined ? { variant: dv } : {}),
+      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: parts.includes('ignore-valnotvalid'), newExRequest: parts.includes('new-ex-request'), plainPasswd: parts.includes('plain-passwd') }),
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true });
     return { ...built, roles: [ownerRole(), ...membershipRoles(), ...dlmRoles()] };
   },

@@ -7,6 +7,7 @@ import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
 import { ownerRole } from '../ownership/roles.ts';
 import { LEASE_POINTS } from '../faultPoints.ts';
+import { variantParts } from '../variants.ts';
 
 export const leaseProtocol: ProtocolDef = {
   name: 'lease',
@@ -25,8 +26,8 @@ export const leaseProtocol: ProtocolDef = {
         renewEveryUs: num('leaseRenewUs', DEFAULT_LEASE.renewEveryUs),
         guardUs: num('leaseGuardUs', DEFAULT_LEASE.guardUs),
         pollUs: num('leasePollUs', DEFAULT_LEASE.pollUs),
-        tokenCheck: input.variant !== 'no-token-check',
-        cas: input.variant !== 'no-cas',
+        tokenCheck: !variantParts(input.variant).includes('no-token-check'),
+        cas: !variantParts(input.variant).includes('no-cas'),
         passwdBlocks: b.workload.passwdBlocks,
       }),
     ]);

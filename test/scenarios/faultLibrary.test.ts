@@ -52,3 +52,52 @@ describe('dlm-lvb-crash-before-lvb-write: crash at "EX granted, LVB not yet writ
     expect(r.faultPoints).toContainEqual({ name: 'dlm-lvb.claimed', hits: 0 });
   });
 });
+
+describe('ownership-paused-owner-by-role: the owner of snap0 is paused, whoever it is', () => {
+  it.each(['dlm-lvb', 'oldest-member', 'lease'])('%s: the role resolves to the node that owns snap0, and the design holds', async (protocol) => {
+    const owners = new Map<number, boolean>();
+    const r = await simulate(loadScenario('ownership-paused-owner-by-role').scenario, {
+      seed: 1, protocol,
+      trace: (rec) => {
+        if (rec.t >= 5_000_000 || rec.resource !== 'snap0') return;
+        if (rec.k === 'owner-begin') owners.set(rec.node, true);
+        if (rec.k === 'owner-end') owners.delete(rec.node);
+      },
+    });
+    expect(r.ok).toBe(true);
+    expect(r.faultsFired).toEqual([expect.objectContaining({ kind: 'pause', atUs: 5_000_000, role: 'owner of snap0', index: 0 })]);
+    expect([...owners.keys()]).toContain(r.faultsFired[0]!.nodes[0]);
+  });
+
+  it('compare pauses the same role, not the same node: the designs put snap0 on different nodes', async () => {
+    const nodes = new Set<number>();
+    for (const protocol of ['dlm-lvb', 'oldest-member', 'lease']) {
+      const r = await simulate(loadScenario('ownership-paused-owner-by-role').scenario, { seed: 1, protocol });
+      nodes.add(r.faultsFired[0]!.nodes[0]!);
+    }
+    expect(nodes.size).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['dlm-lvb/no-fencing', 1, 'fence-before-recovery'],
+    ['oldest-member/no-fencing', 1, 'fence-before-recovery'],
+    ['lease/no-token-check', 2, 'ownership-effect'],
+  ] as const)('%s (seed %i) is caught by %s', async (protocol, seed, checker) => {
+    expect((await verdict('ownership-paused-owner-by-role', protocol, seed)).checkers).toContain(checker);
+  });
+});
+
+describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
+  it.each(['oldest-member', 'dlm-lvb'])('under %s each flaw is caught by its own checker; composed they corrupt storage', async (base) => {
+    expect(await verdict('ownership-split-brain-composed', base, 1)).toEqual({ ok: true, checkers: [] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1)).toEqual({ ok: false, checkers: ['quorum-gating'] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-fencing`, 1)).toEqual({ ok: false, checkers: ['fence-before-recovery'] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum+no-fencing`, 1)).toEqual({
+      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'quorum-gating'],
+    });
+  });
+
+  it('the scenario names the composed variant as its default protocol', () => {
+    expect(loadScenario('ownership-split-brain-composed').scenario.protocol).toBe('oldest-member/no-fencing+no-quorum'); // canonical order
+  });
+});

@@ -8,6 +8,7 @@ import type { FaultTarget, KindFields } from '../../sim/faults/kind.ts';
 import { POINT_FIELDS, TARGET_FIELDS } from '../../sim/faults/kind.ts';
 import { ROLES } from '../../protocols/roles.ts';
 import { knownFaultPoints } from '../../scenarios/validate.ts';
+import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
 
 type Json = Record<string, unknown>;
 
@@ -114,5 +115,8 @@ if (process.argv.includes('--write')) {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as { $defs: Json };
   schema.$defs.fault = faultSchema();
   schema.$defs.roleTarget = roleTargetSchema();
+  const swarm = ((schema as unknown as { properties: { faults: { properties: { swarm: Json } } } }).properties.faults.properties.swarm);
+  swarm.enum = SWARM_PROFILES.map((p) => p.name);
+  swarm.description = SWARM_PROFILES.map((p) => `${p.name}: ${p.description}`).join('; ');
   writeFileSync(path, `${JSON.stringify(schema, null, 2)}\n`);
 }

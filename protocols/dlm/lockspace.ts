@@ -376,7 +376,8 @@ export class Lockspace implements ServiceCallbacks {
 
   private observeGrant(r: Resource, lkb: Lkb, info: GrantInfo): void {
     this.ctx.observe('dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
-    this.ctx.faultPoint(info.from === 'new' || info.from === 'wait' ? 'dlm.grant' : 'dlm.convert');
+    if (info.from === 'new' || info.from === 'wait') this.ctx.faultPoint('dlm.grant');
+    else this.ctx.faultPoint('dlm.convert');
   }
 
   private rsbFor(from: NodeId, msg: { res: string; lkid: number; gen: number }): Resource | undefined {

@@ -11,11 +11,36 @@ export interface RoleInfo {
 
 export const ROLES: readonly RoleInfo[] = [
   { name: 'any', description: 'any live node (narrow it with not)', resource: false },
-  { name: 'owner', description: 'the node that currently believes it owns the resource (ownership protocols)', resource: true },
-  { name: 'master', description: 'the DLM master of the resource (dlm, dlm-lvb; an ownership resource r is lock own:r)', resource: true },
-  { name: 'directory', description: 'the DLM directory node of the resource (dlm, dlm-lvb)', resource: true },
-  { name: 'oldest-member', description: 'the oldest member of the current view (membership-based protocols)', resource: false },
-  { name: 'fencer', description: 'a node running fencing right now: a fence request in flight (membership-based protocols)', resource: false },
+  {
+    name: 'owner',
+    description:
+      'the node that currently believes it owns the resource (ownership protocols)',
+    resource: true,
+  },
+  {
+    name: 'master',
+    description:
+      'the DLM master of the resource (dlm, dlm-lvb; an ownership resource r is lock own:r)',
+    resource: true,
+  },
+  {
+    name: 'directory',
+    description:
+      'the DLM directory node of the resource (dlm, dlm-lvb)',
+    resource: true,
+  },
+  {
+    name: 'oldest-member',
+    description:
+      'the oldest member of the current view (membership-based protocols)',
+    resource: false,
+  },
+  {
+    name: 'fencer',
+    description:
+      'a node running fencing right now: a fence request in flight (membership-based protocols)',
+    resource: false,
+  },
 ];
 
 export function roleInfo(name: string): RoleInfo | undefined {

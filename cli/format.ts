@@ -33,7 +33,8 @@ export function fmtFault(f: FaultSpec): string {
 
 export function fmtFired(f: FaultFired): string {
   const nodes = f.nodes.length > 0 ? ` nodes ${f.nodes.join(',')}` : '';
-  return `${fmtTime(f.atUs).padStart(9)} ${f.kind}${nodes}${f.detail ? ` (${f.detail})` : ''}`;
+  const by = f.role !== undefined ? ` [role ${f.role}]` : f.point !== undefined ? ` [at ${f.point}, hit ${f.hit}]` : '';
+  return `${fmtTime(f.atUs).padStart(9)} ${f.kind}${nodes}${f.detail ? ` (${f.detail})` : ''}${by}`;
 }
 
 export function fmtKnobs(knobs: Record<string, number | string>, network: Record<string, number>): string {

@@ -7,6 +7,7 @@ import { oldestMemberProtocol } from './oldest-member/index.ts';
 import { dlmLvbProtocol } from './dlm-lvb/index.ts';
 import { cmanProtocol } from './membership/index.ts';
 import { dlmProtocol } from './dlm/index.ts';
+import { composeVariant } from './variants.ts';
 
 export const PROTOCOLS: ProtocolDef[] = [gossipProtocol, leaseProtocol, oldestMemberProtocol, dlmLvbProtocol, cmanProtocol, dlmProtocol];
 
@@ -59,10 +60,11 @@ export function resolveProtocolRef(ref: string | ProtocolDef, variant?: string):
 
 function withVariant(def: ProtocolDef, variantName: string | undefined): ResolvedProtocol {
   if (variantName === undefined) return { def, variant: undefined, name: def.name };
-  const variant = def.variants.find((v) => v.name === variantName);
-  if (variant === undefined) {
-    const known = def.variants.map((v) => v.name).join(', ') || 'none';
-    throw new UnknownProtocolError(`unknown variant '${variantName}' of protocol '${def.name}' (known: ${known})`);
+  let variant: ProtocolVariant;
+  try {
+    variant = composeVariant(def, variantName); // 'a' or a composition 'a+b' (own and layer flaws)
+  } catch (err) {
+    throw new UnknownProtocolError((err as Error).message);
   }
   return { def, variant, name: `${def.name}/${variant.name}` };
 }

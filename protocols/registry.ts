@@ -2,6 +2,8 @@
 // up front and builds a host stack for a run. Names are `protocol` or `protocol/variant`.
 import type { Checker, NodeId, PropertyKind, StackFactory } from '../sim/types.ts';
 import type { Observer, WorldChecker } from '../sim/world.ts';
+import type { RoleResolver } from '../sim/faults/roles.ts';
+import type { FaultPointInfo } from './faultPoints.ts';
 
 /** A scenario's `workload` block: its kind and the kind's options, unparsed. */
 export interface WorkloadSpec {
@@ -44,6 +46,8 @@ export interface Built {
   stack: StackFactory;
   checkers: WorldChecker[];
   observers?: Observer[];
+  /** Resolvers for the role targets of faults (owner, master, oldest-member …) this stack has. */
+  roles?: RoleResolver[];
 }
 
 /** A checker as a protocol declares it: known before anything is built (`lockstep list`). */
@@ -61,6 +65,8 @@ export interface ProtocolDef {
   checkers: readonly CheckerInfo[];
   variants: ProtocolVariant[];
   build(input: BuildInput): Built;
+  /** Every fault point its stack may reach (ctx.faultPoint), declared so `list` needs no run. */
+  faultPoints?: readonly FaultPointInfo[];
   /** Source files of the protocol's own code (for the lines-of-code metric), relative to the repo root. */
   sourceFiles: string[];
 }
@@ -86,6 +92,8 @@ export interface ProtocolSpec<O = undefined> {
   /** Flawed variants: each names its flaw and the declared checkers that must catch it. */
   variants?: readonly ProtocolVariant[];
   build(input: ProtocolInput<O>): Built;
+  /** Every fault point its stack may reach (ctx.faultPoint), declared so `list` needs no run. */
+  faultPoints?: readonly FaultPointInfo[];
   /** The protocol's own source files (for the lines-of-code metric). */
   sourceFiles?: readonly string[];
 }
@@ -128,10 +136,9 @@ export function defineProtocol<O = undefined>(spec: ProtocolSpec<O>): ProtocolDe
     checkers,
     variants,
     sourceFiles: [...(spec.sourceFiles ?? [])],
+    ...(spec.faultPoints !== undefined ? { faultPoints: spec.faultPoints } : {}),
     build(input: BuildInput): Built {
-      if (input.variant !== undefined && !variants.some((v) => v.name === input.variant)) {
-        bad('variant', `one of ${variants.map((v) => v.name).join(', ') || '(none)'}`, input.variant);
-      }
+      // The variant was resolved (and composed: 'a+b', layer flaws) by resolveProtocol already.
       const options = (parse === undefined ? undefined : parse(input.cluster, input.nodes)) as O;
       const built = spec.build({ ...input, options });
       for (const c of built.checkers) {

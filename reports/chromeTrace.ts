@@ -1,6 +1,7 @@
 // Export of a run's trace to the Chrome trace event format (JSON), which Perfetto and
 // chrome://tracing open: one thread per node, down/paused/fenced/cut intervals as slices,
-// messages as flow arrows, ownership per resource, and the violations as global instants.
+// messages as flow arrows (a dropped one ends in a "✕ <reason>" slice on the receiver, category
+// 'drop'), ownership per resource, and the violations as global instants.
 import type { RunView } from './runView.ts';
 
 export interface ChromeTraceEvent {
@@ -43,8 +44,9 @@ export function toChromeTrace(v: RunView): { traceEvents: ChromeTraceEvent[]; di
   v.messages.forEach((m, id) => {
     ev.push({ name: `send ${m.type}`, cat: 'msg', ph: 'X', ts: m.sendUs, dur: 1, pid: CLUSTER, tid: m.from, args: { to: m.to, fate: m.fate } });
     ev.push({ name: m.type, cat: 'msg', ph: 's', id, ts: m.sendUs, pid: CLUSTER, tid: m.from });
-    const end = m.fate === 'delivered' ? `recv ${m.type}` : `${m.fate} ${m.type}`;
-    ev.push({ name: end, cat: 'msg', ph: 'X', ts: m.endUs, dur: 1, pid: CLUSTER, tid: m.to, args: { from: m.from, fate: m.fate } });
+    const dropped = m.fate !== 'delivered' && m.fate !== 'lost';
+    const end = m.fate === 'delivered' ? `recv ${m.type}` : dropped ? `✕ ${m.type} (${m.fate})` : `${m.fate} ${m.type}`;
+    ev.push({ name: end, cat: dropped ? 'drop' : 'msg', ph: 'X', ts: m.endUs, dur: 1, pid: CLUSTER, tid: m.to, args: { from: m.from, fate: m.fate } });
     ev.push({ name: m.type, cat: 'msg', ph: 'f', bp: 'e', id, ts: m.endUs, pid: CLUSTER, tid: m.to });
   });
   for (const s of v.steps) {

@@ -86,7 +86,8 @@ export interface RunViewInput {
 /** Steps kept at most (a window around the first violation when longer). */
 export const MAX_STEPS = 6000;
 
-const SKIP = new Set(['timer', 'log']);
+/** Folded out of the steps: timers, logs and fault-point hits (thousands a run; they stay in the JSONL). */
+const SKIP = new Set(['timer', 'log', 'point']);
 
 function brief(v: unknown): string {
   if (v === undefined) return '';
@@ -125,6 +126,11 @@ export function buildRunView(input: RunViewInput, records: readonly TraceRecord[
       if (typeof d.pkt === 'number') byPkt.set(d.pkt, idx);
       step.msg = idx;
       step.text = `n${rec.node} → n${String(d.to)} send ${String(d.type)}`;
+    } else if (k === 'drop' && d.atSend === true) {
+      // Lost at the send (a cut link, random loss): no send record; drawn as a ✕ at the sender's instant.
+      const idx = messages.push({ from: Number(d.from), to: rec.node, type: String(d.type), sendUs: rec.t, endUs: rec.t, fate: String(d.why ?? 'dropped') }) - 1;
+      step.msg = idx;
+      step.text = `n${rec.node} ✕ n${String(d.from)} ${String(d.type)} dropped at send (${String(d.why)})`;
     } else if (k === 'deliver' || k === 'drop') {
       const idx = typeof d.pkt === 'number' ? byPkt.get(d.pkt) : undefined;
       const type = k === 'deliver' ? String((d.msg as { type?: unknown } | undefined)?.type ?? '?') : String(d.type);
@@ -225,7 +231,11 @@ function trackInterval(k: string, rec: TraceRecord, d: Record<string, unknown>, 
 
 function describe(k: string, node: number, d: Record<string, unknown>): string {
   const who = node === 0 ? 'cluster' : `n${node}`;
-  if (k === 'fault') return `fault ${String(d.fault)}${d.detail ? `: ${String(d.detail)}` : ''} (nodes ${Array.isArray(d.nodes) ? d.nodes.join(',') : '–'})`;
+  if (k === 'fault') {
+    const by = d.role !== undefined ? ` [role ${String(d.role)}]` : d.point !== undefined ? ` [at ${String(d.point)} hit ${String(d.hit)}]` : '';
+    return `fault ${String(d.fault)}${d.detail ? `: ${String(d.detail)}` : ''} (nodes ${Array.isArray(d.nodes) ? d.nodes.join(',') : '–'})${by}`;
+  }
+  if (k === 'fault-not-fired') return `fault ${String(d.fault)} #${String(d.index)} did not fire: ${String(d.reason)}`;
   if (k === 'heal') return 'heal: faults end, network healed, paused nodes resumed';
   const rest = Object.keys(d).length > 0 ? ` ${brief(d)}` : '';
   return `${who} ${k}${rest}`;
@@ -234,10 +244,11 @@ function describe(k: string, node: number, d: Record<string, unknown>): string {
 /** Partition-like faults shade the nodes they cut off, from firing to their end (or heal). */
 function cutIntervals(input: RunViewInput): ViewInterval[] {
   const out: ViewInterval[] = [];
-  const kinds = new Set(['partition', 'clog', 'flaky-network']);
+  const kinds = new Set(['partition', 'clog', 'flaky-network', 'slow-link']);
   for (const f of input.faultsFired) {
     if (!kinds.has(f.kind)) continue;
-    const spec = input.faults.find((s) => s.kind === f.kind && s.atUs === f.atUs);
+    // A fault by role or at a point carries its index (a point fault fires later than its atUs).
+    const spec = f.index !== undefined ? input.faults[f.index] : input.faults.find((s) => s.kind === f.kind && s.atUs === f.atUs);
     const toUs = spec?.durationUs !== undefined ? Math.min(f.atUs + spec.durationUs, input.healAtUs) : input.healAtUs;
     for (const node of f.nodes) out.push({ node, kind: 'cut', fromUs: f.atUs, toUs: Math.max(toUs, f.atUs), label: `${f.kind}${f.detail ? `: ${f.detail}` : ''}` });
   }

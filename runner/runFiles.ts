@@ -37,6 +37,8 @@ export function buildRunFile(i: RunFileInput): RunFile {
     faults: i.result.faults,
     tape: { length: i.result.tapeLength, overrides: i.tapeOverrides.map(([a, b]) => [a, b] as [number, number]) },
     violations: i.result.violations,
+    faultsFired: i.result.faultsFired,
+    faultsNotFired: i.result.faultsNotFired,
     traceHash: i.result.traceHash,
     events: i.result.events,
     simTimeUs: i.result.simTimeUs,
@@ -102,7 +104,9 @@ function checkScenario(path: string, raw: unknown): Scenario {
 /** The recorded fault script, validated as a script of the embedded scenario. */
 function checkFaults(path: string, rawScenario: unknown, faults: unknown[]): RunFile['faults'] {
   const asScript = { ...(rawScenario as Record<string, unknown>), faults: { script: faults } };
-  delete (asScript as Record<string, unknown>).healAtUs;
+  // The heal is not the script's concern here; the run's own length bounds it (a fault at a fault
+  // point needs an explicit heal, so it is set to the end of the run rather than left out).
+  (asScript as Record<string, unknown>).healAtUs = (rawScenario as Record<string, unknown>).durationUs;
   const r = validateScenario(asScript, path);
   if (!r.ok) {
     throw new ScenarioError(r.issues.map((i) => ({ ...i, path: i.path.replace(/^faults\.script/, 'faults') })));

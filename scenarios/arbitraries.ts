@@ -41,7 +41,7 @@ export function faultSchedule(opts: FaultScheduleOptions): Arbitrary<FaultSpec[]
   const startUs = opts.startUs ?? 0;
   if (!(opts.durationUs > startUs)) throw new RangeError(`faultSchedule: durationUs (${opts.durationUs}) must be after startUs (${startUs})`);
   // A partition needs two nodes to cut apart.
-  const kinds = (opts.kinds ?? DEFAULT_ARBITRARY_KINDS).filter((k) => k !== 'partition' || ids.length >= 2);
+  const kinds = (opts.kinds ?? DEFAULT_ARBITRARY_KINDS).filter((k) => (k !== 'partition' && k !== 'slow-link') || ids.length >= 2);
   if (kinds.length === 0) throw new RangeError(`faultSchedule: no fault kind left to draw for ${ids.length} node(s)`);
   const ctx: KindContext = {
     ids,
@@ -94,6 +94,13 @@ export function faultOf(kind: string, c: KindContext): Arbitrary<FaultSpec> {
       if (c.messageTypes.length === 0) throw new RangeError("faultSchedule: 'drop-messages' needs messageTypes");
       return fc.record({ kind: fc.constant(kind), atUs, durationUs, messageType: fc.constantFrom(...c.messageTypes) });
     }
+    case 'slow-link':
+      return fc.record({
+        kind: fc.constant(kind), atUs, durationUs, extraUs: fc.integer({ min: 1, max: 200_000 }),
+        from: fc.subarray(c.ids, { minLength: 1, maxLength: c.ids.length - 1 }), oneWay: fc.boolean(),
+      }).map(({ oneWay, from, ...f }): FaultSpec => ({
+        ...f, from, to: c.ids.filter((n) => !from.includes(n)), direction: oneWay ? 'one-way' : 'both',
+      }));
     default:
       throw new RangeError(`faultSchedule: no arbitrary for fault kind '${kind}'`);
   }

@@ -36,6 +36,29 @@ export const SWARM_PROFILES: readonly SwarmProfile[] = [
     durationUs: { min: 500_000, max: 15_000_000 },
   },
   {
+    name: 'targeted',
+    description: 'Faults aimed where races live: crashes and pauses of owners, masters, the oldest member and the fencer (by role), at fault points (EX granted, decision sent …), and cuts on directed links.',
+    faults: { min: 1, max: 4 },
+    weights: { crash: 3, pause: 3, 'fast-reboot': 1, partition: 2, clog: 1 },
+    durationUs: { min: 300_000, max: 8_000_000 },
+    roles: {
+      chance: 0.5,
+      targets: [
+        { role: 'owner', resource: 'snap0' }, { role: 'owner', resource: 'snap1' }, { role: 'master', resource: 'snap0' },
+        { role: 'directory', resource: 'snap0' }, { role: 'oldest-member' }, { role: 'fencer' }, { role: 'any', not: [1] },
+      ],
+    },
+    points: {
+      chance: 0.3,
+      hitMax: 3,
+      names: [
+        'dlm-lvb.ex-granted', 'dlm-lvb.claimed', 'dlm.grant', 'dlm.recovery-done', 'oldest-member.decision-sent',
+        'oldest-member.claimed', 'lease.claimed', 'lease.renewed', 'cman.transition', 'sm.start-done', 'fence.done',
+      ],
+    },
+    links: { chance: 0.6 },
+  },
+  {
     name: 'none',
     description: 'No faults: the steady state.',
     faults: { min: 0, max: 0 },

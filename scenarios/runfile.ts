@@ -2,7 +2,7 @@
 // writes the JSON; this module defines the shape and builds/parses it.
 import type { Scenario } from './types.ts';
 import type { FaultSpec } from '../sim/faults/spec.ts';
-import type { Violation } from '../sim/types.ts';
+import type { FaultFired, FaultNotFired, Violation } from '../sim/types.ts';
 
 export const RUN_FILE_FORMAT = 'lockstep-run/1';
 
@@ -23,6 +23,13 @@ export interface RunFile {
   /** Decision-tape overrides on top of the seed's own draws ([index, value], ascending). */
   tape: { length: number; overrides: [number, number][] };
   violations: Violation[];
+  /**
+   * What the faults did: the node each role target resolved to and the hit of each fault point it
+   * fired at (the decisions behind them are on the tape, so replay reproduces them exactly).
+   */
+  faultsFired?: FaultFired[];
+  /** Faults that never fired, and why. */
+  faultsNotFired?: FaultNotFired[];
   traceHash: string;
   events: number;
   simTimeUs: number;

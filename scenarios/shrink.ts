@@ -13,6 +13,7 @@ import { plan, simulate } from './simulate.ts';
 import type { SimulateOptions, SimulateResult } from './simulate.ts';
 import { ddmin } from './ddmin.ts';
 import { validateScenario } from './validate.ts';
+import { partitionShape } from '../sim/faults/partition.ts';
 
 export interface ShrinkOptions {
   /** Most simulation runs to spend (default 1000). Counting runs, not time, keeps shrinking deterministic. */
@@ -220,6 +221,8 @@ class Shrinker {
       // Overrides past the end of the tape are never consulted: drop them.
       tape: { length: r.tapeLength, overrides: c.overrides.filter(([i]) => i < r.tapeLength) },
       violations: r.violations,
+      faultsFired: r.faultsFired,
+      faultsNotFired: r.faultsNotFired,
       traceHash: r.traceHash,
       events: r.events,
       simTimeUs: r.simTimeUs,
@@ -338,6 +341,7 @@ class Shrinker {
       await this.shrinkField(i, 'ppm', 0, 1);
       await this.shrinkField(i, 'extraUs', 0, 1);
       await this.shrinkField(i, 'loss', 0, 1000);
+      await this.shrinkField(i, 'hit', 1, 1);
       await this.shrinkField(i, 'atUs', 0, 1);
     }
     // Faults moved earlier are put back in time order (same-time faults keep their order: the run is the same).
@@ -346,9 +350,9 @@ class Shrinker {
 
   private async simplifyPartition(i: number): Promise<void> {
     const f = this.best.faults[i]!;
-    if (f.kind !== 'partition' || (f.shape ?? (f.groups ? 'groups' : 'isolate')) === 'isolate') return;
+    if (f.kind !== 'partition' || partitionShape(f) === 'isolate') return;
     for (let node = 1; node <= this.best.scenario.nodes && !this.stopped; node++) {
-      const { nodes: _n, groups: _g, ...rest } = f;
+      const { nodes: _n, groups: _g, from: _f, to: _t, direction: _d, role: _r, point: _p, hit: _h, ...rest } = f;
       if (await this.accept(this.withFault(i, { ...rest, shape: 'isolate', node }), `partition ${i} isolates node ${node}`)) return;
     }
   }
@@ -363,7 +367,7 @@ class Shrinker {
   }
 
   /** Shrink |f[field]| towards `lo`, keeping its sign; `scale` turns fractions into integers. */
-  private async shrinkField(i: number, field: 'durationUs' | 'deltaUs' | 'ppm' | 'extraUs' | 'loss' | 'atUs', lo: number, scale: number): Promise<void> {
+  private async shrinkField(i: number, field: 'durationUs' | 'deltaUs' | 'ppm' | 'extraUs' | 'loss' | 'atUs' | 'hit', lo: number, scale: number): Promise<void> {
     const v = this.best.faults[i]![field];
     if (typeof v !== 'number' || v === 0) return;
     const sign = v < 0 ? -1 : 1;
@@ -435,9 +439,13 @@ class Shrinker {
   }
 }
 
-/** The candidate without node k (ids above k move down by one), or null when a fault or the last client needs it. */
+/**
+ * The candidate without node k (ids above k move down by one), or null when a fault or the last
+ * client needs it. A role target or fault point names no node, so it does not keep one alive.
+ */
 function withoutNode(c: Candidate, k: NodeId): Candidate | null {
-  const named = (f: FaultSpec): boolean => f.node === k || f.nodes?.includes(k) === true || f.groups?.some((g) => g.includes(k)) === true;
+  const named = (f: FaultSpec): boolean => f.node === k || f.nodes?.includes(k) === true || f.groups?.some((g) => g.includes(k)) === true ||
+    f.from?.includes(k) === true || f.to?.includes(k) === true || f.role?.not?.includes(k) === true;
   if (c.faults.some(named)) return null;
   const clients = c.scenario.clients?.filter((n) => n !== k);
   if (clients !== undefined && clients.length === 0) return null;
@@ -447,6 +455,9 @@ function withoutNode(c: Candidate, k: NodeId): Candidate | null {
     ...(f.node !== undefined ? { node: id(f.node) } : {}),
     ...(f.nodes !== undefined ? { nodes: f.nodes.map(id) } : {}),
     ...(f.groups !== undefined ? { groups: f.groups.map((g) => g.map(id)) } : {}),
+    ...(f.from !== undefined ? { from: f.from.map(id) } : {}),
+    ...(f.to !== undefined ? { to: f.to.map(id) } : {}),
+    ...(f.role?.not !== undefined ? { role: { ...f.role, not: f.role.not.map(id) } } : {}),
   }));
   const sc = c.scenario;
   const scenario: Scenario = {

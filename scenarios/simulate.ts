@@ -80,7 +80,8 @@ export function plan(scenario: Scenario, opts: Pick<SimulateOptions, 'seed' | 'f
   }
   if (opts.faults !== undefined) faults = opts.faults;
   if (opts.network !== undefined) network = { ...network, ...(opts.network as Record<string, number>) };
-  healAtUs ??= faults.reduce((m, f) => Math.max(m, f.atUs + (f.durationUs ?? 0)), 0);
+  // A fault at a fault point fires at a time nobody knows in advance: it does not set the heal.
+  healAtUs ??= faults.reduce((m, f) => (f.point !== undefined ? m : Math.max(m, f.atUs + (f.durationUs ?? 0))), 0);
   return { faults, healAtUs, knobs, network };
 }
 
@@ -98,6 +99,8 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
     stack: built.stack,
     checkers,
     observers: built.observers ?? [],
+    roles: built.roles ?? [],
+    ...(resolved.def.faultPoints !== undefined ? { faultPoints: resolved.def.faultPoints.map((p) => p.name) } : {}),
     faults,
     durationUs: scenario.durationUs,
     healAtUs,

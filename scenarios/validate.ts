@@ -1,11 +1,16 @@
 // The scenario validator: turns untrusted JSON into a normalized Scenario, or a list of issues that
 // each name the file, the field path and what was expected. Pure: never throws on bad data.
 import type { Scenario, WorkloadSpec } from './types.ts';
-import type { FaultSpec, PartitionShape } from '../sim/faults/spec.ts';
+import type { FaultSpec, LinkDirection, PartitionShape, RoleTarget } from '../sim/faults/spec.ts';
 import { FAULT_KINDS } from '../sim/faults/registry.ts';
+import type { FaultKind, KindFields } from '../sim/faults/kind.ts';
+import { POINT_FIELDS, TARGET_FIELDS } from '../sim/faults/kind.ts';
+import { partitionShape } from '../sim/faults/partition.ts';
+import { linkPairs } from '../sim/faults/links.ts';
+import { ROLES, roleInfo } from '../protocols/roles.ts';
 import { DEFAULT_LINK } from '../sim/network.ts';
 import { DEFAULT_DISK } from '../sim/disk.ts';
-import { resolveProtocol } from '../protocols/index.ts';
+import { PROTOCOLS, resolveProtocol } from '../protocols/index.ts';
 import { SWARM_PROFILES, swarmProfile } from './profiles.ts';
 import { WORKLOAD_KINDS, isWorkloadKind } from '../protocols/workloads/kinds.ts';
 import type { LatencyShape } from '../sim/network.ts';
@@ -43,9 +48,10 @@ const TOP_FIELDS = [
   'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
 ] as const;
 const FAULT_FIELDS = [
-  'kind', 'atUs', 'durationUs', 'node', 'nodes', 'shape', 'groups', 'deltaUs', 'ppm', 'messageType', 'loss', 'extraUs',
+  'kind', 'atUs', 'durationUs', 'node', 'nodes', 'role', 'point', 'hit', 'shape', 'groups', 'from', 'to', 'direction',
+  'deltaUs', 'ppm', 'messageType', 'loss', 'extraUs',
 ] as const;
-const SHAPES: readonly PartitionShape[] = ['isolate', 'halves', 'bridge', 'one-way', 'groups'];
+const SHAPES: readonly PartitionShape[] = ['isolate', 'halves', 'bridge', 'one-way', 'groups', 'links'];
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 // ---- durations ---------------------------------------------------------------------------------
@@ -345,9 +351,14 @@ function walkFaults(w: Walk, v: unknown, s: Scenario, nodes: number, durationUs:
     if (spec !== undefined) script.push(spec);
   });
   s.faults.script = script;
+  const atPoint = script.findIndex((f) => f.point !== undefined);
+  if (atPoint >= 0 && s.healAtUs === undefined) {
+    w.fail('healAtUs', `the end of the fault phase: faults.script[${atPoint}] fires at a fault point, at a time not known in advance`, undefined);
+  }
 }
 
 const KIND_NAMES = FAULT_KINDS.map((k) => k.name);
+const DIRECTIONS: readonly LinkDirection[] = ['one-way', 'both'];
 
 function walkFault(w: Walk, v: unknown, path: string, nodes: number, durationUs: number | undefined, healAtUs: number | undefined): FaultSpec | undefined {
   const o = w.object(v, path, FAULT_FIELDS);
@@ -355,33 +366,23 @@ function walkFault(w: Walk, v: unknown, path: string, nodes: number, durationUs:
   const kindName = o.kind === undefined ? w.fail(`${path}.kind`, `a fault kind (required): one of ${KIND_NAMES.join(', ')}`, undefined) : w.string(o.kind, `${path}.kind`);
   const kind = FAULT_KINDS.find((k) => k.name === kindName);
   if (kindName !== undefined && kind === undefined) w.fail(`${path}.kind`, `a fault kind: one of ${KIND_NAMES.join(', ')}`, o.kind);
-  const atUs = o.atUs === undefined ? w.fail(`${path}.atUs`, 'the time the fault fires (required): a duration such as "10s"', undefined) : w.duration(o.atUs, `${path}.atUs`);
+  const f: FaultSpec = { kind: kindName ?? '', atUs: 0 };
+  walkFaultTime(w, o, f, path, durationUs, healAtUs);
+  walkFaultFields(w, o, f, path, nodes);
+  if (kind !== undefined) checkApplies(w, o, f, kind, path, nodes);
+  return f;
+}
+
+/** atUs: required, except for a fault at a fault point (armed from 0 by default). */
+function walkFaultTime(w: Walk, o: Record<string, unknown>, f: FaultSpec, path: string, durationUs: number | undefined, healAtUs: number | undefined): void {
+  if (o.atUs === undefined) {
+    if (o.point === undefined) w.fail(`${path}.atUs`, 'the time the fault fires (required): a duration such as "10s"', undefined);
+    return;
+  }
+  const atUs = w.duration(o.atUs, `${path}.atUs`);
   if (atUs !== undefined && durationUs !== undefined && atUs >= durationUs) w.fail(`${path}.atUs`, `a time before the end of the run (durationUs = ${fmtUs(durationUs)})`, o.atUs);
   else if (atUs !== undefined && healAtUs !== undefined && atUs > healAtUs) w.fail(`${path}.atUs`, `a time no later than healAtUs (${fmtUs(healAtUs)}): faults after the heal never fire`, o.atUs);
-  const f: FaultSpec = { kind: kindName ?? '', atUs: atUs ?? 0 };
-  if (o.durationUs !== undefined) setIf(f, 'durationUs', w.duration(o.durationUs, `${path}.durationUs`));
-  if (o.node !== undefined) setIf(f, 'node', w.node(o.node, `${path}.node`, nodes));
-  if (o.nodes !== undefined) setIf(f, 'nodes', w.nodeList(o.nodes, `${path}.nodes`, nodes, { nonEmpty: true }));
-  if (o.shape !== undefined) {
-    if (typeof o.shape === 'string' && (SHAPES as readonly string[]).includes(o.shape)) f.shape = o.shape as PartitionShape;
-    else w.fail(`${path}.shape`, `a partition shape: one of ${SHAPES.join(', ')}`, o.shape);
-  }
-  if (o.groups !== undefined) walkGroups(w, o.groups, `${path}.groups`, nodes, f);
-  if (o.deltaUs !== undefined) setIf(f, 'deltaUs', w.duration(o.deltaUs, `${path}.deltaUs`, { signed: true }));
-  if (o.ppm !== undefined) {
-    if (typeof o.ppm === 'number' && Number.isFinite(o.ppm) && Math.abs(o.ppm) < 1_000_000) f.ppm = o.ppm;
-    else w.fail(`${path}.ppm`, 'a clock drift in parts per million (a number between -1000000 and 1000000)', o.ppm);
-  }
-  if (o.messageType !== undefined) setIf(f, 'messageType', w.string(o.messageType, `${path}.messageType`));
-  if (o.loss !== undefined) setIf(f, 'loss', w.probability(o.loss, `${path}.loss`));
-  if (o.extraUs !== undefined) setIf(f, 'extraUs', w.duration(o.extraUs, `${path}.extraUs`));
-  if (kind !== undefined) {
-    for (const field of kind.requires) {
-      if (o[field] === undefined) w.fail(`${path}.${field}`, `a value: fault kind '${kind.name}' requires ${kind.requires.join(', ')}`, undefined);
-    }
-    if (kind.name === 'partition') checkPartition(w, o, f, path, nodes);
-  }
-  return f;
+  if (atUs !== undefined) f.atUs = atUs;
 }
 
 function walkGroups(w: Walk, v: unknown, path: string, nodes: number, f: FaultSpec): void {
@@ -403,15 +404,123 @@ function walkGroups(w: Walk, v: unknown, path: string, nodes: number, f: FaultSp
   f.groups = groups;
 }
 
-function checkPartition(w: Walk, o: Record<string, unknown>, f: FaultSpec, path: string, nodes: number): void {
-  const shape = f.shape ?? (o.groups !== undefined ? 'groups' : 'isolate');
-  if ((shape === 'isolate' || shape === 'one-way') && o.node === undefined) {
-    w.fail(`${path}.node`, `a node id: partition shape '${shape}' needs the node it cuts off`, undefined);
+/** Each field's own type and range. */
+function walkFaultFields(w: Walk, o: Record<string, unknown>, f: FaultSpec, path: string, nodes: number): void {
+  if (o.durationUs !== undefined) setIf(f, 'durationUs', w.duration(o.durationUs, `${path}.durationUs`));
+  if (o.node !== undefined) setIf(f, 'node', w.node(o.node, `${path}.node`, nodes));
+  if (o.nodes !== undefined) setIf(f, 'nodes', w.nodeList(o.nodes, `${path}.nodes`, nodes, { nonEmpty: true }));
+  if (o.shape !== undefined) {
+    if (typeof o.shape === 'string' && (SHAPES as readonly string[]).includes(o.shape)) f.shape = o.shape as PartitionShape;
+    else w.fail(`${path}.shape`, `a partition shape: one of ${SHAPES.join(', ')}`, o.shape);
   }
-  if (shape === 'groups' && o.groups === undefined) w.fail(`${path}.groups`, "the groups: partition shape 'groups' needs them", undefined);
-  if (shape !== 'groups' && o.groups !== undefined) w.fail(`${path}.shape`, "shape 'groups' (or no shape) when groups are given", o.shape);
+  if (o.groups !== undefined) walkGroups(w, o.groups, `${path}.groups`, nodes, f);
+  if (o.from !== undefined) setIf(f, 'from', w.nodeList(o.from, `${path}.from`, nodes, { nonEmpty: true }));
+  if (o.to !== undefined) setIf(f, 'to', w.nodeList(o.to, `${path}.to`, nodes, { nonEmpty: true }));
+  if (o.direction !== undefined) {
+    if (typeof o.direction === 'string' && (DIRECTIONS as readonly string[]).includes(o.direction)) f.direction = o.direction as LinkDirection;
+    else w.fail(`${path}.direction`, `a link direction: one of ${DIRECTIONS.join(', ')}`, o.direction);
+  }
+  if (o.role !== undefined) setIf(f, 'role', walkRole(w, o.role, `${path}.role`, nodes));
+  if (o.point !== undefined) setIf(f, 'point', walkPoint(w, o.point, `${path}.point`));
+  if (o.hit !== undefined) setIf(f, 'hit', w.int(o.hit, `${path}.hit`, 1, Number.MAX_SAFE_INTEGER));
+  if (o.deltaUs !== undefined) setIf(f, 'deltaUs', w.duration(o.deltaUs, `${path}.deltaUs`, { signed: true }));
+  if (o.ppm !== undefined) {
+    if (typeof o.ppm === 'number' && Number.isFinite(o.ppm) && Math.abs(o.ppm) < 1_000_000) f.ppm = o.ppm;
+    else w.fail(`${path}.ppm`, 'a clock drift in parts per million (a number between -1000000 and 1000000)', o.ppm);
+  }
+  if (o.messageType !== undefined) setIf(f, 'messageType', w.string(o.messageType, `${path}.messageType`));
+  if (o.loss !== undefined) setIf(f, 'loss', w.probability(o.loss, `${path}.loss`));
+  if (o.extraUs !== undefined) setIf(f, 'extraUs', w.duration(o.extraUs, `${path}.extraUs`));
+}
+
+function walkRole(w: Walk, v: unknown, path: string, nodes: number): RoleTarget | undefined {
+  const o = w.object(v, path, ['role', 'resource', 'not']);
+  if (o === undefined) return undefined;
+  const names = ROLES.map((r) => r.name).join(', ');
+  const name = o.role === undefined ? w.fail(`${path}.role`, `a role (required): one of ${names}`, undefined) : w.string(o.role, `${path}.role`);
+  const info = name === undefined ? undefined : roleInfo(name);
+  if (name !== undefined && info === undefined) return w.fail(`${path}.role`, `a role: one of ${names}`, o.role);
+  const t: RoleTarget = { role: name ?? '' };
+  if (o.resource !== undefined) setIf(t, 'resource', w.string(o.resource, `${path}.resource`));
+  if (info?.resource === true && o.resource === undefined) w.fail(`${path}.resource`, `the resource: role '${info.name}' is about one resource`, undefined);
+  if (info?.resource === false && o.resource !== undefined) w.fail(`${path}.resource`, `no resource: role '${info.name}' is not about a resource`, o.resource);
+  if (o.not !== undefined) setIf(t, 'not', w.nodeList(o.not, `${path}.not`, nodes, { nonEmpty: true }));
+  return t;
+}
+
+function walkPoint(w: Walk, v: unknown, path: string): string | undefined {
+  const name = w.string(v, path);
+  if (name === undefined) return undefined;
+  const known = knownFaultPoints();
+  if (known.includes(name)) return name;
+  const hint = closest(name, known);
+  return w.fail(path, `a fault point${hint ? ` (did you mean '${hint}'?)` : ''}: one of ${known.join(', ')}`, v);
+}
+
+/** Every fault point some protocol declares (`lockstep list` shows them per protocol). */
+export function knownFaultPoints(): string[] {
+  return [...new Set(PROTOCOLS.flatMap((p) => (p.faultPoints ?? []).map((x) => x.name)))];
+}
+
+/**
+ * The fields this kind (and partition shape) takes: any other field is an error naming its path,
+ * never ignored; required ones must be there; the target is one node (by node, role or point) or
+ * directed links.
+ */
+function checkApplies(w: Walk, o: Record<string, unknown>, f: FaultSpec, kind: FaultKind, path: string, nodes: number): void {
+  const shape = kind.shapes !== undefined ? partitionShape(f) : undefined;
+  const fields: KindFields = shape !== undefined ? kind.shapes![shape] : kind;
+  const what = shape !== undefined ? `partition shape '${shape}'` : `fault kind '${kind.name}'`;
+  const allowed = new Set<string>(['kind', 'atUs', ...fields.requires, ...fields.optional, ...TARGET_FIELDS[fields.target]]);
+  if (shape !== undefined) allowed.add('shape');
+  if (fields.atPoint) for (const x of POINT_FIELDS) allowed.add(x);
+  const takes = [...allowed].filter((x) => x !== 'kind' && x !== 'atUs').join(', ') || 'no other field';
+  for (const key of Object.keys(o)) {
+    if (allowed.has(key) || !(FAULT_FIELDS as readonly string[]).includes(key)) continue;
+    w.fail(`${path}.${key}`, `no '${key}': it does not apply to ${what} (which takes ${takes})${hintFor(key, kind, shape)}`, o[key]);
+  }
+  for (const field of fields.requires) {
+    if (o[field] === undefined) w.fail(`${path}.${field}`, `a value: ${what} requires ${fields.requires.join(', ')}`, undefined);
+  }
+  checkTarget(w, o, fields, what, path);
+  if (o.hit !== undefined && o.point === undefined && fields.atPoint) w.fail(`${path}.point`, 'the fault point that hit counts', undefined);
   const needed = shape === 'bridge' ? 3 : 2;
-  if (nodes < needed) w.fail(`${path}.shape`, `a shape this ${nodes}-node cluster can take ('${shape}' needs at least ${needed} nodes)`, o.shape ?? shape);
+  if (shape !== undefined && nodes < needed) w.fail(`${path}.shape`, `a shape this ${nodes}-node cluster can take ('${shape}' needs at least ${needed} nodes)`, o.shape ?? shape);
+  if (f.from !== undefined && f.to !== undefined && f.from.length > 0 && f.to.length > 0 && linkPairs(f).length === 0) {
+    w.fail(`${path}.to`, 'at least one link between two different nodes (from and to are the same single node)', o.to);
+  }
+}
+
+/** One node by node, role or point (point and node together: only that node's hits count); or links. */
+function checkTarget(w: Walk, o: Record<string, unknown>, fields: KindFields, what: string, path: string): void {
+  const links = o.from !== undefined || o.to !== undefined || o.direction !== undefined;
+  const missing = o.from === undefined ? 'from' : 'to';
+  if (links && (o.from === undefined || o.to === undefined) && !fields.requires.includes(missing)) {
+    w.fail(`${path}.${missing}`, 'directed links need both from and to (sets of node ids)', undefined);
+  }
+  const byNode = o.node !== undefined || o.role !== undefined || o.point !== undefined;
+  if (links && byNode) {
+    const key = o.node !== undefined ? 'node' : o.role !== undefined ? 'role' : 'point';
+    w.fail(`${path}.${key}`, `either one node (node, role or point) or directed links (from, to), not both, for ${what}`, o[key]);
+  }
+  if (o.node !== undefined && o.role !== undefined) w.fail(`${path}.role`, 'either node or role, not both', o.role);
+  if (o.role !== undefined && o.point !== undefined) w.fail(`${path}.role`, 'no role: a fault at a fault point acts on the node that reaches it (node may narrow it)', o.role);
+  const needsNode = fields.target === 'node' || fields.target === 'node-or-links';
+  if (needsNode && !byNode && !links) {
+    const alt = fields.target === 'node-or-links' ? ', or directed links (from, to)' : '';
+    w.fail(`${path}.node`, `a target: ${what} needs a node id, a role or a fault point${alt}`, undefined);
+  }
+}
+
+/** A pointer to the right shape for a field another shape takes. */
+function hintFor(key: string, kind: FaultKind, shape: PartitionShape | undefined): string {
+  if (kind.shapes === undefined || shape === undefined) return '';
+  const owners = (Object.entries(kind.shapes) as [PartitionShape, KindFields][])
+    .filter(([, x]) => ([...x.requires, ...x.optional, ...TARGET_FIELDS[x.target]] as string[]).includes(key)).map(([n]) => `'${n}'`);
+  if (owners.length === 0) return '';
+  const oneWay = shape === 'one-way' && (key === 'nodes' || key === 'to' || key === 'from');
+  const extra = oneWay ? "; for a one-way cut between given nodes use shape 'links' with from, to and direction 'one-way'" : '';
+  return `; shape ${owners.join(' or ')} takes it${extra}`;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The simulated network: per-link latency, loss, duplication and reordering; FIFO channels on
-// request; symmetric and one-way partitions; clogging (hold, then release in order); and
-// message-type filters. Every random choice goes through the decision tape.
+// request; symmetric and one-way partitions; clogging (hold, then release in order); slow links
+// (extra latency per directed link); and message-type filters by sender or by directed link. Every
+// random choice goes through the decision tape.
 import type { NodeId, Message } from './types.ts';
 import type { Tape } from './tape.ts';
 import { DecisionKind } from './tape.ts';
@@ -35,8 +36,12 @@ const LONG_TAIL_ALPHA = 1.5;
 export interface Filter {
   /** Message type to drop (undefined = any). */
   type?: string;
-  from?: NodeId;
-  to?: NodeId;
+  /** Senders whose messages are dropped (undefined = any). */
+  from?: readonly NodeId[];
+  /** Receivers (undefined = any). */
+  to?: readonly NodeId[];
+  /** Directed links (src, dst) whose messages are dropped (undefined = any). */
+  pairs?: readonly (readonly [NodeId, NodeId])[];
 }
 
 /** A message on the wire. */
@@ -51,7 +56,10 @@ export interface Packet {
   id: number;
 }
 
-/** Why a packet was not delivered. */
+/**
+ * Why a packet was not delivered: random `loss`; a `partition` (cut at send or at arrival); a
+ * message `filter`; the receiver was `down` or a newer incarnation (`stale` FIFO connection).
+ */
 export type DropReason = 'loss' | 'partition' | 'filter' | 'down' | 'stale';
 
 export class Network {
@@ -60,6 +68,10 @@ export class Network {
   private readonly blocked: Uint16Array;
   private readonly clogged: Uint16Array;
   private readonly fifoLastUs: Float64Array;
+  /** Extra latency per (src, dst) from slow-link faults (they add up). */
+  private readonly slowUs: Float64Array;
+  /** Why the last route() returned 0 copies. */
+  lastDrop: DropReason = 'loss';
   private readonly links: (LinkConfig | undefined)[];
   private held: Packet[] = [];
   private filters: Filter[] = [];
@@ -82,6 +94,7 @@ export class Network {
     this.blocked = new Uint16Array(this.n * this.n);
     this.clogged = new Uint16Array(this.n * this.n);
     this.fifoLastUs = new Float64Array(this.n * this.n);
+    this.slowUs = new Float64Array(this.n * this.n);
     this.links = new Array(this.n * this.n);
   }
 
@@ -115,6 +128,7 @@ export class Network {
     if (this.blocked[src * this.n + dst] !== 0) {
       // Sent into a cut link: lost at once, even if the partition heals before it would have arrived.
       this.dropped++;
+      this.lastDrop = 'partition';
       return 0;
     }
     const cfg = this.link(src, dst);
@@ -123,10 +137,12 @@ export class Network {
       const lost = this.tape.decide(DecisionKind.drop, this.rng.chance(loss) ? 1 : 0);
       if (lost !== 0) {
         this.dropped++;
+        this.lastDrop = 'loss';
         return 0;
       }
     }
-    const at = nowUs + cfg.latencyMinUs + this.delay(cfg);
+    const slow = this.slowUs[src * this.n + dst]!;
+    const at = nowUs + cfg.latencyMinUs + this.delay(cfg) + slow;
     if (fifo) {
       const pair = src * this.n + dst;
       const t = Math.max(at, this.fifoLastUs[pair]!);
@@ -137,7 +153,7 @@ export class Network {
     this.firstAtUs = at;
     const dup = this.tape.decide(DecisionKind.duplicate, this.rng.chance(cfg.duplicate) ? 1 : 0);
     if (dup === 0) return 1;
-    this.secondAtUs = nowUs + cfg.latencyMinUs + this.delay(cfg);
+    this.secondAtUs = nowUs + cfg.latencyMinUs + this.delay(cfg) + slow;
     return 2;
   }
 
@@ -168,10 +184,7 @@ export class Network {
     if (p.src === p.dst) return 'ok';
     const pair = p.src * this.n + p.dst;
     if (this.blocked[pair] !== 0) return 'partition';
-    for (const f of this.filters) {
-      if ((f.type === undefined || f.type === p.msg.type) && (f.from === undefined || f.from === p.src) &&
-        (f.to === undefined || f.to === p.dst)) return 'filter';
-    }
+    for (const f of this.filters) if (filters(f, p)) return 'filter';
     if (this.clogged[pair] !== 0) return 'hold';
     return 'ok';
   }
@@ -217,6 +230,13 @@ export class Network {
     this.clogged[i] = on ? this.clogged[i]! + 1 : Math.max(0, this.clogged[i]! - 1);
   }
 
+  /** Add (or, negative, remove) extra latency on src→dst. Slow links add up. */
+  slow(src: NodeId, dst: NodeId, extraUs: number): void {
+    if (src === dst) return;
+    const i = src * this.n + dst;
+    this.slowUs[i] = Math.max(0, this.slowUs[i]! + extraUs);
+  }
+
   isClogged(src: NodeId, dst: NodeId): boolean {
     return this.clogged[src * this.n + dst] !== 0;
   }
@@ -246,6 +266,7 @@ export class Network {
   healAll(): Packet[] {
     this.blocked.fill(0);
     this.clogged.fill(0);
+    this.slowUs.fill(0);
     this.filters = [];
     this.bursts = [];
     this.burstLoss = 0;
@@ -256,6 +277,14 @@ export class Network {
   /** True when no partition, clog, filter or loss burst is in force. */
   isHealed(): boolean {
     return this.filters.length === 0 && this.bursts.length === 0 && !this.blocked.some((b) => b !== 0) &&
-      !this.clogged.some((c) => c !== 0);
+      !this.clogged.some((c) => c !== 0) && !this.slowUs.some((x) => x !== 0);
   }
+}
+
+/** Does filter `f` drop packet `p`? */
+function filters(f: Filter, p: Packet): boolean {
+  if (f.type !== undefined && f.type !== p.msg.type) return false;
+  if (f.from !== undefined && !f.from.includes(p.src)) return false;
+  if (f.to !== undefined && !f.to.includes(p.dst)) return false;
+  return f.pairs === undefined || f.pairs.some(([a, b]) => a === p.src && b === p.dst);
 }

@@ -9,6 +9,13 @@ export const DecisionKind = {
   delayUs: 3,
   diskDelayUs: 4,
   fenceFail: 5,
+  /**
+   * Which candidate a role target resolved to: an index into the candidates, ascending by node id
+   * (drawn 0, the lowest; a search may try each of them).
+   */
+  roleTarget: 6,
+  /** At a hit of a fault point an armed fault waits for: 1 fires it here, 0 passes (drawn: 1 at the k-th hit). */
+  pointFault: 7,
 } as const;
 export type DecisionKindName = keyof typeof DecisionKind;
 

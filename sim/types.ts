@@ -82,6 +82,12 @@ export interface Context {
   log(text: string): void;
   /** Report a protocol-level observation to the checkers and the trace. */
   observe(kind: string, data: Record<string, unknown>): void;
+  /**
+   * Name a point where a fault matters ("EX granted, LVB not yet written"): a scenario may crash,
+   * pause or delay this node at the k-th hit. The name must be declared by the protocol. A crash
+   * here takes effect at once: the rest of the handler runs as a ghost whose effects are dropped.
+   */
+  faultPoint(name: string): void;
 }
 
 /**
@@ -163,6 +169,27 @@ export interface FaultFired {
   atUs: number;
   nodes: NodeId[];
   detail?: string;
+  /** Index of the fault in the run's schedule. */
+  index?: number;
+  /** A role target and the node it resolved to when the fault fired (`role`: "owner of snap0"). */
+  role?: string;
+  /** The fault point it fired at, and which hit of it. */
+  point?: string;
+  hit?: number;
+}
+
+/** A fault of the schedule that did not fire, and why: visible, never a silent pass. */
+export interface FaultNotFired {
+  index: number;
+  kind: string;
+  atUs: number;
+  reason: string;
+}
+
+/** A fault point and how often nodes reached it during the run. */
+export interface FaultPointHits {
+  name: string;
+  hits: number;
 }
 
 export interface RunResult {
@@ -175,6 +202,10 @@ export interface RunResult {
   simTimeUs: number;
   violations: Violation[];
   faultsFired: FaultFired[];
+  /** Faults of the schedule that never fired (a role that resolved to nobody, a point never reached …). */
+  faultsNotFired: FaultNotFired[];
+  /** Fault points reached in this run (and points a fault waited for, even if never reached), by name. */
+  faultPoints: FaultPointHits[];
   /** `sometimes` checkers: did the run reach the case? */
   coverage: Record<string, boolean>;
   metrics: Record<string, number>;

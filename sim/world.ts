@@ -2,8 +2,8 @@
 // (time, seq). Deterministic: the only inputs are the config and the seed.
 import { AssertionFailure } from './assert.ts';
 import type {
-  Checker, CheckerWorld, Context, DiskClient, DiskResult, DiskWriteOptions, FaultFired, Message, Module,
-  NodeId, Observation, RunResult, SendOptions, StackFactory, TimerId, Violation,
+  Checker, CheckerWorld, Context, DiskClient, DiskResult, DiskWriteOptions, FaultFired, FaultNotFired,
+  FaultPointHits, Message, Module, NodeId, Observation, RunResult, SendOptions, StackFactory, TimerId, Violation,
 } from './types.ts';
 import { EventQueue } from './queue.ts';
 import { SeedTree } from './rng.ts';
@@ -18,6 +18,8 @@ import { SharedDisk, DEFAULT_DISK } from './disk.ts';
 import type { DiskConfig } from './disk.ts';
 import type { FaultSpec } from './faults/spec.ts';
 import { faultKind } from './faults/registry.ts';
+import type { RoleResolver } from './faults/roles.ts';
+import { roleCandidates, roleText } from './faults/roles.ts';
 import { drainMicrotasks } from './drain.ts';
 
 /** An observer that only collects metrics (no verdict). */
@@ -61,6 +63,10 @@ export interface WorldConfig {
   maxEvents?: number;
   stopOnViolation?: boolean;
   tapeOverrides?: TapeOverrides;
+  /** Role resolvers the protocol registers (role targets of faults are resolved through them). */
+  roles?: RoleResolver[];
+  /** The fault points the protocol declares; reaching an undeclared one fails the run. */
+  faultPoints?: readonly string[];
   /** Keep every decision's kind and value (default true). False keeps memory flat in run length. */
   recordTape?: boolean;
   trace?: (rec: TraceRecord) => void;
@@ -106,6 +112,8 @@ class Host {
   byName = new Map<string, Module>();
   contexts: ModuleContext[] = [];
   held: Event[] = [];
+  /** Effects (sends, disk I/O) made after the host was paused mid-handler, issued at resume. */
+  outbox: (() => void)[] = [];
   /** Durable state by module name, then key. */
   readonly durable = new Map<string, Map<string, unknown>>();
   /** Index of each module in `modules`, by name. */
@@ -117,6 +125,8 @@ class Host {
 class ModuleContext implements Context {
   readonly disk: DiskClient;
   private rng: Stream | undefined;
+  /** This incarnation's modules: a handler still running after a crash at a fault point finds them. */
+  private readonly byName: ReadonlyMap<string, Module>;
 
   constructor(
     private readonly world: World,
@@ -126,6 +136,7 @@ class ModuleContext implements Context {
     readonly incarnation: number,
   ) {
     this.disk = world.diskClient(host, incarnation);
+    this.byName = host.byName;
   }
 
   get node(): NodeId {
@@ -177,7 +188,7 @@ class ModuleContext implements Context {
   }
 
   module<T extends Module>(name: string): T {
-    const m = this.host.byName.get(name);
+    const m = this.byName.get(name);
     if (m === undefined) throw new Error(`node ${this.host.id} has no module '${name}'`);
     return m as T;
   }
@@ -205,6 +216,20 @@ class ModuleContext implements Context {
   observe(kind: string, data: Record<string, unknown>): void {
     if (this.live) this.world.observe(kind, this.host.id, data);
   }
+
+  faultPoint(name: string): void {
+    if (this.live) this.world.faultPoint(this.host.id, name);
+  }
+}
+
+/** A fault waiting at a fault point: it fires at the `hit`-th matching hit after it is armed. */
+interface ArmedFault {
+  readonly f: FaultSpec;
+  readonly index: number;
+  readonly hit: number;
+  /** Matching hits so far. */
+  count: number;
+  done: boolean;
 }
 
 export interface Deferred<T> {
@@ -261,6 +286,12 @@ export class World implements CheckerWorld {
   private readonly covered = new Set<string>();
   private current: WorldChecker | undefined;
   private readonly fired: FaultFired[] = [];
+  private readonly notFired: FaultNotFired[] = [];
+  private readonly roles = new Map<string, RoleResolver>();
+  /** Faults waiting at fault points, by point name. */
+  private readonly armed = new Map<string, ArmedFault[]>();
+  private readonly pointHits = new Map<string, number>();
+  private readonly declaredPoints: ReadonlySet<string> | undefined;
   private readonly diskRng: Stream;
   private stopped = false;
   private woke = false;
@@ -282,11 +313,14 @@ export class World implements CheckerWorld {
     this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.trace = config.trace;
     const faults = config.faults ?? [];
-    const lastFaultEnd = faults.reduce((m, f) => Math.max(m, f.atUs + (f.durationUs ?? 0)), 0);
+    // A fault at a fault point fires at a time nobody knows in advance: it does not set the heal.
+    const lastFaultEnd = faults.reduce((m, f) => (f.point !== undefined ? m : Math.max(m, f.atUs + (f.durationUs ?? 0))), 0);
     this.healAtUs = config.healAtUs ?? lastFaultEnd;
     const deadline = config.deadlineUs ?? DEFAULT_DEADLINE_US;
     this.endUs = Math.max(config.durationUs, this.healAtUs + deadline + 1);
-    for (const o of [...this.checkers, ...this.observers]) {
+    this.declaredPoints = config.faultPoints !== undefined ? new Set(config.faultPoints) : undefined;
+    for (const r of config.roles ?? []) this.roles.set(r.role, r);
+    for (const o of [...this.checkers, ...this.observers, ...(config.roles ?? [])]) {
       if (o.observes === undefined) this.allListeners.push(o);
       else for (const k of o.observes) {
         let l = this.listeners.get(k);
@@ -299,7 +333,10 @@ export class World implements CheckerWorld {
       const at = config.bootAtUs?.[id - 1] ?? 0;
       this.engineFn(at, () => this.boot(this.hosts[id]!), 'boot');
     }
-    faults.forEach((f) => this.engineFn(f.atUs, () => this.fireFault(f), `fault:${f.kind}`));
+    faults.forEach((f, i) => {
+      if (f.point !== undefined) this.arm(f, i);
+      else this.engineFn(f.atUs, () => this.fireFault(f, i), `fault:${f.kind}`);
+    });
     this.engineFn(this.healAtUs, () => this.healAll(), 'heal');
     this.engineFn(this.healAtUs + deadline, () => this.deadline(), 'deadline');
   }
@@ -366,7 +403,7 @@ export class World implements CheckerWorld {
     const host = this.hosts[ev.node]!;
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
-      if (ev.k === Ev.Deliver) this.network.dropped++;
+      if (ev.k === Ev.Deliver) this.droppedAtHost(host, ev);
       else if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
       return;
     }
@@ -477,8 +514,9 @@ export class World implements CheckerWorld {
     host.indexByName = new Map(host.modules.map((m, i) => [m.name, i]));
     host.contexts = host.modules.map((m, i) => new ModuleContext(this, host, i, m.name, host.incarnation));
     this.observe(host.incarnation === 1 ? 'boot' : 'restart', host.id, { incarnation: host.incarnation });
+    const contexts = host.contexts; // a crash at a fault point during a start replaces host.contexts
     host.modules.forEach((m, i) => {
-      const ctx = host.contexts[i]!;
+      const ctx = contexts[i]!;
       const start = host.incarnation === 1 ? m.onStart : (m.onRecover ?? m.onStart);
       if (start !== undefined) this.guard(host.id, m.name, () => start.call(m, ctx));
     });
@@ -492,6 +530,7 @@ export class World implements CheckerWorld {
     host.paused = false;
     for (const ev of host.held) if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
     host.held = [];
+    host.outbox = [];
     host.modules = [];
     host.byName = new Map();
     host.indexByName = new Map();
@@ -535,6 +574,9 @@ export class World implements CheckerWorld {
     host.held = [];
     // Ahead of anything else due now, so a FIFO message that arrives this instant cannot overtake them.
     for (const ev of held) this.pushFirst(this.nowUs, ev);
+    const outbox = host.outbox;
+    host.outbox = [];
+    for (const fn of outbox) fn();
     this.observe('resume', node, {});
     return true;
   }
@@ -548,7 +590,14 @@ export class World implements CheckerWorld {
   send(host: Host, to: NodeId, module: string, msg: Message, fifo: boolean): void {
     const dst = this.hosts[to];
     if (dst === undefined) throw new Error(`node ${host.id} sent ${msg.type} to unknown node ${to}`);
+    if (host.paused) {
+      host.outbox.push(() => this.send(host, to, module, msg, fifo)); // paused at a fault point mid-handler
+      return;
+    }
     const copies = this.network.route(this.nowUs, host.id, to, fifo);
+    if (copies === 0 && this.trace !== undefined) {
+      this.traceRec('drop', to, { from: host.id, module, type: msg.type, why: this.network.lastDrop, atSend: true });
+    }
     for (let c = 0; c < copies; c++) {
       const t = c === 0 ? this.network.firstAtUs : this.network.secondAtUs;
       // A host that is down (or not booted yet) will be the next incarnation when it comes up.
@@ -647,13 +696,21 @@ export class World implements CheckerWorld {
       const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
       return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs)));
     };
+    /** I/O issued by a host paused mid-handler waits for its resume. */
+    const whenRunning = (fn: () => void): boolean => {
+      if (!host.paused) return false;
+      host.outbox.push(fn);
+      return true;
+    };
     return {
       read: (key, done) => {
         if (!live()) return;
+        if (whenRunning(() => this.diskClient(host, inc).read(key, done))) return;
         this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read');
       },
       write: (key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions) => {
         if (!live()) return;
+        if (whenRunning(() => this.diskClient(host, inc).write(key, value, done, opts))) return;
         this.engineFn(this.nowUs + ioDelay(), () => {
           const r = this.disk.write(host.id, key, value, opts);
           this.hash.word(r.ok ? 1 : 0);
@@ -663,6 +720,7 @@ export class World implements CheckerWorld {
       },
       fence: (victim, done) => {
         if (!live()) return;
+        if (whenRunning(() => this.diskClient(host, inc).fence(victim, done))) return;
         this.engineFn(this.nowUs + fenceDelay(), () => {
           // Whether the device works is a taped decision, so a replay can override it either way.
           const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
@@ -687,15 +745,106 @@ export class World implements CheckerWorld {
 
   // ---- faults and phases ----------------------------------------------------------------------
 
-  private fireFault(f: FaultSpec): void {
-    if (this.healed) return;
-    const kind = faultKind(f.kind);
-    const fired = kind.apply(this, f);
-    this.hash.str(f.kind);
-    if (fired !== null) {
-      this.fired.push({ kind: f.kind, atUs: this.nowUs, nodes: fired.nodes, ...(fired.detail ? { detail: fired.detail } : {}) });
-      this.observe('fault', 0, { fault: f.kind, nodes: fired.nodes, detail: fired.detail });
+  /** Fire fault `index` of the schedule: resolve its role target, apply it, account for it. */
+  private fireFault(f: FaultSpec, index: number, at?: { point: string; hit: number }): void {
+    if (this.healed) return this.faultNotFired(f, index, 'the healed phase had begun');
+    let spec = f;
+    if (f.role !== undefined) {
+      const node = this.resolveRole(f, index);
+      if (node === undefined) return;
+      spec = { ...f, node };
+      this.hash.word(node);
     }
+    const kind = faultKind(f.kind);
+    const fired = kind.apply(this, spec);
+    this.hash.str(f.kind);
+    if (fired === null) return this.faultNotFired(f, index, 'it had no effect (its node was already down, paused or up)');
+    const rec: FaultFired = { kind: f.kind, atUs: this.nowUs, nodes: fired.nodes, ...(fired.detail ? { detail: fired.detail } : {}) };
+    if (f.point !== undefined || f.role !== undefined) rec.index = index;
+    if (f.role !== undefined) rec.role = roleText(f.role);
+    if (at !== undefined) Object.assign(rec, at);
+    this.fired.push(rec);
+    this.observe('fault', 0, {
+      fault: f.kind, nodes: fired.nodes, detail: fired.detail,
+      ...(rec.role !== undefined ? { role: rec.role } : {}), ...(at !== undefined ? at : {}),
+    });
+  }
+
+  /** The node a role target names now (one taped decision among the candidates), or undefined. */
+  private resolveRole(f: FaultSpec, index: number): NodeId | undefined {
+    const target = f.role!;
+    const candidates = roleCandidates(target, this.roles, this);
+    if (candidates === undefined) {
+      this.faultNotFired(f, index, `protocol ${this.config.protocol} has no role '${target.role}'`);
+      return undefined;
+    }
+    if (candidates.length === 0) {
+      this.faultNotFired(f, index, `role ${roleText(target)} resolved to nobody`);
+      return undefined;
+    }
+    const i = this.tape.decide(DecisionKind.roleTarget, 0);
+    return candidates[Math.min(Math.max(0, Math.floor(i)), candidates.length - 1)];
+  }
+
+  private faultNotFired(f: FaultSpec, index: number, reason: string): void {
+    this.notFired.push({ index, kind: f.kind, atUs: this.nowUs, reason });
+    if (this.trace !== undefined) this.traceRec('fault-not-fired', 0, { fault: f.kind, index, reason });
+  }
+
+  // ---- fault points ---------------------------------------------------------------------------
+
+  private arm(f: FaultSpec, index: number): void {
+    const name = f.point!;
+    let list = this.armed.get(name);
+    if (list === undefined) this.armed.set(name, (list = []));
+    list.push({ f, index, hit: f.hit ?? 1, count: 0, done: false });
+  }
+
+  /** A module reached a fault point (ctx.faultPoint): count it, and fire a fault waiting there. */
+  faultPoint(node: NodeId, name: string): void {
+    if (this.declaredPoints !== undefined && !this.declaredPoints.has(name)) {
+      throw new Error(`fault point '${name}' is not declared by protocol ${this.config.protocol}`);
+    }
+    const hits = (this.pointHits.get(name) ?? 0) + 1;
+    this.pointHits.set(name, hits);
+    if (this.trace !== undefined) this.traceRec('point', node, { point: name, hit: hits });
+    const armed = this.armed.get(name);
+    if (armed !== undefined) this.pointReached(node, name, armed);
+  }
+
+  /** One taped decision per waiting fault that matches this hit: fire here (1) or not (0). */
+  private pointReached(node: NodeId, point: string, armed: readonly ArmedFault[]): void {
+    for (const a of armed) {
+      if (a.done || this.healed || this.nowUs < a.f.atUs || (a.f.node !== undefined && a.f.node !== node)) continue;
+      a.count++;
+      if (this.tape.decide(DecisionKind.pointFault, a.count === a.hit ? 1 : 0) === 0) continue;
+      a.done = true;
+      this.fireFault({ ...a.f, node }, a.index, { point, hit: a.count });
+    }
+  }
+
+  /** Faults still waiting at the end: their point was not reached often enough. */
+  private unreachedPoints(): void {
+    for (const name of [...this.armed.keys()].sort()) {
+      for (const a of this.armed.get(name)!) {
+        if (a.done) continue;
+        const on = a.f.node !== undefined ? ` on node ${a.f.node}` : '';
+        this.faultNotFired(a.f, a.index, `fault point '${name}' was reached ${a.count} time(s)${on} while armed, never hit ${a.hit}`);
+      }
+    }
+  }
+
+  private pointReport(): FaultPointHits[] {
+    const names = new Set([...this.pointHits.keys(), ...this.armed.keys()]);
+    return [...names].sort().map((name) => ({ name, hits: this.pointHits.get(name) ?? 0 }));
+  }
+
+  /** A delivery for a host that is down, or for an incarnation that is gone. */
+  private droppedAtHost(host: Host, ev: Event): void {
+    this.network.dropped++;
+    if (this.trace === undefined) return;
+    const why = host.up ? 'stale' : 'down';
+    this.traceRec('drop', ev.dst, { from: ev.src, module: ev.module, type: ev.msg.type, why, pkt: ev.id });
   }
 
   /** The fault phase ends: heal the network, resume, restore clocks' drift and the fence device. */
@@ -817,6 +966,7 @@ export class World implements CheckerWorld {
   }
 
   private finish(): RunResult {
+    this.unreachedPoints();
     for (const c of this.checkers) {
       if (c.onEnd === undefined) continue;
       this.current = c;
@@ -842,6 +992,8 @@ export class World implements CheckerWorld {
       simTimeUs: this.nowUs,
       violations: this.violations,
       faultsFired: this.fired,
+      faultsNotFired: [...this.notFired].sort((a, b) => a.index - b.index || a.atUs - b.atUs),
+      faultPoints: this.pointReport(),
       coverage,
       metrics,
       tapeLength: this.tape.length,

@@ -34,6 +34,10 @@ export interface RunArgs extends PluginArgs {
 /** The `--json` object of `run` (DESIGN §5 plus the verdicts, knobs and planned faults). */
 export interface RunJson extends RunSummary {
   faultsFired: SimulateResult['faultsFired'];
+  /** Faults that never fired and why (a role that resolved to nobody, a point never reached). */
+  faultsNotFired: SimulateResult['faultsNotFired'];
+  /** Fault points reached, with hit counts. */
+  faultPoints: SimulateResult['faultPoints'];
   metrics: SimulateResult['metrics'];
   coverage: SimulateResult['coverage'];
   checkers: Verdict[];
@@ -73,6 +77,7 @@ export async function run(args: RunArgs): Promise<number> {
   const o: RunJson = {
     scenario: scenario.name, protocol: resolved.name, seed, ok: result.ok, traceHash: result.traceHash,
     events: result.events, simTimeUs: result.simTimeUs, violations: result.violations, faultsFired: result.faultsFired,
+    faultsNotFired: result.faultsNotFired, faultPoints: result.faultPoints,
     metrics: result.metrics, coverage: result.coverage, checkers: rows, knobs: result.knobs, network: planned.network,
     faults: result.faults, healAtUs: result.healAtUs, tapeLength: result.tapeLength, codeVersion: codeVersion(), wallMs,
   };
@@ -114,6 +119,10 @@ function printResult(o: RunJson): void {
   const width = Math.max(0, ...o.checkers.map((c) => c.checker.length));
   const lines = [out.head('Checkers'), ...o.checkers.map((v) => `  ${fmtVerdict(v, out, width)}`), ''];
   lines.push(out.head(`Faults fired (${o.faultsFired.length})`), ...o.faultsFired.map((f) => `  ${fmtFired(f)}`), '');
+  if (o.faultsNotFired.length > 0) {
+    lines.push(out.head(`Faults that did not fire (${o.faultsNotFired.length})`), ...o.faultsNotFired.map((f) => `  #${f.index} ${f.kind}: ${f.reason}`), '');
+  }
+  if (o.faultPoints.length > 0) lines.push(out.head('Fault points reached'), ...o.faultPoints.map((p) => `  ${p.name.padEnd(28)} ${p.hits}`), '');
   lines.push(out.head('Metrics'), ...Object.entries(o.metrics).map(([k, v]) => `  ${k.padEnd(28)} ${v}`), '');
   lines.push(`${o.events} events, ${fmtTime(o.simTimeUs)} simulated in ${o.wallMs} ms; trace hash ${o.traceHash}${o.trace ? `; trace in ${o.trace}` : ''}`);
   if (o.ok) lines.push(out.ok(out.bold('OK: every property held.')));

@@ -97,6 +97,7 @@ export class DlmLvb implements Ownership {
         continue;
       }
       this.ctx.observe(EX_HOLDER, { resource: r, held: true });
+      this.ctx.faultPoint('dlm-lvb.ex-granted');
       const invalid = lk.flags.valNotValid;
       const lvb = decodeOwner(lk.valueBlock);
       if (invalid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'claimant', lvbOwner: lvb.owner, lvbEpoch: lvb.epoch });
@@ -109,6 +110,7 @@ export class DlmLvb implements Ownership {
       }
       const g = this.book.begin(this.ctx, r, epoch, undefined);
       if (!(await this.recover(g))) return; // fenced: the fence watchdog reboots this node
+      this.ctx.faultPoint('dlm-lvb.claimed');
       const res = await lk.convert('PW', { valueBlock: encodeOwner({ owner: this.ctx.node, epoch }, LVB_SIZE) });
       this.ctx.observe(EX_HOLDER, { resource: r, held: false });
       if (!res.ok) {
@@ -117,6 +119,7 @@ export class DlmLvb implements Ownership {
       }
       this.hints.set(r, this.ctx.node);
       this.book.ready(this.ctx, g);
+      this.ctx.faultPoint('dlm-lvb.published');
       return; // own r, holding PW, until this node dies
     }
   }

@@ -7,6 +7,11 @@ import { DlmLvb } from './dlmLvb.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { exDeathCoverage, valNotValidCoverage } from '../ownership/coverage.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { dlmRoles } from '../dlm/roles.ts';
+import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
+import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 
 export const dlmLvbProtocol = defineProtocol({
   name: 'dlm-lvb',
@@ -23,12 +28,17 @@ export const dlmLvbProtocol = defineProtocol({
   ],
   build(input) {
     const mopts = input.options;
-    const mv = input.variant === 'no-fencing' ? 'no-fencing' : undefined;
-    return buildOwnershipRun(input, (_node, b) => [
+    // Own flaws, plus any membership and DLM flaws composed in ('no-fencing' is the membership one).
+    const parts = variantParts(input.variant);
+    const mv = layerPart(input.variant, MEMBERSHIP_LAYER);
+    const dv = layerPart(input.variant, DLM_LAYER);
+    const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
-      dlmModule(),
-      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: input.variant === 'ignore-valnotvalid', newExRequest: input.variant === 'new-ex-request', plainPasswd: input.variant === 'plain-passwd' }),
+      dlmModule(dv !== undefined ? { variant: dv } : {}),
+      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: parts.includes('ignore-valnotvalid'), newExRequest: parts.includes('new-ex-request'), plainPasswd: parts.includes('plain-passwd') }),
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true });
+    return { ...built, roles: [ownerRole(), ...membershipRoles(), ...dlmRoles()] };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS, ...DLM_LVB_POINTS],
   sourceFiles: ['protocols/dlm-lvb/dlmLvb.ts', 'protocols/dlm-lvb/lvbRecord.ts', 'protocols/dlm-lvb/index.ts'],
 });

@@ -8,6 +8,10 @@ import { Dlm } from './dlm.ts';
 import type { DlmBugs } from './lockspace.ts';
 import { dlmCheckers } from './checkers/index.ts';
 import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
+import { dlmRoles } from './roles.ts';
+import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart } from '../variants.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -28,11 +32,13 @@ export const DLM_VARIANTS: readonly (ProtocolVariant & { bugs: DlmBugs })[] = [
   { name: 'no-rebuild', flaw: 'Survivors do not send their locks to a new master, so requests on remastered resources never complete.', caughtBy: ['dlm-liveness'], bugs: { noRebuild: true } },
 ];
 
+/** The bugs of `variant`: one DLM variant, or the DLM parts of a composition 'a+b' merged. */
 export function dlmBugsOf(variant: string | undefined): DlmBugs {
   if (variant === undefined) return {};
-  const v = DLM_VARIANTS.find((x) => x.name === variant);
-  if (v === undefined) throw new Error(`unknown dlm variant '${variant}' (known: ${DLM_VARIANTS.map((x) => x.name).join(', ')})`);
-  return v.bugs;
+  const parts = variant.split('+');
+  const found = DLM_VARIANTS.filter((x) => parts.includes(x.name));
+  if (found.length === 0 && parts.length === 1) throw new Error(`unknown dlm variant '${variant}' (known: ${DLM_VARIANTS.map((x) => x.name).join(', ')})`);
+  return Object.assign({}, ...found.map((v) => v.bugs)) as DlmBugs;
 }
 
 /** A 'dlm' module for a host stack; `variant` plants one of DLM_VARIANTS' bugs (undefined = correct). */
@@ -48,6 +54,9 @@ export const dlmProtocol = defineProtocol({
   variants: DLM_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
   build({ cluster, workload, variant, healAtUs, options: mopts }) {
     const w = workload ?? { kind: 'dlm-random' };
+    // Its own variants are DLM flaws; membership flaws compose under it.
+    const mv = layerPart(variant, MEMBERSHIP_LAYER);
+    const dv = layerPart(variant, DLM_LAYER);
     const wopts = {
       ...DEFAULT_WORKLOAD,
       stopAtUs: healAtUs,
@@ -57,10 +66,12 @@ export const dlmProtocol = defineProtocol({
       ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}),
     };
     return {
-      stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],
+      stack: () => [...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }), dlmModule(dv !== undefined ? { variant: dv } : {}), new DlmWorkload(wopts)],
       checkers: [...dlmCheckers(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+      roles: [...membershipRoles(), ...dlmRoles()],
     };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS],
   sourceFiles: [
     'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',

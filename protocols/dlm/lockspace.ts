@@ -162,6 +162,7 @@ export class Lockspace implements ServiceCallbacks {
     const sorted = [...members].sort((a, b) => a - b);
     this.recovery = new Recovery(this, eventId, sorted, info?.incarnations ?? {});
     this.ctx.observe('dlm-recovery-start', { ls: this.name, ev: eventId, members: sorted });
+    this.ctx.faultPoint('dlm.recovery-start');
     this.ctx.defer(() => this.recovery?.ev === eventId && this.recovery.begin());
   }
 
@@ -173,6 +174,7 @@ export class Lockspace implements ServiceCallbacks {
     this.recovery = undefined;
     this.ctx.observe('dlm-recovered', { ls: this.name, gen: this.gen, ev, members: [...this.members] });
     this.group?.startDone(ev);
+    this.ctx.faultPoint('dlm.recovery-done');
     for (const rsb of this.rsbs.values()) {
       rsb.grantPending();
       this.emit(rsb);
@@ -374,6 +376,8 @@ export class Lockspace implements ServiceCallbacks {
 
   private observeGrant(r: Resource, lkb: Lkb, info: GrantInfo): void {
     this.ctx.observe('dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
+    if (info.from === 'new' || info.from === 'wait') this.ctx.faultPoint('dlm.grant');
+    else this.ctx.faultPoint('dlm.convert');
   }
 
   private rsbFor(from: NodeId, msg: { res: string; lkid: number; gen: number }): Resource | undefined {

@@ -291,6 +291,7 @@ export class Recovery {
         out.get(master)!.push({ res: l.res, lkid: l.id, grmode: l.grmode, rqmode, flags, lvb: l.lvb, lvbseq: l.lvbseq, wrote: l.wrote });
       }
     }
+    ls.ctx.faultPoint('dlm.recovery-rebuilt');
     for (const m of this.members) this.sendTo(m, Phase.Locks, out.get(m)!);
   }
 

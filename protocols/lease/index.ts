@@ -5,6 +5,9 @@ import { LeaseOwnership, DEFAULT_LEASE } from './lease.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { LEASE_POINTS } from '../faultPoints.ts';
+import { variantParts } from '../variants.ts';
 
 export const leaseProtocol = defineProtocol({
   name: 'lease',
@@ -17,18 +20,20 @@ export const leaseProtocol = defineProtocol({
   build(input) {
     const c = input.cluster;
     const num = (k: string, d: number): number => (typeof c[k] === 'number' ? (c[k] as number) : d);
-    return buildOwnershipRun(input, (_node, b) => [
+    const built = buildOwnershipRun(input, (_node, b) => [
       new LeaseOwnership({
         resources: b.resources,
         leaseUs: num('leaseUs', DEFAULT_LEASE.leaseUs),
         renewEveryUs: num('leaseRenewUs', DEFAULT_LEASE.renewEveryUs),
         guardUs: num('leaseGuardUs', DEFAULT_LEASE.guardUs),
         pollUs: num('leasePollUs', DEFAULT_LEASE.pollUs),
-        tokenCheck: input.variant !== 'no-token-check',
-        cas: input.variant !== 'no-cas',
+        tokenCheck: !variantParts(input.variant).includes('no-token-check'),
+        cas: !variantParts(input.variant).includes('no-cas'),
         passwdBlocks: b.workload.passwdBlocks,
       }),
     ]);
+    return { ...built, roles: [ownerRole()] };
   },
+  faultPoints: LEASE_POINTS,
   sourceFiles: ['protocols/lease/lease.ts', 'protocols/lease/index.ts'],
 });

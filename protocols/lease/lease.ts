@@ -96,6 +96,7 @@ export class LeaseOwnership implements Ownership {
     const g = this.book.get(resource);
     if (g !== undefined && this.ctx.now() >= this.slot(resource).validUntilUs) {
       this.book.end(this.ctx, resource, 'lease expired');
+      this.ctx.faultPoint('lease.expired');
       return undefined;
     }
     return g;
@@ -165,6 +166,7 @@ export class LeaseOwnership implements Ownership {
       s.heldVersion = res.version;
       s.validUntilUs = started + this.opts.leaseUs - this.opts.guardUs;
       const g = this.book.begin(this.ctx, r, token, token);
+      this.ctx.faultPoint('lease.claimed');
       this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch: token } satisfies Tag);
       this.armExpiry(r, token);
       this.recover(g);
@@ -206,6 +208,7 @@ export class LeaseOwnership implements Ownership {
       s.validUntilUs = Math.max(s.validUntilUs, started + this.opts.leaseUs - this.opts.guardUs);
       this.armExpiry(r, epoch);
       this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch } satisfies Tag);
+      this.ctx.faultPoint('lease.renewed');
     }, { expectVersion: s.heldVersion });
   }
 

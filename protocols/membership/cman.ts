@@ -358,7 +358,9 @@ export class Cman implements Module, ClusterApi {
     const tr = this.tr!;
     this.tr = undefined;
     for (const m of tr.view.members) {
-      if (m !== this.ctx.node) this.ctx.send(m, { type: 'commit', gen: tr.gen, view: tr.view }, { fifo: true });
+      if (m === this.ctx.node) continue;
+      this.ctx.send(m, { type: 'commit', gen: tr.gen, view: tr.view }, { fifo: true });
+      this.ctx.faultPoint('cman.transition');
     }
     this.install(tr.view);
   }
@@ -411,6 +413,7 @@ export class Cman implements Module, ClusterApi {
     if (prev?.quorate !== v.quorate) {
       this.ctx.observe('quorum', { quorate: v.quorate, votes: v.votes, expectedVotes: v.expectedVotes, quorum: v.quorum, epoch: v.epoch });
     }
+    this.ctx.faultPoint('cman.view-installed');
     this.sm.onView(v);
     for (const cb of [...this.subs]) cb(v);
     for (let i = 0; i < this.waiters.length;) {

@@ -143,6 +143,7 @@ export class Fenced implements Module, ServiceCallbacks {
       job.inFlight.add(v);
       this.ctx.observe('fence-request', { victim: v, epoch: job.epoch, eventId, failedInc: job.failedInc[v] ?? 0 });
       this.ctx.disk.fence(v, (ok) => this.fenced(eventId, v, ok));
+      this.ctx.faultPoint('fence.request');
     }
     this.maybeDone(job);
   }
@@ -154,6 +155,7 @@ export class Fenced implements Module, ServiceCallbacks {
     job.inFlight.delete(victim);
     if (ok) {
       job.fenced.add(victim);
+      this.ctx.faultPoint('fence.done');
       this.maybeDone(job);
     } else {
       this.ctx.setTimer(this.opts.fenceRetryUs, { fence: eventId });

@@ -19,6 +19,8 @@ import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
 import { livenessChecker } from './checkers/liveness.ts';
 import { membershipMetrics } from './checkers/metrics.ts';
 import { abortedRecoveryChecker, fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
+import { membershipRoles } from './roles.ts';
+import { MEMBERSHIP_POINTS } from '../faultPoints.ts';
 
 export type { MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState } from './api.ts';
 export { LEVEL_FENCE, LEVEL_DLM, LEVEL_APP } from './api.ts';
@@ -69,8 +71,10 @@ export const cmanProtocol = defineProtocol({
       stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
       checkers: membershipCheckers(opts),
       observers: [membershipMetrics()],
+      roles: membershipRoles(),
     };
   },
+  faultPoints: MEMBERSHIP_POINTS,
   sourceFiles: [
     'protocols/membership/api.ts', 'protocols/membership/cman.ts', 'protocols/membership/serviceManager.ts',
     'protocols/membership/fenced.ts', 'protocols/membership/quorum.ts', 'protocols/membership/options.ts',

@@ -160,6 +160,7 @@ export class ServiceManager {
     }
     rec.state = 'started';
     this.ctx.observe('sm-start-done', { group: rec.name, level: rec.level, eventId });
+    this.ctx.faultPoint('sm.start-done');
     this.sendDone(rec);
   }
 
@@ -222,6 +223,7 @@ export class ServiceManager {
     rec.state = 'stopped';
     this.ctx.observe('sm-stop', { group: rec.name, level: rec.level, eventId });
     rec.cb.stop();
+    this.ctx.faultPoint('sm.stopped');
   }
 
   private report(): void {
@@ -413,7 +415,10 @@ export class ServiceManager {
   }
 
   private finishEvent(c: Coordinator, ev: CoordEvent): void {
-    for (const m of ev.members) this.ctx.send(m, { type: 'sm-finish', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }, { fifo: true });
+    for (const m of ev.members) {
+      this.ctx.send(m, { type: 'sm-finish', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }, { fifo: true });
+      this.ctx.faultPoint('sm.finish');
+    }
     for (const m of ev.leavers) this.ctx.send(m, { type: 'sm-left', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }, { fifo: true });
     const completed: Completed = { eventId: ev.eventId, members: sorted(ev.members), incarnations: ev.info.incarnations as Record<number, number> };
     for (const m of ev.members) {

@@ -30,9 +30,14 @@ export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<M
   { name: 'no-barrier', flaw: 'The service manager sends finish after the first start_done instead of waiting for every member.', caughtBy: ['barrier-order'], flaws: { noBarrier: true } },
 ];
 
+/**
+ * The flaws of `variant`: one membership variant, or a composition 'a+b' whose membership parts
+ * are merged (parts of other layers, already checked by resolveProtocol, are theirs to apply).
+ */
 export function flawsOf(variant: string | undefined): MembershipFlaws {
   if (variant === undefined) return NO_FLAWS;
-  const v = MEMBERSHIP_VARIANTS.find((x) => x.name === variant);
-  if (v === undefined) throw new Error(`unknown membership variant '${variant}'`);
-  return { ...NO_FLAWS, ...v.flaws };
+  const parts = variant.split('+');
+  const found = MEMBERSHIP_VARIANTS.filter((x) => parts.includes(x.name));
+  if (found.length === 0 && parts.length === 1) throw new Error(`unknown membership variant '${variant}'`);
+  return Object.assign({ ...NO_FLAWS }, ...found.map((v) => v.flaws)) as MembershipFlaws;
 }

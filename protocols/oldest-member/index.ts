@@ -5,9 +5,11 @@ import { membershipStack, membershipCheckers, parseMembershipOptions } from '../
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
+import { ownerRole } from '../ownership/roles.ts';
+import { membershipRoles } from '../membership/roles.ts';
+import { MEMBERSHIP_POINTS, OLDEST_MEMBER_POINTS } from '../faultPoints.ts';
+import { MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 
-/** Variants that plant a flaw in the membership layer underneath rather than in this protocol. */
-const MEMBERSHIP_FLAWS: Record<string, string> = { 'no-fencing': 'no-fencing', 'no-quorum': 'no-quorum' };
 
 export const oldestMemberProtocol = defineProtocol({
   name: 'oldest-member',
@@ -21,11 +23,14 @@ export const oldestMemberProtocol = defineProtocol({
   ],
   build(input) {
     const mopts = input.options;
-    const mv = input.variant !== undefined ? MEMBERSHIP_FLAWS[input.variant] : undefined;
-    return buildOwnershipRun(input, (_node, b) => [
+    // no-fencing and no-quorum (and any membership flaw composed in) plant the flaw underneath.
+    const mv = layerPart(input.variant, MEMBERSHIP_LAYER);
+    const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
-      new OldestMember({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, noStop: input.variant === 'no-stop' }),
+      new OldestMember({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, noStop: variantParts(input.variant).includes('no-stop') }),
     ], { checkers: membershipCheckers(mopts, { coverage: false }) });
+    return { ...built, roles: [ownerRole(), ...membershipRoles()] };
   },
+  faultPoints: [...MEMBERSHIP_POINTS, ...OLDEST_MEMBER_POINTS],
   sourceFiles: ['protocols/oldest-member/oldestMember.ts', 'protocols/oldest-member/index.ts'],
 });

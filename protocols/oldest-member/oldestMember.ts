@@ -89,6 +89,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
       const list = [...assignment].map(([r, [n, e]]) => [r, n, e]) as [string, NodeId, number][];
       this.decided = { eventId, list };
       this.announce(eventId);
+      this.ctx.faultPoint('oldest-member.decision-sent');
       this.early.set(eventId, [this.ctx.node, list]);
     }
     // The decision may have arrived before our own start (it travels apart from the SM's messages).
@@ -162,7 +163,10 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   private take(ctx: Context, p: Pending, r: string, owner: NodeId, epoch: number): void {
     const held = this.book.get(r);
     if (owner !== ctx.node) {
-      if (held !== undefined && !this.opts.noStop) this.book.end(ctx, r, 'reassigned');
+      if (held !== undefined && !this.opts.noStop) {
+        this.book.end(ctx, r, 'reassigned');
+        ctx.faultPoint('oldest-member.handed-over');
+      }
       if (!this.opts.noStop && this.busyWith(r)) {
         p.waiting.add(r);
         this.drain(p, r);
@@ -171,6 +175,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     }
     if (held !== undefined && held.epoch === epoch) return;
     const g = this.book.begin(ctx, r, epoch, undefined);
+    ctx.faultPoint('oldest-member.claimed');
     p.waiting.add(r);
     const env = { ctx, stamp: { epoch, owner: ctx.node }, writeOpts: undefined };
     recoverResource(env, r, this.opts.passwdBlocks, (ok) => {

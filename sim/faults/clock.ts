@@ -5,7 +5,10 @@ import { after, nodeOf } from './kind.ts';
 export const clockJump: FaultKind = {
   name: 'clock-jump',
   description: "Step a node's local clock by deltaUs (negative jumps back).",
-  requires: ['node', 'deltaUs'],
+  requires: ['deltaUs'],
+  optional: [],
+  target: 'node',
+  atPoint: true,
   apply(w, f) {
     const n = nodeOf(f);
     w.clock(n).jump(f.deltaUs ?? 0);
@@ -16,7 +19,10 @@ export const clockJump: FaultKind = {
 export const clockDrift: FaultKind = {
   name: 'clock-drift',
   description: "Make a node's local clock run fast or slow by ppm parts per million (timers stretch too).",
-  requires: ['node', 'ppm'],
+  requires: ['ppm'],
+  optional: ['durationUs'],
+  target: 'node',
+  atPoint: true,
   apply(w, f) {
     const n = nodeOf(f);
     w.clock(n).setDrift(w.nowUs, f.ppm ?? 0);

@@ -5,7 +5,10 @@ import { after, nodeOf } from './kind.ts';
 export const crash: FaultKind = {
   name: 'crash',
   description: 'Crash a node (volatile state lost); with durationUs it restarts as a new incarnation afterwards.',
-  requires: ['node'],
+  requires: [],
+  optional: ['durationUs'],
+  target: 'node',
+  atPoint: true,
   apply(w, f) {
     const node = nodeOf(f);
     if (!w.crash(node)) return null;

@@ -7,7 +7,10 @@ export const FAST_REBOOT_DEFAULT_US = 200_000;
 export const fastReboot: FaultKind = {
   name: 'fast-reboot',
   description: 'Crash a node and restart it after durationUs (default 200 ms), before its failure is detected.',
-  requires: ['node'],
+  requires: [],
+  optional: ['durationUs'],
+  target: 'node',
+  atPoint: true,
   apply(w, f) {
     const n = nodeOf(f);
     if (!w.crash(n)) return null;

@@ -5,6 +5,9 @@ export const fenceFailure: FaultKind = {
   name: 'fence-failure',
   description: 'The I/O fence device fails every fence/unfence for durationUs (fenced must retry).',
   requires: ['durationUs'],
+  optional: [],
+  target: 'none',
+  atPoint: false,
   apply(w, f) {
     w.disk.failedUntilUs = Math.max(w.disk.failedUntilUs, w.nowUs + (f.durationUs ?? 0));
     return { nodes: [] };
@@ -15,6 +18,9 @@ export const fenceSlow: FaultKind = {
   name: 'fence-slow',
   description: 'Fence operations take extraUs longer for durationUs.',
   requires: ['durationUs', 'extraUs'],
+  optional: [],
+  target: 'none',
+  atPoint: false,
   apply(w, f) {
     // Overlapping slow periods compose: the slowest wins until the last one ends.
     const active = w.nowUs < w.disk.slowUntilUs;

@@ -5,6 +5,9 @@ export const heal: FaultKind = {
   name: 'heal',
   description: 'Heal the whole network: lift partitions, clogs, message filters and loss bursts.',
   requires: [],
+  optional: [],
+  target: 'none',
+  atPoint: false,
   apply(w) {
     if (w.network.isHealed()) return null;
     w.healNetwork();

@@ -1,9 +1,11 @@
 // partition: cut the network into groups. Shapes as operators name them: isolate one node, split in
 // halves, a bridge (two halves and one node that sees both), one-way (a node that can hear but not
-// speak), or explicit groups. With a duration, the links this fault cut are restored afterwards.
-import type { FaultKind } from './kind.ts';
+// speak), explicit groups, or directed links from a set of nodes to a set of nodes (one way or both).
+// With a duration, the links this fault cut are restored afterwards.
+import type { FaultKind, KindFields } from './kind.ts';
 import { after, nodeOf } from './kind.ts';
-import type { FaultSpec } from './spec.ts';
+import type { FaultSpec, PartitionShape } from './spec.ts';
+import { linkPairs, linkText } from './links.ts';
 import type { World } from '../world.ts';
 import type { NodeId } from '../types.ts';
 
@@ -14,7 +16,7 @@ export function partitionPairs(w: World, f: FaultSpec): { pairs: [NodeId, NodeId
   const cut = (a: readonly NodeId[], b: readonly NodeId[]): void => {
     for (const x of a) for (const y of b) if (x !== y) pairs.push([x, y], [y, x]);
   };
-  const shape = f.shape ?? (f.groups ? 'groups' : 'isolate');
+  const shape = partitionShape(f);
   switch (shape) {
     case 'isolate': {
       const n = nodeOf(f);
@@ -25,6 +27,10 @@ export function partitionPairs(w: World, f: FaultSpec): { pairs: [NodeId, NodeId
       const n = nodeOf(f);
       for (const y of nodes) if (y !== n) pairs.push([n, y]);
       return { pairs, detail: `${n} cannot send` };
+    }
+    case 'links': {
+      pairs.push(...linkPairs(f));
+      return { pairs, detail: linkText(f) };
     }
     case 'groups': {
       const groups = f.groups ?? [];
@@ -59,10 +65,24 @@ function shuffle(w: World, nodes: readonly NodeId[]): NodeId[] {
   return out;
 }
 
+/** The fields of each shape: a field another shape takes is an error here, never ignored. */
+export const PARTITION_SHAPES: Readonly<Record<PartitionShape, KindFields & { description: string }>> = {
+  isolate: { description: 'cut one node off from every other, both ways', requires: [], optional: ['durationUs'], target: 'node', atPoint: true },
+  'one-way': { description: 'one node can hear every other but not speak to them', requires: [], optional: ['durationUs'], target: 'node', atPoint: true },
+  halves: { description: 'split in two halves (nodes: the order to split, default shuffled by the seed)', requires: [], optional: ['nodes', 'durationUs'], target: 'none', atPoint: false },
+  bridge: { description: 'two halves and one node between them that sees both', requires: [], optional: ['nodes', 'durationUs'], target: 'none', atPoint: false },
+  groups: { description: 'explicit groups that cannot talk to each other', requires: ['groups'], optional: ['durationUs'], target: 'none', atPoint: false },
+  links: { description: 'cut the links from → to (both ways unless direction is one-way)', requires: ['from', 'to'], optional: ['direction', 'durationUs'], target: 'links', atPoint: false },
+};
+
 export const partition: FaultKind = {
   name: 'partition',
-  description: 'Partition the network: shape isolate | halves | bridge | one-way | groups; healed after durationUs.',
+  description: 'Partition the network: shape isolate | halves | bridge | one-way | groups | links; healed after durationUs.',
   requires: [],
+  optional: ['shape', 'durationUs'],
+  target: 'none',
+  atPoint: false,
+  shapes: PARTITION_SHAPES,
   apply(w, f) {
     const { pairs, detail } = partitionPairs(w, f);
     if (pairs.length === 0) return null;
@@ -76,3 +96,8 @@ export const partition: FaultKind = {
     return { nodes, detail };
   },
 };
+
+/** The shape a partition takes: as written, else groups or links when given, else isolate. */
+export function partitionShape(f: Pick<FaultSpec, 'shape' | 'groups' | 'from'>): PartitionShape {
+  return f.shape ?? (f.groups !== undefined ? 'groups' : f.from !== undefined ? 'links' : 'isolate');
+}

@@ -6,7 +6,10 @@ import { after, nodeOf } from './kind.ts';
 export const pause: FaultKind = {
   name: 'pause',
   description: 'Freeze a node (GC pause / SIGSTOP) for durationUs; its timers and messages wait and it resumes unaware.',
-  requires: ['node'],
+  requires: [],
+  optional: ['durationUs'],
+  target: 'node',
+  atPoint: true,
   apply(w, f) {
     const node = nodeOf(f);
     if (!w.pause(node)) return null;
@@ -18,7 +21,10 @@ export const pause: FaultKind = {
 export const resume: FaultKind = {
   name: 'resume',
   description: 'Resume a paused node.',
-  requires: ['node'],
+  requires: [],
+  optional: [],
+  target: 'node',
+  atPoint: false,
   apply(w, f) {
     const node = nodeOf(f);
     return w.resume(node) ? { nodes: [node] } : null;

@@ -10,10 +10,11 @@ import { clockJump, clockDrift } from './clock.ts';
 import { fenceFailure, fenceSlow } from './fence.ts';
 import { fastReboot } from './fastReboot.ts';
 import { flaky, dropMessages } from './flaky.ts';
+import { slowLink } from './slowLink.ts';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   crash, restart, pause, resume, partition, heal, clog, clockJump, clockDrift, fenceFailure, fenceSlow,
-  fastReboot, flaky, dropMessages,
+  fastReboot, flaky, dropMessages, slowLink,
 ];
 
 const byName = new Map(FAULT_KINDS.map((k) => [k.name, k]));

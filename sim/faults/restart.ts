@@ -5,7 +5,10 @@ import { nodeOf } from './kind.ts';
 export const restart: FaultKind = {
   name: 'restart',
   description: 'Restart a crashed node as a new incarnation; it keeps only its durable state.',
-  requires: ['node'],
+  requires: [],
+  optional: [],
+  target: 'node',
+  atPoint: false,
   apply(w, f) {
     const node = nodeOf(f);
     return w.restart(node) ? { nodes: [node] } : null;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { LIBRARY_DIR, libraryNames, loadLibrary } from '../../scenarios/load.ts';
 import { FAULT_KINDS } from '../../sim/faults/registry.ts';
 import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
+import { validateScenario } from '../../scenarios/validate.ts';
 import { validateJsonSchema } from './jsonSchema.ts';
+import { faultSchema, roleTargetSchema } from './faultSchema.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../scenarios/scenario.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const names = libraryNames();
@@ -59,14 +61,9 @@ describe('published JSON Schema', () => {
   const defs = schema.$defs as Record<string, Record<string, unknown>>;
   const fault = defs.fault!;
 
-  it('lists exactly the registered fault kinds and their required fields', () => {
-    const kinds = ((fault.properties as Record<string, Record<string, unknown>>).kind!.enum as string[]);
-    expect(kinds).toEqual(FAULT_KINDS.map((k) => k.name));
-    const rules = fault.allOf as { if: { properties: { kind: { const: string } } }; then: { required: string[] } }[];
-    for (const k of FAULT_KINDS) {
-      const rule = rules.find((r) => r.if.properties.kind.const === k.name);
-      expect(rule?.then.required ?? [], k.name).toEqual([...k.requires]);
-    }
+  it('describes every fault kind, shape, field, role and fault point exactly as the registry does', () => {
+    expect(fault).toEqual(faultSchema());
+    expect(defs.roleTarget).toEqual(roleTargetSchema());
   });
 
   it('lists exactly the swarm profiles', () => {
@@ -80,5 +77,27 @@ describe('published JSON Schema', () => {
     expect(validateJsonSchema(schema, { nodes: 3, durationUs: '10s', faults: { script: [{ kind: 'clock-jump', atUs: 1, node: 1 }] } })).not.toEqual([]);
     expect(validateJsonSchema(schema, { nodes: 3, durationUs: '10s', faults: { swarm: 'standard', script: [] } })).not.toEqual([]);
     expect(validateJsonSchema(schema, { nodes: 3, durationUs: '10s', faults: { script: [{ kind: 'crash', atUs: '1s', node: 1 }] } })).toEqual([]);
+  });
+
+  it.each([
+    [{ kind: 'partition', atUs: 1, shape: 'one-way', node: 1, nodes: [3] }, false],
+    [{ kind: 'partition', atUs: 1, shape: 'links', from: [1], to: [3], direction: 'one-way' }, true],
+    [{ kind: 'partition', atUs: 1, shape: 'links', from: [1] }, false],
+    [{ kind: 'crash', atUs: 1, role: { role: 'owner', resource: 'snap0' } }, true],
+    [{ kind: 'crash', atUs: 1, role: { role: 'owner' } }, false],
+    [{ kind: 'crash', atUs: 1, role: { role: 'oldest-member', resource: 'x' } }, false],
+    [{ kind: 'crash', atUs: 1, node: 1, role: { role: 'any' } }, false],
+    [{ kind: 'crash', atUs: 1 }, false],
+    [{ kind: 'crash', point: 'dlm-lvb.claimed', hit: 2 }, true],
+    [{ kind: 'crash', point: 'no-such-point' }, false],
+    [{ kind: 'restart', point: 'dlm-lvb.claimed' }, false],
+    [{ kind: 'heal', atUs: 1, durationUs: 5 }, false],
+    [{ kind: 'clog', atUs: 1, from: [1, 2], to: [3] }, true],
+    [{ kind: 'slow-link', atUs: 1, from: [1], to: [2], extraUs: '5ms' }, true],
+    [{ kind: 'drop-messages', atUs: 1, messageType: 'hb', from: [1], to: [2], direction: 'one-way' }, true],
+  ])('fault %j is valid: %s, for the schema and the validator alike', (f, ok) => {
+    const doc = { name: 'x', nodes: 3, durationUs: '10s', healAtUs: '5s', faults: { script: [f] } };
+    expect(validateJsonSchema(schema, doc).length === 0).toBe(ok);
+    expect(validateScenario(doc, 'x.json').ok).toBe(ok);
   });
 });

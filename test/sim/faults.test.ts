@@ -29,6 +29,7 @@ const EVERY_KIND: FaultSpec[] = [
   { kind: 'fast-reboot', atUs: 1_200_000, node: 5, durationUs: 50_000 },
   { kind: 'flaky-network', atUs: 1_300_000, loss: 0.2, durationUs: 100_000 },
   { kind: 'drop-messages', atUs: 1_400_000, messageType: 'ping', durationUs: 100_000 },
+  { kind: 'slow-link', atUs: 1_500_000, from: [1], to: [2, 3], extraUs: 50_000, durationUs: 100_000 },
 ];
 
 const pinging = {
@@ -69,6 +70,8 @@ describe('fault kinds', () => {
       ],
     }).runSync();
     expect(r.faultsFired).toEqual([]);
+    expect(r.faultsNotFired.map((f) => [f.index, f.kind])).toEqual([[0, 'restart'], [1, 'resume'], [2, 'heal'], [3, 'crash']]);
+    expect(r.faultsNotFired[3]!.reason).toMatch(/healed phase/);
   });
 
   it('the heal ends every fault: partitions, clogs, filters, bursts, pauses, drift, the fence device, and restarts crashed nodes', () => {

@@ -1,0 +1,103 @@
+// Library scenarios built on directed links, fault points, role targets and composed variants:
+// each one's verdict per protocol/variant, and the fault-fired accounting that keeps them honest.
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../scenarios/simulate.ts';
+import { loadScenario } from '../../scenarios/load.ts';
+
+async function verdict(scenario: string, protocol: string, seed: number): Promise<{ ok: boolean; checkers: string[] }> {
+  const r = await simulate(loadScenario(scenario).scenario, { seed, protocol });
+  expect(r.faultsNotFired, `${scenario} ${protocol}: every fault fired`).toEqual([]);
+  return { ok: r.ok, checkers: [...new Set(r.violations.map((v) => v.checker))].sort() };
+}
+
+describe('membership-asymmetric-link: 3 cannot send to 1, 1 still reaches 3', () => {
+  it.each([
+    ['cman', true, []],
+    ['cman/no-quorum', true, []],
+    ['cman/no-fencing', false, ['fence-before-recovery']],
+    ['cman/no-barrier', false, ['barrier-order', 'fence-before-recovery']],
+  ] as const)('%s → ok %s %j', async (protocol, ok, checkers) => {
+    for (const seed of [1, 2]) expect(await verdict('membership-asymmetric-link', protocol, seed)).toEqual({ ok, checkers });
+  });
+
+  it('the master drops and fences the node it cannot hear', async () => {
+    const r = await simulate(loadScenario('membership-asymmetric-link').scenario, { seed: 1, protocol: 'cman' });
+    expect(r.metrics.fenceRequests).toBe(1);
+    expect(r.metrics.membershipEpochs).toBeGreaterThanOrEqual(2);
+    expect(r.faultsFired.map((f) => f.detail)).toEqual(['3 → 1', '+20000 µs on 2 ↔ 3']);
+  });
+});
+
+describe('dlm-lvb-crash-before-lvb-write: crash at "EX granted, LVB not yet written"', () => {
+  it.each([
+    ['dlm-lvb', true, []],
+    ['dlm-lvb/ignore-valnotvalid', false, ['ownership-effect']],
+    ['dlm-lvb/new-ex-request', false, ['ownership-effect']],
+    ['dlm-lvb/no-fencing', false, ['fence-before-recovery']],
+    ['dlm-lvb/plain-passwd', true, []],
+  ] as const)('%s → ok %s %j', async (protocol, ok, checkers) => {
+    for (const seed of [1, 2]) expect(await verdict('dlm-lvb-crash-before-lvb-write', protocol, seed)).toEqual({ ok, checkers });
+  });
+
+  it('the crash fired at the first hit of the point, and the run reports the point', async () => {
+    const r = await simulate(loadScenario('dlm-lvb-crash-before-lvb-write').scenario, { seed: 1, protocol: 'dlm-lvb' });
+    expect(r.faultsFired).toEqual([expect.objectContaining({ kind: 'crash', point: 'dlm-lvb.claimed', hit: 1, index: 0 })]);
+    expect(r.faultPoints.find((p) => p.name === 'dlm-lvb.claimed')!.hits).toBeGreaterThanOrEqual(2);
+  });
+
+  it('under a protocol without that point the fault is reported as not fired, not a silent pass', async () => {
+    const r = await simulate(loadScenario('dlm-lvb-crash-before-lvb-write').scenario, { seed: 1, protocol: 'lease' });
+    expect(r.faultsFired).toEqual([]);
+    expect(r.faultsNotFired).toEqual([expect.objectContaining({ index: 0, reason: expect.stringMatching(/'dlm-lvb.claimed' was reached 0 time/) })]);
+    expect(r.faultPoints).toContainEqual({ name: 'dlm-lvb.claimed', hits: 0 });
+  });
+});
+
+describe('ownership-paused-owner-by-role: the owner of snap0 is paused, whoever it is', () => {
+  it.each(['dlm-lvb', 'oldest-member', 'lease'])('%s: the role resolves to the node that owns snap0, and the design holds', async (protocol) => {
+    const owners = new Map<number, boolean>();
+    const r = await simulate(loadScenario('ownership-paused-owner-by-role').scenario, {
+      seed: 1, protocol,
+      trace: (rec) => {
+        if (rec.t >= 5_000_000 || rec.resource !== 'snap0') return;
+        if (rec.k === 'owner-begin') owners.set(rec.node, true);
+        if (rec.k === 'owner-end') owners.delete(rec.node);
+      },
+    });
+    expect(r.ok).toBe(true);
+    expect(r.faultsFired).toEqual([expect.objectContaining({ kind: 'pause', atUs: 5_000_000, role: 'owner of snap0', index: 0 })]);
+    expect([...owners.keys()]).toContain(r.faultsFired[0]!.nodes[0]);
+  });
+
+  it('compare pauses the same role, not the same node: the designs put snap0 on different nodes', async () => {
+    const nodes = new Set<number>();
+    for (const protocol of ['dlm-lvb', 'oldest-member', 'lease']) {
+      const r = await simulate(loadScenario('ownership-paused-owner-by-role').scenario, { seed: 1, protocol });
+      nodes.add(r.faultsFired[0]!.nodes[0]!);
+    }
+    expect(nodes.size).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['dlm-lvb/no-fencing', 1, 'fence-before-recovery'],
+    ['oldest-member/no-fencing', 1, 'fence-before-recovery'],
+    ['lease/no-token-check', 2, 'ownership-effect'],
+  ] as const)('%s (seed %i) is caught by %s', async (protocol, seed, checker) => {
+    expect((await verdict('ownership-paused-owner-by-role', protocol, seed)).checkers).toContain(checker);
+  });
+});
+
+describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
+  it.each(['oldest-member', 'dlm-lvb'])('under %s each flaw is caught by its own checker; composed they corrupt storage', async (base) => {
+    expect(await verdict('ownership-split-brain-composed', base, 1)).toEqual({ ok: true, checkers: [] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1)).toEqual({ ok: false, checkers: ['quorum-gating'] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-fencing`, 1)).toEqual({ ok: false, checkers: ['fence-before-recovery'] });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum+no-fencing`, 1)).toEqual({
+      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'quorum-gating'],
+    });
+  });
+
+  it('the scenario names the composed variant as its default protocol', () => {
+    expect(loadScenario('ownership-split-brain-composed').scenario.protocol).toBe('oldest-member/no-fencing+no-quorum'); // canonical order
+  });
+});

@@ -9,6 +9,7 @@ import { codeVersion } from './codeVersion.ts';
 import type { CellSummary, CompareResults, FailureRef, RunOutcome } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
 import { protocolLinesOfCode } from './loc.ts';
+import { heapProbe } from './memory.ts';
 
 export interface ScenarioEntry {
   scenario: Scenario;
@@ -69,7 +70,7 @@ export const inProcessRunner: BatchRunner = async (entry, protocol, seeds, onRun
   const version = codeVersion();
   for (const seed of seeds) {
     const t0 = performance.now();
-    const r = await simulate(entry.scenario, { seed, protocol });
+    const r = await simulate(entry.scenario, { seed, protocol, probe: heapProbe(entry.scenario.maxHeapMb) });
     const out: RunOutcome = {
       scenario: entry.scenario.name, protocol: r.protocol, seed, ok: r.ok, traceHash: r.traceHash, events: r.events,
       simTimeUs: r.simTimeUs, violations: r.violations, faultsFired: r.faultsFired.length, coverage: r.coverage,

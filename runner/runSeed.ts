@@ -6,6 +6,7 @@ import type { Scenario } from '../scenarios/types.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import { buildRunFile } from './runFiles.ts';
 import type { SeedRecord } from './results.ts';
+import { heapProbe } from './memory.ts';
 
 /** What every seed of a chunk shares. */
 export interface WorkerJob {
@@ -25,7 +26,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
   const started = performance.now();
   const ms = (): number => Math.round((performance.now() - started) * 100) / 100;
   try {
-    const result = await simulate(job.scenario, { seed, protocol: job.protocol });
+    const result = await simulate(job.scenario, { seed, protocol: job.protocol, probe: heapProbe(job.scenario.maxHeapMb) });
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: result.ok, traceHash: result.traceHash,
       events: result.events, simTimeUs: result.simTimeUs, violations: result.violations, coverage: result.coverage,

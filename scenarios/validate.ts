@@ -40,7 +40,7 @@ export const MAX_NODES = 1000;
 
 const TOP_FIELDS = [
   '$schema', 'name', 'description', 'nodes', 'protocol', 'cluster', 'workload', 'durationUs', 'healAtUs',
-  'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
+  'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'maxEventsPerInstant', 'maxPendingEvents', 'maxHeapMb', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
 ] as const;
 const FAULT_FIELDS = [
   'kind', 'atUs', 'durationUs', 'node', 'nodes', 'shape', 'groups', 'deltaUs', 'ppm', 'messageType', 'loss', 'extraUs',
@@ -215,6 +215,9 @@ function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): S
   if (o.maxEvents !== undefined) {
     const m = w.int(o.maxEvents, 'maxEvents', 1, Number.MAX_SAFE_INTEGER);
     if (m !== undefined) s.maxEvents = m;
+  }
+  for (const [k, max] of [['maxEventsPerInstant', Number.MAX_SAFE_INTEGER], ['maxPendingEvents', Number.MAX_SAFE_INTEGER], ['maxHeapMb', 1_000_000]] as const) {
+    if (o[k] !== undefined) setIf(s, k, w.int(o[k], k, 1, max));
   }
   if (o.restartCrashedAtHeal !== undefined) {
     const b = w.boolean(o.restartCrashedAtHeal, 'restartCrashedAtHeal');

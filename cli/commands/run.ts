@@ -18,6 +18,7 @@ import { out } from '../../reports/style.ts';
 import { TraceWriter } from '../../runner/traceWriter.ts';
 import { verdicts } from '../../reports/verdicts.ts';
 import type { Verdict } from '../../reports/verdicts.ts';
+import { heapProbe } from '../../runner/memory.ts';
 
 export interface RunArgs {
   scenario: string;
@@ -58,7 +59,7 @@ export async function run(args: RunArgs): Promise<number> {
   const started = performance.now();
   let result: SimulateResult;
   try {
-    result = await simulate(scenario, { seed, protocol: resolved.name, ...(trace ? { trace: trace.write } : {}) });
+    result = await simulate(scenario, { seed, protocol: resolved.name, probe: heapProbe(scenario.maxHeapMb), ...(trace ? { trace: trace.write } : {}) });
   } catch (e) {
     trace?.abort();
     throw e;

@@ -8,6 +8,7 @@ import type { RunSummary, Violation } from '../sim/types.ts';
 import { InputError } from './errors.ts';
 import { fileSafe } from './files.ts';
 import type { Shard } from './shard.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from '../scenarios/jsonDepth.ts';
 
 /** One finished seed: a line of the results file. */
 export interface SeedRecord extends RunSummary {
@@ -71,6 +72,7 @@ export function readResults(path: string): ReadResults {
   const records: SeedRecord[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
+    if (jsonDepth(line) > MAX_JSON_DEPTH) throw new InputError(`${path}: line ${i + 1}: a record nests deeper than ${MAX_JSON_DEPTH} levels`);
     let r: unknown;
     try {
       r = JSON.parse(line);

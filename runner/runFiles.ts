@@ -1,6 +1,7 @@
 // lockstep-lint: io-edge (reads and writes run-files)
 // Run-files on disk: build one from a finished run, name it, write it atomically, and read one back
 // with every field checked (a bad run-file is bad input: exit 2 with the file and field).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILE_FORMAT } from '../scenarios/runfile.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
@@ -50,6 +51,13 @@ export function runFilePath(outDir: string, scenario: string, protocol: string, 
 
 export function writeRunFile(path: string, rf: RunFile): void {
   writeFileAtomic(path, `${JSON.stringify(rf, null, 2)}\n`);
+}
+
+/** Whether `path` is a run-file (a readable JSON file carrying the run-file format marker). */
+export function isRunFilePath(path: string): boolean {
+  if (!path.endsWith('.json') || !existsSync(path) || !statSync(path).isFile()) return false;
+  const head = readFileSync(path, 'utf8').slice(0, 4096);
+  return head.trimStart().startsWith('{') && head.includes(`"${RUN_FILE_FORMAT}"`);
 }
 
 /** Read a run-file and check its shape; the embedded scenario and fault script are re-validated. */

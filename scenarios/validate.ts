@@ -24,9 +24,18 @@ export interface ScenarioIssue {
 /** Thrown by the loader when a scenario is rejected; `message` lists every issue, one per line. */
 export class ScenarioError extends Error {
   constructor(readonly issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    super(capLines(issues.map(formatIssue)).join('\n'));
     this.name = 'ScenarioError';
   }
+}
+
+/** Issues printed in full; the rest are counted ("… and 49,980 more"). */
+export const MAX_ISSUE_LINES = 20;
+
+/** The first `max` lines, then one line counting the rest. */
+export function capLines(lines: readonly string[], max = MAX_ISSUE_LINES): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, max), `… and ${(lines.length - max).toLocaleString('en-US')} more`];
 }
 
 export function formatIssue(i: ScenarioIssue): string {

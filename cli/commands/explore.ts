@@ -23,13 +23,14 @@ import type { ExploreSummary, SeedRecord } from '../../runner/results.ts';
 import { runFilePath, writeRunFile } from '../../runner/runFiles.ts';
 import { out } from '../../reports/style.ts';
 import { shellWord } from './run.ts';
+import { checkOutDir } from '../../runner/files.ts';
 
 export interface ExploreArgs {
   targets: string[];
   protocol?: string;
-  seeds?: string;
-  firstSeed?: string;
-  workers?: string;
+  seeds?: number;
+  firstSeed?: number;
+  workers?: number;
   shard?: string;
   resume: boolean;
   stopOnFailure: boolean;
@@ -47,6 +48,7 @@ interface Target {
 export const EXIT_INTERRUPTED = 130;
 
 export async function explore(args: ExploreArgs): Promise<number> {
+  checkOutDir(args.out);
   if (args.merge) return merge(args);
   if (args.targets.length !== 1) {
     throw new InputError(`explore: expected one scenario (a library name, a path, or 'all'), got ${args.targets.length === 0 ? 'none' : args.targets.map((t) => `'${t}'`).join(' ')}`);
@@ -275,9 +277,9 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   builder: (y) => y
     .positional('targets', { type: 'string', array: true, default: [], describe: "A library scenario name, a scenario file, or 'all' (with --merge: results files)" })
     .option('protocol', { alias: 'p', type: 'string', describe: "Protocol or protocol/variant (default: the scenario's, else dlm-lvb, else the first registered)" })
-    .option('seeds', { alias: 'n', type: 'string', describe: 'How many seeds (required)' })
-    .option('first-seed', { type: 'string', describe: 'First seed of the range (default 1); the range is first..first+seeds-1' })
-    .option('workers', { alias: 'w', type: 'string', describe: 'Worker threads (default: the number of cores)' })
+    .option('seeds', { alias: 'n', type: 'number', describe: 'How many seeds (required)' })
+    .option('first-seed', { type: 'number', describe: 'First seed of the range (default 1); the range is first..first+seeds-1' })
+    .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: the number of cores)' })
     .option('shard', { type: 'string', describe: 'K/N: run only shard K of N (the i-th seed of the range goes to shard (i mod N)+1)' })
     .option('resume', { type: 'boolean', default: false, describe: 'Keep the seeds already in the results file and run only the rest' })
     .option('stop-on-failure', { type: 'boolean', default: false, describe: 'Stop handing out seeds after the first failing one' })

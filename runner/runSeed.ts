@@ -1,6 +1,7 @@
 // lockstep-lint: io-edge (measures wall time per seed)
 // One explore seed: simulate it and turn the result into a results-file record, plus the run-file
 // of a failing seed. Shared by worker threads and the in-process runner (--workers 1).
+import { createHash } from 'node:crypto';
 import { plan, simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
@@ -22,6 +23,20 @@ export interface SeedOutcome {
   runFile?: RunFile;
 }
 
+const configs = new WeakMap<Scenario, Map<string, string>>();
+
+/** A short hash of the scenario (as validated) and the protocol: what a seed's result depends on. */
+export function configHash(scenario: Scenario, protocol: string): string {
+  let byProtocol = configs.get(scenario);
+  if (byProtocol === undefined) configs.set(scenario, (byProtocol = new Map()));
+  let h = byProtocol.get(protocol);
+  if (h === undefined) {
+    h = createHash('sha256').update(JSON.stringify(scenario)).update('\u0000').update(protocol).digest('hex').slice(0, 16);
+    byProtocol.set(protocol, h);
+  }
+  return h;
+}
+
 export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome> {
   const started = performance.now();
   const ms = (): number => Math.round((performance.now() - started) * 100) / 100;
@@ -31,6 +46,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: result.ok, traceHash: result.traceHash,
       events: result.events, simTimeUs: result.simTimeUs, violations: result.violations, coverage: result.coverage,
       faultsFired: result.faultsFired.length, ms: ms(), metrics: result.metrics,
+      codeVersion: job.codeVersion, config: configHash(job.scenario, job.protocol),
     };
     if (result.ok) return { type: 'result', record };
     const runFile = buildRunFile({
@@ -44,7 +60,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: false, traceHash: '', events: 0, simTimeUs: 0,
       violations: [{ checker: 'exception', kind: 'exception', atEvent: 0, atUs: 0, message: `simulate threw: ${message}` }],
-      coverage: {}, faultsFired: 0, ms: ms(),
+      coverage: {}, faultsFired: 0, ms: ms(), codeVersion: job.codeVersion, config: configHash(job.scenario, job.protocol),
     };
     return { type: 'result', record };
   }

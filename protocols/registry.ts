@@ -46,10 +46,29 @@ export interface Built {
   observers?: Observer[];
 }
 
+/** A JSON Schema (2020-12) as data: the validator (scenarios/schema.ts) reads it, nothing else. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * The options a protocol reads from a scenario, as JSON Schema over the values after duration
+ * strings became integer µs. A key may be shared by protocols (cman options): they then give the
+ * same schema. A key no registered protocol declares is an error in every scenario.
+ */
+export interface OptionsSchema {
+  /** `cluster` keys this protocol reads, each with its schema. */
+  cluster?: Readonly<Record<string, JsonSchema>>;
+  /** Workload kinds this protocol runs, each with the schemas of its options besides `kind`. */
+  workload?: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>>;
+  /** Rules over `{nodes, cluster, workload}` (if/then), e.g. twoNode needs exactly 2 nodes. */
+  rules?: readonly JsonSchema[];
+}
+
 export interface ProtocolDef {
   name: string;
   description: string;
   variants: ProtocolVariant[];
+  /** The schema of this protocol's `cluster` and `workload` options (validated before a run). */
+  optionsSchema?: OptionsSchema;
   build(input: BuildInput): Built;
   /** Source files of the protocol's own code (for the lines-of-code metric), relative to the repo root. */
   sourceFiles: string[];

@@ -7,7 +7,8 @@ import { RUN_FILE_FORMAT } from '../scenarios/runfile.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { SimulateResult } from '../scenarios/simulate.ts';
-import { ScenarioError, validateScenario } from '../scenarios/validate.ts';
+import { ScenarioError, describe, validateScenario } from '../scenarios/validate.ts';
+import { runFileIssues } from '../scenarios/schema.ts';
 import type { TapeOverrides } from '../sim/tape.ts';
 import { InputError } from './errors.ts';
 import { fileSafe, readJsonFile, writeFileAtomic } from './files.ts';
@@ -67,6 +68,10 @@ export function readRunFile(path: string): RunFile {
     throw new InputError(`${path}: ${field}: expected ${expected}`);
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(document)', 'a run-file object');
+  const issues = runFileIssues(raw);
+  if (issues.length > 0) {
+    throw new ScenarioError(issues.map((i) => ({ file: path, path: i.path, expected: i.expected, got: describe(i.value) })));
+  }
   const o = raw as Record<string, unknown>;
   if (o.format !== RUN_FILE_FORMAT) bad('format', `"${RUN_FILE_FORMAT}" (got ${JSON.stringify(o.format)})`);
   if (typeof o.protocol !== 'string' || o.protocol === '') bad('protocol', 'a protocol name');

@@ -7,9 +7,12 @@ import { DlmLvb } from './dlmLvb.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { exDeathCoverage, valNotValidCoverage } from '../ownership/coverage.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 export const dlmLvbProtocol: ProtocolDef = {
   name: 'dlm-lvb',
+  optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Tweedie's design: the owner holds the resource's lock (EX to claim, PW to own) and advertises owner + epoch in the LVB; others read it.",
   variants: [
     { name: 'ignore-valnotvalid', flaw: "Trusts the LVB even when VALNOTVALID: after an owner dies, its successor takes the stale epoch + 1, the dead owner's own epoch.", caughtBy: [EFFECT_CHECKER] },

@@ -7,6 +7,7 @@ import { Dlm } from './dlm.ts';
 import type { DlmBugs } from './lockspace.ts';
 import { dlmCheckers } from './checkers/index.ts';
 import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA, timeUs } from '../membership/options.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -41,6 +42,17 @@ export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm 
 
 export const dlmProtocol: ProtocolDef = {
   name: 'dlm',
+  optionsSchema: {
+    ...MEMBERSHIP_OPTIONS_SCHEMA,
+    cluster: { ...MEMBERSHIP_OPTIONS_SCHEMA.cluster, lvbSize: { type: 'integer', minimum: 1, maximum: 4096, description: 'LVB size in bytes' } },
+    workload: {
+      'dlm-random': {
+        resources: { type: 'integer', minimum: 1, maximum: 10_000, description: 'resources the workers lock' },
+        workersPerNode: { type: 'integer', minimum: 1, maximum: 64, description: 'workers per node' },
+        holdUsMax: timeUs(0, 'longest a lock is held'),
+      },
+    },
+  },
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
   variants: DLM_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
   build({ cluster, nodes, workload, variant, healAtUs }) {

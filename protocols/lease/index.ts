@@ -5,9 +5,20 @@ import { LeaseOwnership, DEFAULT_LEASE } from './lease.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
+import { timeUs } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 export const leaseProtocol: ProtocolDef = {
   name: 'lease',
+  optionsSchema: {
+    cluster: {
+      leaseUs: timeUs(1_000, 'lease length (at least 1 ms)'),
+      leaseRenewUs: timeUs(1_000, 'renewal period'),
+      leaseGuardUs: timeUs(0, 'guard time before a lease is taken over'),
+      leasePollUs: timeUs(1_000, 'poll period of a waiting contender'),
+    },
+    workload: OWNERSHIP_WORKLOAD_SCHEMA,
+  },
   description: 'Baseline: disk leases (CAS, expiry on the local clock) with fencing tokens checked by the shared storage.',
   variants: [
     { name: 'no-token-check', flaw: 'Owner writes carry no fencing token, so a paused old holder that resumes mid-request overwrites its successor.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },

@@ -18,6 +18,7 @@ import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
 import { livenessChecker } from './checkers/liveness.ts';
 import { membershipMetrics } from './checkers/metrics.ts';
 import { abortedRecoveryChecker, fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from './options.ts';
 
 export type { MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState } from './api.ts';
 export { LEVEL_FENCE, LEVEL_DLM, LEVEL_APP } from './api.ts';
@@ -58,6 +59,7 @@ export function membershipCheckers(opts?: MembershipOptions, which: { liveness?:
 }
 
 export const cmanProtocol: ProtocolDef = {
+  optionsSchema: MEMBERSHIP_OPTIONS_SCHEMA,
   name: 'cman',
   description: 'cman-style membership, quorum, service groups and fencing, with a trivial level-2 application group.',
   variants: MEMBERSHIP_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),

@@ -5,12 +5,15 @@ import { membershipStack, membershipCheckers, parseMembershipOptions } from '../
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 /** Variants that plant a flaw in the membership layer underneath rather than in this protocol. */
 const MEMBERSHIP_FLAWS: Record<string, string> = { 'no-fencing': 'no-fencing', 'no-quorum': 'no-quorum' };
 
 export const oldestMemberProtocol: ProtocolDef = {
   name: 'oldest-member',
+  optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Phillips' design: the oldest member of the service group assigns resource ownership; hand-over by stop/start/start_done/finish.",
   variants: [
     { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER] },

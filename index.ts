@@ -12,3 +12,5 @@ export { shrinkRun, shrinkRun as shrink, simulateRunFile, NotReproducedError } f
 export type { ShrinkOptions, ShrinkResult, ShrinkProgress, RunSize } from './scenarios/shrink.ts';
 export type { RunFile } from './scenarios/runfile.ts';
 export * as scenarios from './scenarios/load.ts';
+export { assertRun, expectHolds, PropertyViolation } from './testing.ts';
+export type { RunContext } from './testing.ts';

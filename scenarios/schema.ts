@@ -126,7 +126,12 @@ export function runFileIssues(raw: unknown): SchemaIssue[] {
 
 /** One issue per field: the most telling error at each path (a failed anyOf speaks for its branches). */
 function toIssues(errors: readonly ErrorObject[], doc: unknown): SchemaIssue[] {
-  const useful = errors.filter((e) => e.keyword !== 'if' && !insideFailedAnyOf(e, errors));
+  const anyOfs = new Map<string, ErrorObject[]>();
+  for (const a of errors) {
+    if (a.keyword !== 'anyOf' && a.keyword !== 'oneOf') continue;
+    anyOfs.set(a.instancePath, [...(anyOfs.get(a.instancePath) ?? []), a]);
+  }
+  const useful = errors.filter((e) => e.keyword !== 'if' && !insideFailedAnyOf(e, anyOfs.get(e.instancePath) ?? []));
   const byPath = new Map<string, SchemaIssue>();
   for (const e of useful) {
     const issue = toIssue(e, doc);
@@ -135,9 +140,9 @@ function toIssues(errors: readonly ErrorObject[], doc: unknown): SchemaIssue[] {
   return [...byPath.values()];
 }
 
-function insideFailedAnyOf(e: ErrorObject, all: readonly ErrorObject[]): boolean {
-  return all.some((a) => (a.keyword === 'anyOf' || a.keyword === 'oneOf') && a !== e
-    && a.instancePath === e.instancePath && e.schemaPath.startsWith(`${a.schemaPath}/`));
+/** True when `e` is one branch of a failed anyOf/oneOf at the same path (`atPath`). */
+function insideFailedAnyOf(e: ErrorObject, atPath: readonly ErrorObject[]): boolean {
+  return atPath.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`));
 }
 
 function toIssue(e: ErrorObject, doc: unknown): SchemaIssue {

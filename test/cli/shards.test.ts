@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, workdir } from './helpers.ts';
 import type { Ran } from './helpers.ts';
 import { main } from '../../cli/main.ts';
+import { cli } from './inProcess.ts';
 import { shardFromEnv } from '../../runner/shard.ts';
 import { mergeResults } from '../../runner/results.ts';
 
@@ -115,8 +116,8 @@ describe('shards from the launcher environment', () => {
     writeFileSync(join(dir, 'm', 'code.jsonl'), rec(4, { codeVersion: 'v2' }));
     writeFileSync(join(dir, 'm', 'conf.jsonl'), rec(5, { config: 'c2' }));
     expect(mergeResults([join(dir, 'm', 'a.jsonl'), join(dir, 'm', 'b.jsonl')])[0]).toMatchObject({ seeds: 3, duplicates: 1, conflicts: [] });
-    expect(await inProcess(['explore', '--merge', 'm/a.jsonl', 'm/code.jsonl'], dir, {})).toBe(2);
-    expect(await inProcess(['explore', '--merge', 'm/a.jsonl', 'm/conf.jsonl'], dir, {})).toBe(2);
+    expect((await cli(['explore', '--merge', 'm/a.jsonl', 'm/code.jsonl'], dir)).stderr).toMatch(/different code versions do not merge/);
+    expect((await cli(['explore', '--merge', 'm/a.jsonl', 'm/conf.jsonl'], dir)).code).toBe(2);
     expect(() => mergeResults([join(dir, 'm', 'a.jsonl'), join(dir, 'm', 'code.jsonl')])).toThrow(/different code versions do not merge/);
     expect(() => mergeResults([join(dir, 'm', 'a.jsonl'), join(dir, 'm', 'conf.jsonl')])).toThrow(/different configurations do not merge/);
   });

@@ -38,3 +38,6 @@ export {
 export type {
   MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState, FullView,
 } from './protocols/membership/index.ts';
+// Assertions for property tests: fail with the checker's sentence and write the run-file.
+export { assertRun, expectHolds, PropertyViolation } from './testing.ts';
+export type { RunContext } from './testing.ts';

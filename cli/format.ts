@@ -3,17 +3,14 @@ import type { FaultSpec } from '../sim/faults/spec.ts';
 import type { FaultFired } from '../sim/types.ts';
 import type { Style } from '../reports/style.ts';
 import type { Verdict } from '../reports/verdicts.ts';
+import { duration } from '../reports/format.ts';
+
+/** The one duration formatter (reports/format.ts), under the CLI's older name. */
+export const fmtSpan = duration;
 
 /** Simulated time as seconds with millisecond precision: `12.345s`. */
 export function fmtTime(us: number): string {
   return `${(us / 1e6).toFixed(3)}s`;
-}
-
-/** A span: `250ms`, `10s`, `1.5s`. */
-export function fmtSpan(us: number): string {
-  if (Math.abs(us) >= 1e6) return `${+(us / 1e6).toFixed(3)}s`;
-  if (Math.abs(us) >= 1e3) return `${+(us / 1e3).toFixed(3)}ms`;
-  return `${us}us`;
 }
 
 export function fmtFault(f: FaultSpec): string {
@@ -22,12 +19,12 @@ export function fmtFault(f: FaultSpec): string {
   if (f.node !== undefined) parts.push(`node ${f.node}`);
   if (f.groups !== undefined) parts.push(f.groups.map((g) => `{${g.join(',')}}`).join(' | '));
   if (f.nodes !== undefined) parts.push(`order ${f.nodes.join(',')}`);
-  if (f.deltaUs !== undefined) parts.push(`by ${fmtSpan(f.deltaUs)}`);
+  if (f.deltaUs !== undefined) parts.push(`by ${duration(f.deltaUs)}`);
   if (f.ppm !== undefined) parts.push(`${f.ppm} ppm`);
   if (f.messageType !== undefined) parts.push(`type ${f.messageType}`);
   if (f.loss !== undefined) parts.push(`loss ${f.loss}`);
-  if (f.extraUs !== undefined) parts.push(`+${fmtSpan(f.extraUs)}`);
-  if (f.durationUs !== undefined) parts.push(`for ${fmtSpan(f.durationUs)}`);
+  if (f.extraUs !== undefined) parts.push(`+${duration(f.extraUs)}`);
+  if (f.durationUs !== undefined) parts.push(`for ${duration(f.durationUs)}`);
   return parts.join(' ');
 }
 

@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { COMMANDS } from './commands/index.ts';
 import { InputError, EXIT_BAD_INPUT, isInputError } from '../runner/errors.ts';
 import { packageVersion } from '../runner/codeVersion.ts';
-import { err } from '../reports/style.ts';
+import { err, widthFor } from '../reports/style.ts';
 
 /** Run the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -14,18 +14,23 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('lockstep')
     .usage('$0 <command> [options]\n\nDeterministic cluster simulator: run protocols under injected faults and check that ownership stays raceless.')
     .command(COMMANDS)
-    .demandCommand(1, 'Name a command (see the list above).')
+    .demandCommand(1, 'Name a command (see `lockstep --help`).')
     .recommendCommands()
     .strict()
     .help()
     .alias('h', 'help')
     .version(packageVersion())
-    .wrap(Math.min(120, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 every property held, 1 a property was violated, 2 bad input or internal error.\nDocs: docs/cli.md')
+    .wrap(widthFor(process.stdout, 120))
+    .epilogue('Exit codes: 0 every property held, 1 a property was violated (compare: a correct protocol failed or a flawed variant was not caught), 2 bad input or internal error, 130 interrupted.\nDocs: docs/cli.md')
     .exitProcess(false)
     .fail((msg, e) => {
       throw e ?? new InputError(msg);
     });
+  if (argv.length === 0) {
+    process.stdout.write(`${await parser.getHelp()}\n`);
+    process.stderr.write(`${err.bad('error:')} name a command (listed above)\n`);
+    return EXIT_BAD_INPUT;
+  }
   try {
     await parser.parseAsync();
   } catch (e) {

@@ -6,6 +6,8 @@ import type { RunView } from '../reports/runView.ts';
 import { buildRunView } from '../reports/runView.ts';
 import { readJsonlTrace, traceRunFile } from '../runner/runTrace.ts';
 import { readRunFile } from '../runner/runFiles.ts';
+import type { CompareResults } from '../runner/summary.ts';
+import { err } from '../reports/style.ts';
 
 export interface RunViewOptions {
   /** Use this JSONL trace instead of replaying. */
@@ -39,4 +41,23 @@ export async function runViewOfFile(run: RunFile, runFilePath: string | undefine
     endUs: r.simTimeUs, healAtUs: r.healAtUs, violations: r.violations, faultsFired: r.faultsFired, faults: r.faults,
     ...(runFilePath !== undefined ? { runFile: runFilePath } : {}),
   }, traced.records, traced.truncated, opts.maxSteps);
+}
+
+/** Runs longer than this are not re-run for a diagram (`lockstep report <run-file> --html` still draws them). */
+export const DIAGRAM_MAX_EVENTS = 150_000;
+
+/** Space-time diagrams for the report: each protocol's smallest failing example, correct protocols first. */
+export async function diagramsFor(results: CompareResults, max: number): Promise<RunView[]> {
+  const picks = [...results.protocols]
+    .filter((p) => p.smallestFailure?.runFile !== undefined && p.smallestFailure.events <= DIAGRAM_MAX_EVENTS)
+    .sort((a, b) => Number(a.variant !== undefined) - Number(b.variant !== undefined));
+  const views: RunView[] = [];
+  for (const p of picks.slice(0, max)) {
+    try {
+      views.push(await runViewOf(p.smallestFailure!.runFile!));
+    } catch (e) {
+      process.stderr.write(`${err.warn('warning:')} could not draw ${p.smallestFailure!.runFile}: ${(e as Error).message}\n`);
+    }
+  }
+  return views;
 }

@@ -50,6 +50,23 @@ export interface Built {
   roles?: RoleResolver[];
 }
 
+/** A JSON Schema (2020-12) as data: the validator (scenarios/schema.ts) reads it, nothing else. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * The options a protocol reads from a scenario, as JSON Schema over the values after duration
+ * strings became integer µs. A key may be shared by protocols (cman options): they then give the
+ * same schema. A key no registered protocol declares is an error in every scenario.
+ */
+export interface OptionsSchema {
+  /** `cluster` keys this protocol reads, each with its schema. */
+  cluster?: Readonly<Record<string, JsonSchema>>;
+  /** Workload kinds this protocol runs, each with the schemas of its options besides `kind`. */
+  workload?: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>>;
+  /** Rules over `{nodes, cluster, workload}` (if/then), e.g. twoNode needs exactly 2 nodes. */
+  rules?: readonly JsonSchema[];
+}
+
 /** A checker as a protocol declares it: known before anything is built (`lockstep list`). */
 export interface CheckerInfo {
   name: string;
@@ -64,6 +81,8 @@ export interface ProtocolDef {
   /** Every checker a build may return (a build may return fewer, never others). */
   checkers: readonly CheckerInfo[];
   variants: ProtocolVariant[];
+  /** The schema of this protocol's `cluster` and `workload` options (validated before a run). */
+  optionsSchema?: OptionsSchema;
   build(input: BuildInput): Built;
   /** Every fault point its stack may reach (ctx.faultPoint), declared so `list` needs no run. */
   faultPoints?: readonly FaultPointInfo[];
@@ -94,6 +113,8 @@ export interface ProtocolSpec<O = undefined> {
   build(input: ProtocolInput<O>): Built;
   /** Every fault point its stack may reach (ctx.faultPoint), declared so `list` needs no run. */
   faultPoints?: readonly FaultPointInfo[];
+  /** The schema of this protocol's `cluster` and `workload` options (validated before a run). */
+  optionsSchema?: OptionsSchema;
   /** The protocol's own source files (for the lines-of-code metric). */
   sourceFiles?: readonly string[];
 }
@@ -137,6 +158,7 @@ export function defineProtocol<O = undefined>(spec: ProtocolSpec<O>): ProtocolDe
     variants,
     sourceFiles: [...(spec.sourceFiles ?? [])],
     ...(spec.faultPoints !== undefined ? { faultPoints: spec.faultPoints } : {}),
+    ...(spec.optionsSchema !== undefined ? { optionsSchema: spec.optionsSchema } : {}),
     build(input: BuildInput): Built {
       // The variant was resolved (and composed: 'a+b', layer flaws) by resolveProtocol already.
       const options = (parse === undefined ? undefined : parse(input.cluster, input.nodes)) as O;

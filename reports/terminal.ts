@@ -1,9 +1,11 @@
-// The terminal renderer: the comparison table and the plain-words answer, coloured with chalk only
-// when the stream is a TTY and NO_COLOR is unset.
+// The terminal renderer: the comparison table and the plain-words answer, coloured by the one
+// colour rule of reports/style.ts.
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
+import { colourFor } from './style.ts';
+import type { TermStream } from './style.ts';
 import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
 
 export interface TerminalOptions {
@@ -14,11 +16,9 @@ export interface TerminalOptions {
   perScenario?: boolean;
 }
 
-/** Colour decision for a stream: a TTY and no NO_COLOR (FORCE_COLOR=1+ forces it on). */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
-  return stream.isTTY === true;
+/** Colour decision for a stream: the one rule of reports/style.ts. */
+export function useColor(stream: TermStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return colourFor(stream, env);
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -61,7 +61,7 @@ function wrap(text: string, width: number): string[] {
 
 export function renderTerminal(results: CompareResults, opts: TerminalOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const width = opts.width ?? 100;
+  const width = opts.width !== undefined && opts.width >= 20 ? opts.width : 100;
   const rateColour = (text: string): string => (text.startsWith('0 ') || text === '–' ? c.green(text) : c.red(text));
   const paint = (key: string, text: string): string => {
     if (key === 'safety' || key === 'liveness') return rateColour(text);

@@ -5,6 +5,7 @@ import type { Violation } from '../sim/types.ts';
 import { readResults, mergeResults } from './results.ts';
 import type { ExploreSummary, SeedRecord } from './results.ts';
 import { InputError } from './errors.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from '../scenarios/jsonDepth.ts';
 import { resolveProtocol } from '../protocols/index.ts';
 import type { CellSummary, CompareResults, ProtocolSummary } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
@@ -45,6 +46,7 @@ export function loadResults(paths: readonly string[]): LoadedResults {
     } catch (e) {
       throw new InputError(`${path}: cannot read results: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw new InputError(`${path}: results nest deeper than ${MAX_JSON_DEPTH} levels`);
     const kind = sniff(path, text);
     if (kind === 'compare') compares.push(JSON.parse(text) as CompareResults);
     else if (kind === 'jsonl') jsonl.push(path);

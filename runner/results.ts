@@ -8,6 +8,7 @@ import type { RunSummary, Violation } from '../sim/types.ts';
 import { InputError } from './errors.ts';
 import { fileSafe } from './files.ts';
 import type { Shard } from './shard.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from '../scenarios/jsonDepth.ts';
 
 /** One finished seed: a line of the results file. */
 export interface SeedRecord extends RunSummary {
@@ -21,6 +22,10 @@ export interface SeedRecord extends RunSummary {
   runFile?: string;
   /** The run's metrics (RunResult.metrics), for compare and report. */
   metrics?: Record<string, number>;
+  /** Version of the code that ran the seed (merge refuses to mix versions). */
+  codeVersion?: string;
+  /** Hash of the scenario and protocol the seed ran (merge refuses to mix configurations). */
+  config?: string;
 }
 
 /** The explore summary (DESIGN §5), also what `mergeResults` returns per scenario × protocol. */
@@ -71,6 +76,7 @@ export function readResults(path: string): ReadResults {
   const records: SeedRecord[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
+    if (jsonDepth(line) > MAX_JSON_DEPTH) throw new InputError(`${path}: line ${i + 1}: a record nests deeper than ${MAX_JSON_DEPTH} levels`);
     let r: unknown;
     try {
       r = JSON.parse(line);
@@ -155,6 +161,7 @@ export function mergeResults(paths: readonly string[]): ExploreSummary[] {
       const key = `${r.scenario}\u0000${r.protocol}`;
       let g = groups.get(key);
       if (g === undefined) groups.set(key, (g = { scenario: r.scenario, protocol: r.protocol, records: [], hashes: new Map(), duplicates: 0, conflicts: [] }));
+      checkSameRun(g.records[0], r, path, paths);
       const seen = g.hashes.get(r.seed);
       if (seen !== undefined) {
         g.duplicates++;
@@ -168,6 +175,18 @@ export function mergeResults(paths: readonly string[]): ExploreSummary[] {
   return [...groups.values()]
     .sort((a, b) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0))
     .map((g) => ({ ...summarize(g.records, g.scenario, g.protocol), files: [...paths], duplicates: g.duplicates, conflicts: g.conflicts }));
+}
+
+/** Records of one scenario × protocol merge only from the same code and the same configuration. */
+function checkSameRun(first: SeedRecord | undefined, r: SeedRecord, path: string, paths: readonly string[]): void {
+  if (first === undefined) return;
+  const what = `explore --merge: ${path} (seed ${r.seed} of ${r.scenario} × ${r.protocol})`;
+  if ((first.codeVersion ?? '') !== (r.codeVersion ?? '')) {
+    throw new InputError(`${what} was run by code ${r.codeVersion ?? '(unrecorded)'}, other records by ${first.codeVersion ?? '(unrecorded)'}: results of different code versions do not merge (files: ${paths.join(', ')})`);
+  }
+  if ((first.config ?? '') !== (r.config ?? '')) {
+    throw new InputError(`${what} ran a different scenario or protocol configuration (config ${r.config ?? '(unrecorded)'} vs ${first.config ?? '(unrecorded)'}): results of different configurations do not merge`);
+  }
 }
 
 function round2(x: number): number {

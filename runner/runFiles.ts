@@ -1,12 +1,14 @@
 // lockstep-lint: io-edge (reads and writes run-files)
 // Run-files on disk: build one from a finished run, name it, write it atomically, and read one back
 // with every field checked (a bad run-file is bad input: exit 2 with the file and field).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILE_FORMAT } from '../scenarios/runfile.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { SimulateResult } from '../scenarios/simulate.ts';
-import { ScenarioError, validateScenario } from '../scenarios/validate.ts';
+import { ScenarioError, describe, validateScenario } from '../scenarios/validate.ts';
+import { runFileIssues } from '../scenarios/schema.ts';
 import type { TapeOverrides } from '../sim/tape.ts';
 import { InputError } from './errors.ts';
 import { fileSafe, readJsonFile, writeFileAtomic } from './files.ts';
@@ -57,6 +59,13 @@ export function writeRunFile(path: string, rf: RunFile): void {
   writeFileAtomic(path, `${JSON.stringify(rf, null, 2)}\n`);
 }
 
+/** Whether `path` is a run-file (a readable JSON file carrying the run-file format marker). */
+export function isRunFilePath(path: string): boolean {
+  if (!path.endsWith('.json') || !existsSync(path) || !statSync(path).isFile()) return false;
+  const head = readFileSync(path, 'utf8').slice(0, 4096);
+  return head.trimStart().startsWith('{') && head.includes(`"${RUN_FILE_FORMAT}"`);
+}
+
 /** Read a run-file and check its shape; the embedded scenario and fault script are re-validated. */
 export function readRunFile(path: string): RunFile {
   const raw = readJsonFile(path, 'the run-file');
@@ -64,6 +73,10 @@ export function readRunFile(path: string): RunFile {
     throw new InputError(`${path}: ${field}: expected ${expected}`);
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(document)', 'a run-file object');
+  const issues = runFileIssues(raw);
+  if (issues.length > 0) {
+    throw new ScenarioError(issues.map((i) => ({ file: path, path: i.path, expected: i.expected, got: describe(i.value) })));
+  }
   const o = raw as Record<string, unknown>;
   if (o.format !== RUN_FILE_FORMAT) bad('format', `"${RUN_FILE_FORMAT}" (got ${JSON.stringify(o.format)})`);
   if (typeof o.protocol !== 'string' || o.protocol === '') bad('protocol', 'a protocol name');

@@ -3,12 +3,14 @@
 // threads): load the protocol's plugin, simulate, turn the result into a results record, and build
 // the run-file of a failing seed. A protocol that throws is a failed seed with the exception
 // recorded, never a crash of the run.
+import { createHash } from 'node:crypto';
 import { plan, simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { RunFile } from '../scenarios/runfile.ts';
 import { buildRunFile } from './runFiles.ts';
 import { loadPlugins } from './plugins.ts';
 import type { SeedRecord } from './results.ts';
+import { heapProbe } from './memory.ts';
 
 /** What every seed of a chunk shares. */
 export interface WorkerJob {
@@ -29,16 +31,31 @@ export interface SeedOutcome {
   runFile?: RunFile;
 }
 
+const configs = new WeakMap<Scenario, Map<string, string>>();
+
+/** A short hash of the scenario (as validated) and the protocol: what a seed's result depends on. */
+export function configHash(scenario: Scenario, protocol: string): string {
+  let byProtocol = configs.get(scenario);
+  if (byProtocol === undefined) configs.set(scenario, (byProtocol = new Map()));
+  let h = byProtocol.get(protocol);
+  if (h === undefined) {
+    h = createHash('sha256').update(JSON.stringify(scenario)).update('\u0000').update(protocol).digest('hex').slice(0, 16);
+    byProtocol.set(protocol, h);
+  }
+  return h;
+}
+
 export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome> {
   const started = performance.now();
   const ms = (): number => Math.round((performance.now() - started) * 100) / 100;
   try {
     await loadPlugins(job.plugins);
-    const result = await simulate(job.scenario, { seed, protocol: job.protocol });
+    const result = await simulate(job.scenario, { seed, protocol: job.protocol, probe: heapProbe(job.scenario.maxHeapMb) });
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: result.ok, traceHash: result.traceHash,
       events: result.events, simTimeUs: result.simTimeUs, violations: result.violations, coverage: result.coverage,
       faultsFired: result.faultsFired.length, ms: ms(), metrics: result.metrics,
+      codeVersion: job.codeVersion, config: configHash(job.scenario, job.protocol),
     };
     if (result.ok) return { type: 'result', record };
     const runFile = buildRunFile({
@@ -53,7 +70,7 @@ export async function runSeed(job: WorkerJob, seed: number): Promise<SeedOutcome
     const record: SeedRecord = {
       scenario: job.scenario.name, protocol: job.protocol, seed, ok: false, traceHash: '', events: 0, simTimeUs: 0,
       violations: [{ checker: 'exception', kind: 'exception', atEvent: 0, atUs: 0, message: `simulate threw: ${message}` }],
-      coverage: {}, faultsFired: 0, ms: ms(),
+      coverage: {}, faultsFired: 0, ms: ms(), codeVersion: job.codeVersion, config: configHash(job.scenario, job.protocol),
     };
     return { type: 'result', record };
   }

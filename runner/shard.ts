@@ -33,3 +33,39 @@ export function shardSeeds(firstSeed: number, count: number, shard: Shard | unde
   for (let i = 0; i < count; i++) if (shard === undefined || i % shard.count === shard.index - 1) out.push(firstSeed + i);
   return out;
 }
+
+/** Launcher variables holding a 0-based shard index, in the order they are looked at. */
+export const SHARD_INDEX_VARS = [
+  { name: 'LOCKSTEP_SHARD_INDEX', launcher: 'any launcher (e.g. a GitHub Actions matrix: strategy.job-index)' },
+  { name: 'JOB_COMPLETION_INDEX', launcher: 'a Kubernetes Indexed Job' },
+  { name: 'AWS_BATCH_JOB_ARRAY_INDEX', launcher: 'an AWS Batch array job' },
+] as const;
+
+/** The variable holding the shard count when `--shard-count` is not given. */
+export const SHARD_COUNT_VAR = 'LOCKSTEP_SHARD_COUNT';
+
+/**
+ * The shard from the launcher's environment when `--shard` is not given: the first of
+ * SHARD_INDEX_VARS that is set (0-based, so index i is shard i+1), of `count` shards (the
+ * `--shard-count` flag, else LOCKSTEP_SHARD_COUNT). Undefined when no index variable is set.
+ */
+export function shardFromEnv(env: NodeJS.ProcessEnv, countFlag: number | undefined): Shard | undefined {
+  const found = SHARD_INDEX_VARS.find((v) => env[v.name] !== undefined && env[v.name] !== '');
+  if (found === undefined) {
+    if (countFlag !== undefined) throw new InputError(`--shard-count: given without a shard index (set one of ${SHARD_INDEX_VARS.map((v) => v.name).join(', ')}, or use --shard K/N)`);
+    return undefined;
+  }
+  const raw = env[found.name]!;
+  const index = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  const countRaw = countFlag ?? env[SHARD_COUNT_VAR];
+  if (countRaw === undefined || countRaw === '') {
+    throw new InputError(`${found.name}=${raw} (${found.launcher}) gives the shard index; the shard count is missing: pass --shard-count N or set ${SHARD_COUNT_VAR}`);
+  }
+  const count = typeof countRaw === 'number' ? countRaw : /^\d+$/.test(countRaw.trim()) ? Number(countRaw) : NaN;
+  const from = countFlag !== undefined ? '--shard-count' : SHARD_COUNT_VAR;
+  if (!Number.isSafeInteger(count) || count < 1) throw new InputError(`${from}: expected a whole number of shards ≥ 1, got ${JSON.stringify(countRaw)}`);
+  if (!Number.isSafeInteger(index) || index >= count) {
+    throw new InputError(`${found.name}: expected a 0-based shard index from 0 to ${count - 1}, got ${JSON.stringify(raw)}`);
+  }
+  return { index: index + 1, count };
+}

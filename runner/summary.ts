@@ -225,3 +225,23 @@ export function pooledMetrics(accs: readonly CellAccumulator[]): Partial<Record<
   }
   return out;
 }
+
+/** The exit verdict of a comparison: what went wrong, in one sentence each (none = exit 0). */
+export interface CompareVerdict {
+  /** A correct (non-variant) protocol that failed some seed: a property violated, a budget or a throw. */
+  correctFailed: { protocol: string; failed: number; seeds: number }[];
+  /** A flawed variant that no seed caught: the comparison did not show its flaw. */
+  variantsMissed: { protocol: string; seeds: number }[];
+}
+
+/**
+ * Compare exits 1 only when a correct design fails or a flawed variant is NOT caught; flawed
+ * variants failing is the expected outcome and exits 0.
+ */
+export function compareVerdict(results: CompareResults): CompareVerdict {
+  const correctFailed = results.protocols.filter((p) => p.variant === undefined && p.failed > 0)
+    .map((p) => ({ protocol: p.protocol, failed: p.failed, seeds: p.seeds }));
+  const variantsMissed = results.protocols.filter((p) => p.variant !== undefined && p.failed === 0)
+    .map((p) => ({ protocol: p.protocol, seeds: p.seeds }));
+  return { correctFailed, variantsMissed };
+}

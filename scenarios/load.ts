@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from './types.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from './jsonDepth.ts';
 import { ScenarioError, describe, validateScenario } from './validate.ts';
 
 /** The folder of named scenarios shipped with Lockstep. */
@@ -32,6 +33,9 @@ export function loadScenarioFile(path: string, displayName: string = path): Scen
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ScenarioError([{ file: displayName, path: '', expected: 'a readable scenario file', got: (err as NodeJS.ErrnoException).code ?? String(err) }]);
+  }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ScenarioError([{ file: displayName, path: '', expected: `JSON nested at most ${MAX_JSON_DEPTH} levels deep`, got: 'a deeper document' }]);
   }
   let raw: unknown;
   try {

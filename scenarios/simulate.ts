@@ -28,6 +28,8 @@ export interface SimulateOptions {
   tapeOverrides?: TapeOverrides;
   trace?: (rec: TraceRecord) => void;
   stopOnViolation?: boolean;
+  /** Asked every few thousand events; a sentence ends the run with a budget violation (heap ceiling). */
+  probe?: () => string | undefined;
   /** Also return the indices of non-default tape decisions (shrink uses them). */
   collectDecisions?: boolean;
 }
@@ -115,6 +117,9 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
     ...(scenario.disk ? { disk: scenario.disk } : {}),
     ...(scenario.bootAtUs ? { bootAtUs: scenario.bootAtUs } : {}),
     ...(scenario.maxEvents !== undefined ? { maxEvents: scenario.maxEvents } : {}),
+    ...(scenario.maxEventsPerInstant !== undefined ? { maxEventsPerInstant: scenario.maxEventsPerInstant } : {}),
+    ...(scenario.maxPendingEvents !== undefined ? { maxPendingEvents: scenario.maxPendingEvents } : {}),
+    ...(opts.probe !== undefined ? { probe: opts.probe } : {}),
     ...(opts.stopOnViolation !== undefined ? { stopOnViolation: opts.stopOnViolation } : {}),
     ...(opts.tapeOverrides ? { tapeOverrides: opts.tapeOverrides } : {}),
     ...(opts.trace ? { trace: opts.trace } : {}),

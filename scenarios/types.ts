@@ -33,7 +33,14 @@ export interface Scenario {
   };
   /** Checker names to run (default: all the protocol's). */
   checkers?: string[];
+  /** Event budget; hitting it is a named budget violation. */
   maxEvents?: number;
+  /** Events allowed in a row at one simulated instant (a livelock bound). */
+  maxEventsPerInstant?: number;
+  /** Events allowed pending at once (a memory bound the engine counts itself). */
+  maxPendingEvents?: number;
+  /** Heap a run may grow by, in MB (the runner's memory ceiling; default 70% of Node's heap limit). */
+  maxHeapMb?: number;
   bootAtUs?: number[];
   restartCrashedAtHeal?: boolean;
   /** Nodes that take part in a workload as clients (default: all). */

@@ -14,6 +14,8 @@ import { PROTOCOLS, resolveProtocol } from '../protocols/index.ts';
 import { SWARM_PROFILES, swarmProfile } from './profiles.ts';
 import { WORKLOAD_KINDS, isWorkloadKind } from '../protocols/workloads/kinds.ts';
 import type { LatencyShape } from '../sim/network.ts';
+import { closest, optionsIssues, schemaIssues } from './schema.ts';
+import type { SchemaIssue } from './schema.ts';
 
 const LATENCY_SHAPES: readonly LatencyShape[] = ['uniform', 'exponential', 'long-tail'];
 
@@ -29,9 +31,18 @@ export interface ScenarioIssue {
 /** Thrown by the loader when a scenario is rejected; `message` lists every issue, one per line. */
 export class ScenarioError extends Error {
   constructor(readonly issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
+    super(capLines(issues.map(formatIssue)).join('\n'));
     this.name = 'ScenarioError';
   }
+}
+
+/** Issues printed in full; the rest are counted ("… and 49,980 more"). */
+export const MAX_ISSUE_LINES = 20;
+
+/** The first `max` lines, then one line counting the rest. */
+export function capLines(lines: readonly string[], max = MAX_ISSUE_LINES): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, max), `… and ${(lines.length - max).toLocaleString('en-US')} more`];
 }
 
 export function formatIssue(i: ScenarioIssue): string {
@@ -45,7 +56,7 @@ export const MAX_NODES = 1000;
 
 const TOP_FIELDS = [
   '$schema', 'name', 'description', 'nodes', 'protocol', 'cluster', 'workload', 'durationUs', 'healAtUs',
-  'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
+  'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'maxEventsPerInstant', 'maxPendingEvents', 'maxHeapMb', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
 ] as const;
 const FAULT_FIELDS = [
   'kind', 'atUs', 'durationUs', 'node', 'nodes', 'role', 'point', 'hit', 'shape', 'groups', 'from', 'to', 'direction',
@@ -171,13 +182,24 @@ class Walk {
  * `defaultName` is used when the document has no `name` (the file's base name).
  */
 export function validateScenario(raw: unknown, file: string, defaultName?: string): ValidationResult {
+  // 1. The document against scenario.schema.json (ajv): types, ranges, known fields.
+  const shape = schemaIssues(raw);
+  if (shape.length > 0) return { ok: false, issues: shape.map((i) => issueOf(file, i)) };
+  // 2. What JSON Schema cannot say: durations read, node ids within the cluster, fault semantics.
   const w = new Walk(file);
   const scenario = walkScenario(w, raw, defaultName);
   if (w.issues.length > 0 || scenario === undefined) {
     if (w.issues.length === 0) w.fail('', 'a scenario object', raw);
     return { ok: false, issues: w.issues };
   }
+  // 3. `cluster` and `workload` (now in µs) against the schemas the protocols declare.
+  const options = optionsIssues(scenario);
+  if (options.length > 0) return { ok: false, issues: options.map((i) => issueOf(file, i)) };
   return { ok: true, scenario };
+}
+
+function issueOf(file: string, i: SchemaIssue): ScenarioIssue {
+  return { file, path: i.path, expected: i.expected, got: describe(i.value) };
 }
 
 /** Like validateScenario, but throws a ScenarioError. */
@@ -221,6 +243,9 @@ function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): S
   if (o.maxEvents !== undefined) {
     const m = w.int(o.maxEvents, 'maxEvents', 1, Number.MAX_SAFE_INTEGER);
     if (m !== undefined) s.maxEvents = m;
+  }
+  for (const [k, max] of [['maxEventsPerInstant', Number.MAX_SAFE_INTEGER], ['maxPendingEvents', Number.MAX_SAFE_INTEGER], ['maxHeapMb', 1_000_000]] as const) {
+    if (o[k] !== undefined) setIf(s, k, w.int(o[k], k, 1, max));
   }
   if (o.restartCrashedAtHeal !== undefined) {
     const b = w.boolean(o.restartCrashedAtHeal, 'restartCrashedAtHeal');
@@ -561,29 +586,4 @@ export function describe(v: unknown): string {
     case 'object': return 'an object';
     default: return typeof v;
   }
-}
-
-/** The closest known name within edit distance 2, for "did you mean". */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -61,6 +61,15 @@ export interface WorldConfig {
   /** Boot time of each node (index 0 = node 1); default all at 0, in id order. */
   bootAtUs?: number[];
   maxEvents?: number;
+  /** Events allowed at one simulated instant in a row (a livelock at one time ends the run). */
+  maxEventsPerInstant?: number;
+  /** Events allowed pending at once (the engine's own retained objects: a memory bound). */
+  maxPendingEvents?: number;
+  /**
+   * Asked every PROBE_EVERY events; a sentence ends the run with a budget violation. The runner
+   * passes its heap ceiling here (sim/ reads no clock and no process state itself).
+   */
+  probe?: () => string | undefined;
   stopOnViolation?: boolean;
   tapeOverrides?: TapeOverrides;
   /** Role resolvers the protocol registers (role targets of faults are resolved through them). */
@@ -73,6 +82,12 @@ export interface WorldConfig {
 }
 
 export const DEFAULT_MAX_EVENTS = 20_000_000;
+/** No protocol here needs more than a few thousand events at one instant; a livelock needs more. */
+export const DEFAULT_MAX_EVENTS_PER_INSTANT = 200_000;
+/** Pending events at once: ~200 bytes each, so about 1 GB. */
+export const DEFAULT_MAX_PENDING_EVENTS = 5_000_000;
+/** How often (in events) the pending count and the probe are checked. */
+const PROBE_EVERY = 1 << 12;
 /** Timer ids: slot + generation × TIMER_SLOTS (at most this many timers pending at once). */
 const TIMER_SLOTS = 1 << 22;
 export const DEFAULT_DEADLINE_US = 30_000_000;
@@ -296,6 +311,10 @@ export class World implements CheckerWorld {
   private stopped = false;
   private woke = false;
   private readonly maxEvents: number;
+  private readonly maxPerInstant: number;
+  private readonly maxPending: number;
+  /** Events processed in a row at the current instant. */
+  private sameInstant = 0;
   private readonly trace: ((rec: TraceRecord) => void) | undefined;
   private readonly logs: string[] = [];
 
@@ -311,6 +330,8 @@ export class World implements CheckerWorld {
     this.checkers = config.checkers ?? [];
     this.observers = config.observers ?? [];
     this.maxEvents = config.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.maxPerInstant = config.maxEventsPerInstant ?? DEFAULT_MAX_EVENTS_PER_INSTANT;
+    this.maxPending = config.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
     this.trace = config.trace;
     const faults = config.faults ?? [];
     // A fault at a fault point fires at a time nobody knows in advance: it does not set the heal.
@@ -365,14 +386,17 @@ export class World implements CheckerWorld {
   /** Process one event; false when the run is over. */
   step(): boolean {
     if (this.stopped) return false;
-    if (this.queue.peekTime() > this.endUs) {
+    const t = this.queue.peekTime();
+    if (t > this.endUs) {
       this.nowUs = this.endUs;
       return false;
     }
-    if (this.eventIndex >= this.maxEvents) {
-      this.budgetExceeded();
-      return false;
+    if (this.eventIndex >= this.maxEvents) return this.budgetExceeded(`event budget of ${this.maxEvents} events`);
+    if (t !== this.nowUs) this.sameInstant = 0;
+    else if (++this.sameInstant > this.maxPerInstant) {
+      return this.budgetExceeded(`same-instant budget of ${this.maxPerInstant} events in a row at one time`);
     }
+    if ((this.eventIndex & (PROBE_EVERY - 1)) === 0 && !this.withinMemory()) return false;
     const ev = this.queue.pop()!;
     this.nowUs = ev.t;
     this.eventIndex++;
@@ -488,7 +512,19 @@ export class World implements CheckerWorld {
     this.stopped = true;
   }
 
-  private budgetExceeded(): void {
+  /** The memory bounds: pending events (counted here) and the caller's probe (e.g. a heap ceiling). */
+  private withinMemory(): boolean {
+    if (this.queue.size > this.maxPending) {
+      this.budgetExceeded(`memory budget of ${this.maxPending} pending events (maxPendingEvents)`);
+      return false;
+    }
+    const over = this.config.probe?.();
+    if (over !== undefined) this.budgetExceeded(`memory budget: ${over}`);
+    return over === undefined;
+  }
+
+  /** End the run with a named budget violation: which bound, when, and what was pending. */
+  private budgetExceeded(bound: string): false {
     const counts = new Map<string, number>();
     for (const e of this.queue.pending()) {
       const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
@@ -498,8 +534,10 @@ export class World implements CheckerWorld {
       .map(([l, c]) => `${l} ×${c}`).join(', ');
     this.violations.push({
       checker: 'budget', kind: 'budget', atEvent: this.eventIndex, atUs: this.nowUs,
-      message: `event budget of ${this.maxEvents} events exhausted at ${(this.nowUs / 1e6).toFixed(3)} s simulated (run was to end at ${(this.endUs / 1e6).toFixed(3)} s); ${this.queue.size} events pending${top ? `, mostly ${top}` : ''}`,
+      message: `${bound} exhausted at ${(this.nowUs / 1e6).toFixed(3)} s simulated (run was to end at ${(this.endUs / 1e6).toFixed(3)} s); ${this.queue.size} events pending${top ? `, mostly ${top}` : ''}`,
     });
+    this.stopped = true;
+    return false;
   }
 
   // ---- hosts ----------------------------------------------------------------------------------

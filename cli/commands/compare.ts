@@ -13,33 +13,33 @@ import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
 import { WorkerPool } from '../../runner/pool.ts';
-import { writeFileAtomic } from '../../runner/files.ts';
-import { err } from '../../reports/style.ts';
+import { checkOutDir, writeFileAtomic } from '../../runner/files.ts';
 import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../runner/compare.ts';
 import type { ScenarioEntry } from '../../runner/compare.ts';
 import type { CompareResults } from '../../runner/summary.ts';
+import { compareVerdict } from '../../runner/summary.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
-import { renderTerminal, useColor } from '../../reports/terminal.ts';
+import { renderTerminal } from '../../reports/terminal.ts';
+import { colourFor, err, widthFor } from '../../reports/style.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { renderJunit } from '../../reports/junit.ts';
-import { runViewOf } from '../runReport.ts';
-import type { RunView } from '../../reports/runView.ts';
+import { diagramsFor } from '../runReport.ts';
 
 export interface CompareArgs extends PluginArgs {
   protocols?: string;
   scenarios?: string;
   seeds?: string;
-  firstSeed?: string;
-  workers?: string;
-  budget?: string;
+  firstSeed?: number;
+  workers?: number;
+  budget?: number;
   variants: boolean;
   out: string;
   json: boolean;
   html: boolean;
   md: boolean;
   junit: boolean;
-  diagrams: string;
+  diagrams: number;
   failOnViolation: boolean;
 }
 
@@ -87,26 +87,8 @@ function chooseProtocols(spec: string | undefined, variants: boolean): string[] 
   }
 }
 
-/** Runs longer than this are not re-run for a diagram (`lockstep report <run-file> --html` still draws them). */
-export const DIAGRAM_MAX_EVENTS = 150_000;
-
-/** Space-time diagrams for the report: each protocol's smallest failing example, correct protocols first. */
-async function diagramsFor(results: CompareResults, max: number): Promise<RunView[]> {
-  const picks = [...results.protocols]
-    .filter((p) => p.smallestFailure?.runFile !== undefined && p.smallestFailure.events <= DIAGRAM_MAX_EVENTS)
-    .sort((a, b) => Number(a.variant !== undefined) - Number(b.variant !== undefined));
-  const views: RunView[] = [];
-  for (const p of picks.slice(0, max)) {
-    try {
-      views.push(await runViewOf(p.smallestFailure!.runFile!));
-    } catch (e) {
-      process.stderr.write(`${err.warn('warning:')} could not draw ${p.smallestFailure!.runFile}: ${(e as Error).message}\n`);
-    }
-  }
-  return views;
-}
-
 export async function compare(args: CompareArgs): Promise<number> {
+  checkOutDir(args.out);
   await loadPluginFlags(args);
   const protocols = chooseProtocols(args.protocols, args.variants);
   const chosen = chooseScenarios(args.scenarios);
@@ -170,12 +152,23 @@ export async function compare(args: CompareArgs): Promise<number> {
   }
   if (args.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else {
-    process.stdout.write(`${renderTerminal(results, { color: useColor(process.stdout), width: Math.min(110, process.stdout.columns ?? 100) })}\n\n`);
+    process.stdout.write(`${renderTerminal(results, { color: colourFor(process.stdout), width: widthFor(process.stdout, 110) })}\n\n`);
     for (const w of written) process.stdout.write(`wrote ${w}\n`);
   }
   if (args.json) for (const w of written) process.stderr.write(`wrote ${w}\n`);
-  const correctFailed = results.protocols.some((p) => p.variant === undefined && p.failed > 0);
-  return args.failOnViolation && correctFailed ? EXIT_VIOLATED : EXIT_OK;
+  return exitFor(results);
+}
+
+/** Exit 1 (with the reasons on stderr) when a correct protocol failed or a flawed variant escaped. */
+function exitFor(results: CompareResults): number {
+  const v = compareVerdict(results);
+  for (const c of v.correctFailed) {
+    process.stderr.write(`${err.bad('failed:')} ${c.protocol} (a correct design) failed ${c.failed} of ${c.seeds} seeds\n`);
+  }
+  for (const m of v.variantsMissed) {
+    process.stderr.write(`${err.bad('missed:')} flawed variant ${m.protocol} was not caught in ${m.seeds} seeds\n`);
+  }
+  return v.correctFailed.length > 0 || v.variantsMissed.length > 0 ? EXIT_VIOLATED : EXIT_OK;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -185,19 +178,20 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('protocols', { alias: 'p', type: 'string', describe: 'Comma-separated protocols or protocol/variants (default: dlm-lvb, oldest-member, lease — those registered — with all their variants)' })
     .option('scenarios', { alias: 's', type: 'string', describe: `Comma-separated scenario names or files, 'all' (the whole library), or 'mixes' (one swarm fault mix per profile). Default: the library without clusters over ${DEFAULT_MAX_NODES} nodes` })
     .option('seeds', { alias: 'n', type: 'string', describe: "Seeds per protocol × scenario, or 'auto' (default): as many as fit the --budget" })
-    .option('first-seed', { type: 'string', describe: 'First seed (default 1); every protocol runs seeds first..first+seeds-1' })
-    .option('workers', { alias: 'w', type: 'string', describe: 'Worker threads (default: the number of cores; 1 = in this process)' })
-    .option('budget', { type: 'string', describe: 'Seconds of wall clock for --seeds auto (default 50)' })
+    .option('first-seed', { type: 'number', describe: 'First seed (default 1); every protocol runs seeds first..first+seeds-1' })
+    .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: the number of cores; 1 = in this process)' })
+    .option('budget', { type: 'number', describe: 'Seconds of wall clock for --seeds auto (default 50)' })
     .option('variants', { type: 'boolean', default: true, describe: 'With --protocols, also run the variants of each named base protocol (--no-variants to skip)' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for the report, results and run-files' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON (per protocol and per protocol × scenario summaries)' })
     .option('html', { type: 'boolean', default: false, describe: 'Write the HTML report (the default unless --json, --md or --junit is given alone)' })
     .option('md', { type: 'boolean', default: false, describe: 'Write a Markdown summary (for PR comments)' })
     .option('junit', { type: 'boolean', default: false, describe: 'Write JUnit XML (one test case per scenario × protocol)' })
-    .option('diagrams', { type: 'string', default: '6', describe: 'Space-time diagrams in the HTML report (smallest failing example per protocol)' })
-    .option('fail-on-violation', { type: 'boolean', default: false, describe: 'Exit 1 when a correct (non-variant) protocol violated a property' })
+    .option('diagrams', { type: 'number', default: 6, describe: 'Space-time diagrams in the HTML report (smallest failing example per protocol)' })
+    .option('fail-on-violation', { type: 'boolean', default: false, describe: 'Kept for older scripts: exit 1 on a failing correct protocol is now the default' })
     .example('$0 compare', 'The flagship comparison (what `npm start` runs), about a minute')
     .example('$0 compare -p lease,dlm-lvb -s owner-crash,standard -n 200 --md', 'Two protocols with their variants, two scenarios, 200 seeds each')
+    .epilogue('Exit codes: 0 every correct protocol held and every flawed variant was caught; 1 a correct protocol failed a seed, or a flawed variant was not caught; 2 bad input.')
     .example('$0 compare -s mixes -n 500 --json > results.json', 'The swarm fault mixes; results as JSON') as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     process.exitCode = await compare(args);

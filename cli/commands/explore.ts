@@ -11,7 +11,7 @@ import type { PluginArgs } from '../plugins.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { parseCount, parseSeed } from '../args.ts';
-import { parseShard, shardSeeds } from '../../runner/shard.ts';
+import { parseShard, shardFromEnv, shardSeeds } from '../../runner/shard.ts';
 import type { Shard } from '../../runner/shard.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
@@ -25,14 +25,16 @@ import type { ExploreSummary, SeedRecord } from '../../runner/results.ts';
 import { runFilePath, writeRunFile } from '../../runner/runFiles.ts';
 import { out } from '../../reports/style.ts';
 import { shellWord } from './run.ts';
+import { checkOutDir } from '../../runner/files.ts';
 
 export interface ExploreArgs extends PluginArgs {
   targets: string[];
   protocol?: string;
-  seeds?: string;
-  firstSeed?: string;
-  workers?: string;
+  seeds?: number;
+  firstSeed?: number;
+  workers?: number;
   shard?: string;
+  shardCount?: number;
   resume: boolean;
   stopOnFailure: boolean;
   merge: boolean;
@@ -49,6 +51,7 @@ interface Target {
 export const EXIT_INTERRUPTED = 130;
 
 export async function explore(args: ExploreArgs): Promise<number> {
+  checkOutDir(args.out);
   await loadPluginFlags(args);
   if (args.merge) return merge(args);
   if (args.targets.length !== 1) {
@@ -58,7 +61,7 @@ export async function explore(args: ExploreArgs): Promise<number> {
   const count = parseCount(args.seeds, '--seeds');
   const firstSeed = args.firstSeed === undefined ? 1 : parseSeed(args.firstSeed, '--first-seed');
   const workers = args.workers === undefined ? availableParallelism() : parseCount(args.workers, '--workers', 256);
-  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  const shard = args.shard !== undefined ? parseShard(args.shard) : shardFromEnv(process.env, args.shardCount === undefined ? undefined : parseCount(args.shardCount, '--shard-count'));
   const seeds = shardSeeds(firstSeed, count, shard);
   const skipped: { scenario: string; reason: string }[] = [];
   const targets = prepareTargets(args.targets[0]!, args.protocol, skipped);
@@ -243,12 +246,25 @@ async function merge(args: ExploreArgs): Promise<number> {
   const summaries = mergeResults(args.targets);
   if (summaries.length === 0) throw new InputError(`explore --merge: no seed records in ${args.targets.join(', ')}`);
   const result = summaries.length === 1 ? summaries[0]! : combine(summaries, undefined);
+  for (const s of summaries) {
+    const dup = (s.duplicates as number | undefined) ?? 0;
+    const conflicts = (s.conflicts as number[] | undefined) ?? [];
+    if (dup > 0) process.stderr.write(`${out.warn('note:')} ${s.scenario} × ${s.protocol}: ${dup} seed record(s) appear in more than one file (counted once)\n`);
+    if (conflicts.length > 0) {
+      process.stderr.write(`${out.bad('conflict:')} ${s.scenario} × ${s.protocol}: seeds ${capList(conflicts)} have different trace hashes in different files\n`);
+    }
+  }
   if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     for (const s of summaries) printSummary(s);
     if (summaries.length > 1) printTotal(result);
   }
   return result.failed > 0 ? EXIT_VIOLATED : EXIT_OK;
+}
+
+/** At most 20 items, then a count of the rest. */
+function capList(xs: readonly number[]): string {
+  return xs.length <= 20 ? xs.join(', ') : `${xs.slice(0, 20).join(', ')} … and ${(xs.length - 20).toLocaleString('en-US')} more`;
 }
 
 function printSummary(s: ExploreSummary): void {
@@ -282,10 +298,11 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   builder: (y) => withPlugin(y)
     .positional('targets', { type: 'string', array: true, default: [], describe: "A library scenario name, a scenario file, or 'all' (with --merge: results files)" })
     .option('protocol', { alias: 'p', type: 'string', describe: "Protocol or protocol/variant (default: the scenario's, else dlm-lvb, else the first registered)" })
-    .option('seeds', { alias: 'n', type: 'string', describe: 'How many seeds (required)' })
-    .option('first-seed', { type: 'string', describe: 'First seed of the range (default 1); the range is first..first+seeds-1' })
-    .option('workers', { alias: 'w', type: 'string', describe: 'Worker threads (default: the number of cores)' })
+    .option('seeds', { alias: 'n', type: 'number', describe: 'How many seeds (required)' })
+    .option('first-seed', { type: 'number', describe: 'First seed of the range (default 1); the range is first..first+seeds-1' })
+    .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: the number of cores)' })
     .option('shard', { type: 'string', describe: 'K/N: run only shard K of N (the i-th seed of the range goes to shard (i mod N)+1)' })
+    .option('shard-count', { type: 'number', describe: 'Shards in all, when the shard index comes from the launcher (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or LOCKSTEP_SHARD_INDEX, 0-based); default LOCKSTEP_SHARD_COUNT' })
     .option('resume', { type: 'boolean', default: false, describe: 'Keep the seeds already in the results file and run only the rest' })
     .option('stop-on-failure', { type: 'boolean', default: false, describe: 'Stop handing out seeds after the first failing one' })
     .option('merge', { type: 'boolean', default: false, describe: 'Merge the results files given as arguments into one summary' })
@@ -295,6 +312,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     .example('$0 explore all -p dlm-lvb/no-fencing --seeds 50 --stop-on-failure', 'Every library scenario against a flawed variant')
     .example('$0 explore standard --seeds 10000 --shard 2/4 --out shard2', 'The second of four CI shards')
     .example('$0 explore standard --seeds 10000 --resume', 'Continue an interrupted explore where it stopped')
+    .epilogue('Exit codes: 0 every seed held every property, 1 some seed violated one, 2 bad input (including results of different code or configurations given to --merge), 130 interrupted (continue with --resume).')
     .example('$0 explore --merge shard*/explore-standard-dlm-lvb.*.jsonl --json', 'One summary from all shards') as unknown as Argv<ExploreArgs>,
   handler: async (args) => {
     process.exitCode = await explore(args);

@@ -17,6 +17,7 @@ import { out } from '../../reports/style.ts';
 import { verdicts } from '../../reports/verdicts.ts';
 import type { Verdict } from '../../reports/verdicts.ts';
 import type { Violation } from '../../sim/types.ts';
+import { heapProbe } from '../../runner/memory.ts';
 
 interface ReplayArgs extends PluginArgs {
   runFile: string;
@@ -56,6 +57,7 @@ export async function replay(args: ReplayArgs): Promise<number> {
   const resolved = resolveRecorded(args.runFile, rf.protocol);
   const result = await simulate(rf.scenario, {
     seed: rf.seed, protocol: resolved.name, faults: rf.faults, network: rf.network, tapeOverrides: rf.tape.overrides,
+    probe: heapProbe(rf.scenario.maxHeapMb),
   });
   const checkers = checkersFor(rf.scenario, resolved, result.healAtUs, `${args.runFile}#scenario`);
   const violatedCheckers = uniqueSorted(result.violations.map((v) => v.checker));

@@ -8,14 +8,14 @@ import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { RUN_FILE_FORMAT } from '../../scenarios/runfile.ts';
 import { InputError, EXIT_OK } from '../../runner/errors.ts';
-import { writeFileAtomic } from '../../runner/files.ts';
+import { checkOutDir, writeFileAtomic } from '../../runner/files.ts';
 import { err } from '../../reports/style.ts';
 import { loadResults } from '../../runner/load.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { renderJunit } from '../../reports/junit.ts';
 import { toChromeTrace } from '../../reports/chromeTrace.ts';
-import { runViewOf } from '../runReport.ts';
+import { diagramsFor, runViewOf } from '../runReport.ts';
 
 export interface ReportArgs {
   results: string[];
@@ -62,6 +62,7 @@ async function reportRun(args: ReportArgs, path: string): Promise<string[]> {
 }
 
 export async function report(args: ReportArgs): Promise<number> {
+  checkOutDir(args.out);
   if (args.results.length === 0) throw new InputError('report: expected a results file (compare --json output, explore .jsonl) or a run-file');
   if (!args.html && !args.md && !args.junit && !args.chromeTrace) throw new InputError('report: choose at least one of --html, --md, --junit (or --chrome-trace for a run-file)');
   const runFiles = args.results.filter(isRunFile);
@@ -77,7 +78,7 @@ export async function report(args: ReportArgs): Promise<number> {
     const name = args.name ?? 'report';
     if (args.html) {
       const file = join(args.out, `${name}.html`);
-      writeFileAtomic(file, renderHtml({ results }));
+      writeFileAtomic(file, renderHtml({ results, runs: await diagramsFor(results, 6) }));
       written.push(file);
     }
     if (args.md) {

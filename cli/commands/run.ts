@@ -15,23 +15,26 @@ import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
 import { fmtFault, fmtFired, fmtKnobs, fmtSpan, fmtTime, fmtVerdict } from '../format.ts';
 import { checkersFor, chooseProtocol } from '../../runner/protocolChoice.ts';
-import { buildRunFile, runFilePath, writeRunFile } from '../../runner/runFiles.ts';
+import { buildRunFile, isRunFilePath, readRunFile, runFilePath, writeRunFile } from '../../runner/runFiles.ts';
+import { checkOutDir } from '../../runner/files.ts';
+import type { RunFile } from '../../scenarios/runfile.ts';
 import { pluginsFor } from '../../runner/plugins.ts';
 import { out } from '../../reports/style.ts';
 import { TraceWriter } from '../../runner/traceWriter.ts';
 import { verdicts } from '../../reports/verdicts.ts';
 import type { Verdict } from '../../reports/verdicts.ts';
+import { heapProbe } from '../../runner/memory.ts';
 
 export interface RunArgs extends PluginArgs {
   scenario: string;
   protocol?: string;
-  seed?: string;
+  seed?: number;
   trace?: string;
   json: boolean;
   out: string;
 }
 
-/** The `--json` object of `run` (DESIGN §5 plus the verdicts, knobs and planned faults). */
+/** The `--json` object of `run`: the run summary plus the verdicts, knobs and planned faults. */
 export interface RunJson extends RunSummary {
   faultsFired: SimulateResult['faultsFired'];
   /** Faults that never fired and why (a role that resolved to nobody, a point never reached). */
@@ -53,20 +56,39 @@ export interface RunJson extends RunSummary {
   reproduce?: string;
 }
 
+/** What `run` runs: a scenario, or a run-file's scenario with its pinned faults, network and tape. */
+interface RunInput {
+  loaded: LoadedScenario;
+  recorded?: RunFile;
+}
+
+/** A scenario by name or path, or a run-file (e.g. a shrunk one) whose embedded scenario is run. */
+function loadRunInput(ref: string): RunInput {
+  if (!isRunFilePath(ref)) return { loaded: loadScenario(ref) };
+  const rf = readRunFile(ref);
+  return { loaded: { scenario: rf.scenario, source: ref, file: ref, fromLibrary: false }, recorded: rf };
+}
+
 export async function run(args: RunArgs): Promise<number> {
+  checkOutDir(args.out);
   await loadPluginFlags(args);
-  const loaded = loadScenario(args.scenario);
+  const { loaded, recorded } = loadRunInput(args.scenario);
   const { scenario } = loaded;
-  const resolved = chooseProtocol(args.protocol, scenario, loaded.source);
-  const seed = args.seed === undefined ? randomInt(0, 0x1_0000_0000) : parseSeed(args.seed, '--seed');
-  const planned = plan(scenario, { seed });
+  const resolved = chooseProtocol(args.protocol ?? recorded?.protocol, scenario, loaded.source);
+  const seed = args.seed !== undefined ? parseSeed(args.seed, '--seed') : recorded?.seed ?? randomInt(0, 0x1_0000_0000);
+  const pinned = recorded === undefined ? {} : { faults: recorded.faults, network: recorded.network };
+  const tapeOverrides = recorded?.tape.overrides ?? [];
+  const planned = plan(scenario, { seed, ...pinned });
   const checkers = checkersFor(scenario, resolved, planned.healAtUs, loaded.source);
   const trace = args.trace === undefined ? undefined : openTrace(args.trace);
   if (!args.json) printHeader(loaded, resolved.name, seed, planned);
   const started = performance.now();
   let result: SimulateResult;
   try {
-    result = await simulate(scenario, { seed, protocol: resolved.name, ...(trace ? { trace: trace.write } : {}) });
+    result = await simulate(scenario, {
+      seed, protocol: resolved.name, probe: heapProbe(scenario.maxHeapMb), ...pinned, tapeOverrides,
+      ...(trace ? { trace: trace.write } : {}),
+    });
   } catch (e) {
     trace?.abort();
     throw e;
@@ -88,7 +110,7 @@ export async function run(args: RunArgs): Promise<number> {
     o.reproduce = `npx lockstep run ${shellWord(loaded.source)} --protocol ${resolved.name} --seed ${seed}${plugins.map((f) => ` --plugin ${shellWord(f)}`).join('')}`;
     writeRunFile(o.runFile, buildRunFile({
       scenario, scenarioSource: loaded.source, protocol: resolved.name, seed, network: planned.network,
-      tapeOverrides: [], result, codeVersion: o.codeVersion, createdBy: 'run', plugins,
+      tapeOverrides, result, codeVersion: o.codeVersion, createdBy: 'run', plugins,
     }));
   }
   if (args.json) process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
@@ -142,15 +164,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
   describe: 'Run one scenario under one protocol and seed',
   builder: (y) => withPlugin(y)
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'Library scenario name (see `lockstep list`) or path to a scenario .json file' })
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'Library scenario name (see `lockstep list`), a scenario .json file, or a run-file (e.g. a shrunk one: its faults, network and tape are kept)' })
     .option('protocol', { alias: 'p', type: 'string', describe: 'Protocol or protocol/variant (default: the scenario\'s, else dlm-lvb, else the first registered)' })
-    .option('seed', { alias: 's', type: 'string', describe: 'Root seed, 0..4294967295 (default: a random one, printed first)' })
+    .option('seed', { alias: 's', type: 'number', describe: "Root seed, 0..4294967295 (default: the run-file's, else a random one, printed first)" })
     .option('trace', { type: 'string', describe: 'Stream every event to this JSONL file' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (DESIGN §5) instead of text' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (summary, verdicts, knobs, faults) instead of text' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for the run-file of a failing run' })
     .example('$0 run owner-crash --seed 42', 'One run of a library scenario with a fixed seed')
     .example('$0 run standard -p dlm-lvb/no-fencing --seed 7', 'A flawed variant; a failure writes runs/…run.json')
-    .example('$0 run ./my-scenario.json --trace trace.jsonl --json', 'A scenario file, full trace, JSON summary'),
+    .example('$0 run ./my-scenario.json --trace trace.jsonl --json', 'A scenario file, full trace, JSON summary')
+    .example('$0 run runs/standard-lease_no-cas-seed3.shrunk.run.json', 'A shrunk run-file, run again with its pinned faults')
+    .epilogue('Exit codes: 0 every property held, 1 a property was violated (a run-file is written), 2 bad input.'),
   handler: async (args) => {
     process.exitCode = await run(args);
   },

@@ -11,7 +11,7 @@ import { parseDurationUs } from '../../scenarios/validate.ts';
 import { parseCount } from '../args.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
 import { InputError, EXIT_VIOLATED } from '../../runner/errors.ts';
-import { fileSafe } from '../../runner/files.ts';
+import { checkOutDir, fileSafe } from '../../runner/files.ts';
 import { fmtFault, fmtSpan, fmtTime } from '../format.ts';
 import { readRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { err, out } from '../../reports/style.ts';
@@ -19,7 +19,7 @@ import { err, out } from '../../reports/style.ts';
 export interface ShrinkArgs extends PluginArgs {
   runFile: string;
   budget: string;
-  maxRuns?: string;
+  maxRuns?: number;
   checker?: string;
   out: string;
   json: boolean;
@@ -58,6 +58,7 @@ export function parseBudgetMs(v: string): number {
 }
 
 export async function shrink(args: ShrinkArgs): Promise<number> {
+  checkOutDir(args.out);
   const budgetMs = parseBudgetMs(args.budget);
   const maxRuns = args.maxRuns === undefined ? UNBOUNDED_RUNS : parseCount(args.maxRuns, '--max-runs');
   await loadPluginFlags(args);
@@ -140,7 +141,7 @@ export const shrinkCommand: CommandModule<object, ShrinkArgs> = {
   builder: (y) => withPlugin(y)
     .positional('run-file', { type: 'string', demandOption: true, describe: 'A run-file written by run, explore or shrink' })
     .option('budget', { type: 'string', default: DEFAULT_SHRINK_BUDGET, describe: 'Wall-clock budget (60s, 2m, 500ms); the smallest failure so far is kept' })
-    .option('max-runs', { type: 'string', describe: 'Also stop after this many simulation runs (deterministic bound)' })
+    .option('max-runs', { type: 'number', describe: 'Also stop after this many simulation runs (deterministic bound)' })
     .option('checker', { type: 'string', describe: 'The checker that must keep failing (default: the first violation)' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for the shrunk run-file' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (before, after, runs, runFile)' })

@@ -4,6 +4,7 @@ import { Gossip, monotonicChecker, convergenceChecker, learnedAfterRestartChecke
 
 export const gossipProtocol = defineProtocol({
   name: 'gossip',
+  optionsSchema: { cluster: { gossipPeriodUs: { type: 'integer', minimum: 1_000, maximum: 3_600_000_000, description: 'gossip period (at least 1 ms)' } } },
   description: 'Demo: nodes gossip a durable growing counter and converge after heal.',
   checkers: describeCheckers([monotonicChecker(), convergenceChecker(), learnedAfterRestartChecker()]),
   variants: [

@@ -12,9 +12,12 @@ import { membershipRoles } from '../membership/roles.ts';
 import { dlmRoles } from '../dlm/roles.ts';
 import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
 import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 export const dlmLvbProtocol = defineProtocol({
   name: 'dlm-lvb',
+  optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Tweedie's design: the owner holds the resource's lock (EX to claim, PW to own) and advertises owner + epoch in the LVB; others read it.",
   checkers: describeCheckers([
     ...ownershipCheckers([], 0), ...membershipCheckers(undefined, { coverage: false }), exDeathCoverage(), valNotValidCoverage(),

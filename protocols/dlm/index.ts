@@ -12,6 +12,7 @@ import { dlmRoles } from './roles.ts';
 import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart } from '../variants.ts';
 import { membershipRoles } from '../membership/roles.ts';
 import { DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA, timeUs } from '../membership/options.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -48,6 +49,17 @@ export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm 
 
 export const dlmProtocol = defineProtocol({
   name: 'dlm',
+  optionsSchema: {
+    ...MEMBERSHIP_OPTIONS_SCHEMA,
+    cluster: { ...MEMBERSHIP_OPTIONS_SCHEMA.cluster, lvbSize: { type: 'integer', minimum: 1, maximum: 4096, description: 'LVB size in bytes' } },
+    workload: {
+      'dlm-random': {
+        resources: { type: 'integer', minimum: 1, maximum: 10_000, description: 'resources the workers lock' },
+        workersPerNode: { type: 'integer', minimum: 1, maximum: 64, description: 'workers per node' },
+        holdUsMax: timeUs(0, 'longest a lock is held'),
+      },
+    },
+  },
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
   checkers: describeCheckers([...dlmCheckers(), ...membershipCheckers(undefined, { liveness: false, coverage: false })]),
   options: parseMembershipOptions,

@@ -8,9 +8,20 @@ import { BELIEF_CHECKER } from '../ownership/belief.ts';
 import { ownerRole } from '../ownership/roles.ts';
 import { LEASE_POINTS } from '../faultPoints.ts';
 import { variantParts } from '../variants.ts';
+import { timeUs } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 export const leaseProtocol = defineProtocol({
   name: 'lease',
+  optionsSchema: {
+    cluster: {
+      leaseUs: timeUs(1_000, 'lease length (at least 1 ms)'),
+      leaseRenewUs: timeUs(1_000, 'renewal period'),
+      leaseGuardUs: timeUs(0, 'guard time before a lease is taken over'),
+      leasePollUs: timeUs(1_000, 'poll period of a waiting contender'),
+    },
+    workload: OWNERSHIP_WORKLOAD_SCHEMA,
+  },
   description: 'Baseline: disk leases (CAS, expiry on the local clock) with fencing tokens checked by the shared storage.',
   checkers: describeCheckers(ownershipCheckers([], 0)),
   variants: [

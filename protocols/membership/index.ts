@@ -21,6 +21,7 @@ import { membershipMetrics } from './checkers/metrics.ts';
 import { abortedRecoveryChecker, fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
 import { membershipRoles } from './roles.ts';
 import { MEMBERSHIP_POINTS } from '../faultPoints.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from './options.ts';
 
 export type { MembershipOptions, ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType, View, GroupState } from './api.ts';
 export { LEVEL_FENCE, LEVEL_DLM, LEVEL_APP } from './api.ts';
@@ -61,6 +62,7 @@ export function membershipCheckers(opts?: MembershipOptions, which: { liveness?:
 }
 
 export const cmanProtocol = defineProtocol({
+  optionsSchema: MEMBERSHIP_OPTIONS_SCHEMA,
   name: 'cman',
   description: 'cman-style membership, quorum, service groups and fencing, with a trivial level-2 application group.',
   checkers: describeCheckers(membershipCheckers()),

@@ -1,5 +1,6 @@
 // Membership options: defaults and parsing from a scenario's `cluster` block (twoNode, votes …).
 import type { MembershipOptions } from './api.ts';
+import type { JsonSchema, OptionsSchema } from '../registry.ts';
 
 export const DEFAULT_TOKEN_TIMEOUT_US = 1_000_000;
 
@@ -45,3 +46,41 @@ export function parseMembershipOptions(cluster: Record<string, unknown> | undefi
     rebootDelayUs: num('rebootDelayUs') ?? 2_000_000,
   };
 }
+
+const HOUR_US = 3_600_000_000;
+/** A time option in µs: at least `min`, at most an hour. */
+export function timeUs(min: number, description: string): JsonSchema {
+  return { type: 'integer', minimum: min, maximum: HOUR_US, description };
+}
+const flag = (description: string): JsonSchema => ({ type: 'boolean', description });
+const VOTE: JsonSchema = { type: 'integer', minimum: 0, maximum: 1000 };
+
+/** The cman options every membership-based protocol reads from `cluster`. */
+export const MEMBERSHIP_OPTIONS_SCHEMA: OptionsSchema = {
+  cluster: {
+    tokenTimeoutUs: timeUs(1_000, 'token timeout: a member silent this long is declared dead (at least 1 ms)'),
+    heartbeatUs: timeUs(250, 'heartbeat period (default tokenTimeoutUs / 4)'),
+    joinWaitUs: timeUs(0, 'how long a joining node waits for an existing cluster'),
+    votes: {
+      description: 'votes per node: an array (index 0 = node 1) or an object keyed by node id, each 0–1000',
+      anyOf: [
+        { type: 'array', items: VOTE },
+        { type: 'object', propertyNames: { pattern: '^[1-9][0-9]*$' }, additionalProperties: VOTE },
+      ],
+    },
+    expectedVotes: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'expected votes (at least 1)' },
+    twoNode: flag('two-node mode (needs exactly 2 nodes)'),
+    waitForAll: flag('wait for all nodes before the first quorum'),
+    autoTieBreaker: flag('the lowest node id wins an even split'),
+    allowQuorumDecrease: flag('allow expected votes to decrease'),
+    postFailDelayUs: timeUs(0, 'delay after a failure before fencing'),
+    fenceRetryUs: timeUs(1_000, 'fence retry period'),
+    fenceCheckUs: timeUs(1_000, 'fence check period'),
+    fenceDelayUs: timeUs(0, 'delay before fencing (two-node races)'),
+    rebootDelayUs: timeUs(0, 'how long a fenced node takes to reboot'),
+  },
+  rules: [{
+    if: { properties: { cluster: { properties: { twoNode: { const: true } }, required: ['twoNode'] } }, required: ['cluster'] },
+    then: { properties: { nodes: { const: 2, description: 'exactly 2 nodes: cluster.twoNode is set' } } },
+  }],
+};

@@ -9,10 +9,13 @@ import { ownerRole } from '../ownership/roles.ts';
 import { membershipRoles } from '../membership/roles.ts';
 import { MEMBERSHIP_POINTS, OLDEST_MEMBER_POINTS } from '../faultPoints.ts';
 import { MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
+import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
+import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 
 
 export const oldestMemberProtocol = defineProtocol({
   name: 'oldest-member',
+  optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Phillips' design: the oldest member of the service group assigns resource ownership; hand-over by stop/start/start_done/finish.",
   checkers: describeCheckers([...ownershipCheckers([], 0), ...membershipCheckers(undefined, { coverage: false })]),
   options: parseMembershipOptions,

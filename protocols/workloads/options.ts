@@ -1,7 +1,7 @@
 // Workload options, read from a scenario's `workload` field with defaults, and the observation kinds
 // the workload emits for the client-level checkers.
 import { assertWorkloadKind } from './kinds.ts';
-import type { BuildInput } from '../registry.ts';
+import type { BuildInput, JsonSchema } from '../registry.ts';
 import type { NodeId } from '../../sim/types.ts';
 
 export interface WorkloadOptions {
@@ -82,3 +82,20 @@ export interface OpResult {
   version?: number;
   full?: boolean;
 }
+
+const int = (min: number, max: number, description: string): JsonSchema => ({ type: 'integer', minimum: min, maximum: max, description });
+
+/** Options of the ownership workloads (each ownership kind takes the same ones). */
+const OWNERSHIP_WORKLOAD_OPTIONS: Readonly<Record<string, JsonSchema>> = {
+  snapshots: int(0, 1_000, 'snapshot-metadata resources (0–1000)'),
+  chunks: int(1, 100_000, 'chunks per snapshot store'),
+  passwdBlocks: int(1, 64, 'blocks the passwd file spans (at least 1)'),
+  thinkUs: int(1_000, 3_600_000_000, "mean think time between a client's requests (at least 1 ms)"),
+  requestTimeoutUs: int(1_000, 3_600_000_000, 'request timeout before a re-send (at least 1 ms)'),
+  retryUs: int(1_000, 3_600_000_000, 'back-off before a re-send (at least 1 ms)'),
+};
+
+/** The workload part of an ownership protocol's options schema. */
+export const OWNERSHIP_WORKLOAD_SCHEMA: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> = Object.fromEntries(
+  OWNERSHIP_KINDS.map((k) => [k, OWNERSHIP_WORKLOAD_OPTIONS]),
+);

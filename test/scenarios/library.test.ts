@@ -7,8 +7,11 @@ import { LIBRARY_DIR, libraryNames, loadLibrary } from '../../scenarios/load.ts'
 import { FAULT_KINDS } from '../../sim/faults/registry.ts';
 import { SWARM_PROFILES } from '../../scenarios/profiles.ts';
 import { validateScenario } from '../../scenarios/validate.ts';
-import { validateJsonSchema } from './jsonSchema.ts';
 import { faultSchema, roleTargetSchema } from './faultSchema.ts';
+import { schemaIssues } from '../../scenarios/schema.ts';
+
+/** The published schema, checked by the run-time validator (ajv). */
+const validateJsonSchema = (_schema: unknown, raw: unknown): unknown[] => schemaIssues(raw);
 
 const schema = JSON.parse(readFileSync(new URL('../../scenarios/scenario.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const names = libraryNames();

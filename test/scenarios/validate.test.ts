@@ -38,7 +38,7 @@ describe('durations', () => {
   });
 
   it('normalizes every *Us field of a scenario', () => {
-    const r = validateScenario({ ...base, healAtUs: '10s', deadlineUs: '5s', network: { latencyMaxUs: '2ms' }, cluster: { tokenTimeoutUs: '3s', twoNode: true } }, 'f.json');
+    const r = validateScenario({ ...base, nodes: 2, healAtUs: '10s', deadlineUs: '5s', network: { latencyMaxUs: '2ms' }, cluster: { tokenTimeoutUs: '3s', twoNode: true } }, 'f.json');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.scenario).toMatchObject({ durationUs: 20_000_000, healAtUs: 10_000_000, deadlineUs: 5_000_000, network: { latencyMaxUs: 2000 }, cluster: { tokenTimeoutUs: 3_000_000, twoNode: true } });

@@ -136,6 +136,53 @@ describe('budgets and exceptions', () => {
     expect(r.violations.map((v) => v.kind)).toEqual(['budget']);
   });
 
+  it('a livelock at one instant ends on the same-instant bound long before the event budget', () => {
+    const w = probeWorld({
+      nodes: 1, maxEventsPerInstant: 3_000,
+      handlers: { start(ctx) { ctx.setTimer(0, 's'); }, timer(ctx) { ctx.setTimer(0, 's'); } },
+    });
+    const r = w.runSync();
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]).toMatchObject({ checker: 'budget', kind: 'budget', atUs: 0 });
+    expect(r.violations[0]!.message).toMatch(/^same-instant budget of 3000 events in a row at one time exhausted/);
+    expect(r.events).toBeLessThanOrEqual(3_002);
+  });
+
+  it('time that moves resets the same-instant count: a 1 µs loop is not a same-instant livelock', () => {
+    const w = probeWorld({
+      nodes: 1, maxEventsPerInstant: 10, maxEvents: 5_000,
+      handlers: { start(ctx) { ctx.setTimer(1, 's'); }, timer(ctx) { ctx.setTimer(1, 's'); } },
+    });
+    const r = w.runSync();
+    expect(r.violations[0]!.message).toMatch(/^event budget of 5000 events/);
+  });
+
+  it('pending events over maxPendingEvents end the run with a memory budget violation', () => {
+    const w = probeWorld({
+      nodes: 2, maxPendingEvents: 5_000,
+      handlers: (node) => ({
+        start(ctx) { if (node === 1) ctx.setTimer(1, 'flood'); },
+        timer(ctx) { for (let i = 0; i < 100; i++) ctx.send(2, { type: 'flood' }); ctx.setTimer(1, 'flood'); },
+      }),
+      network: { latencyMinUs: 10_000_000, latencyMaxUs: 10_000_000 },
+    });
+    const r = w.runSync();
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]!.message).toMatch(/^memory budget of 5000 pending events \(maxPendingEvents\) exhausted/);
+    expect(r.violations[0]!.message).toMatch(/mostly deliver probe\/flood ×/);
+  });
+
+  it("the caller's probe (the runner's heap ceiling) ends the run with its sentence", () => {
+    let calls = 0;
+    const w = probeWorld({
+      nodes: 1, probe: () => (++calls >= 3 ? 'heap ceiling of 800 MB (the heap grew by 900 MB)' : undefined),
+      handlers: { start(ctx) { ctx.setTimer(1, 's'); }, timer(ctx) { ctx.setTimer(1, 's'); } },
+    });
+    const r = w.runSync();
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]!.message).toMatch(/^memory budget: heap ceiling of 800 MB \(the heap grew by 900 MB\) exhausted/);
+  });
+
   it('a protocol that throws fails the run with an exception violation and the run ends cleanly', () => {
     const w = probeWorld({
       nodes: 2,

@@ -183,10 +183,17 @@ class Walk {
  */
 export function validateScenario(raw: unknown, file: string, defaultName?: string): ValidationResult {
   // 1. The document against scenario.schema.json (ajv): types, ranges, known fields.
+  // Faults are the exception: their fields depend on the kind, shape, role and point, where the
+  // fault walk (2) names the one field that does not apply rather than the schema's whole entry.
   const shape = schemaIssues(raw);
-  if (shape.length > 0) return { ok: false, issues: shape.map((i) => issueOf(file, i)) };
-  // 2. What JSON Schema cannot say: durations read, node ids within the cluster, fault semantics.
   const w = new Walk(file);
+  if (shape.length > 0) {
+    if (!shape.every((i) => i.path.startsWith('faults.'))) return { ok: false, issues: shape.map((i) => issueOf(file, i)) };
+    walkScenario(w, raw, defaultName);
+    const faultIssues = w.issues.filter((i) => i.path.startsWith('faults.'));
+    return { ok: false, issues: faultIssues.length > 0 ? faultIssues : shape.map((i) => issueOf(file, i)) };
+  }
+  // 2. What JSON Schema cannot say: durations read, node ids within the cluster, fault semantics.
   const scenario = walkScenario(w, raw, defaultName);
   if (w.issues.length > 0 || scenario === undefined) {
     if (w.issues.length === 0) w.fail('', 'a scenario object', raw);

@@ -9,6 +9,8 @@ export const DecisionKind = {
   delayUs: 3,
   diskDelayUs: 4,
   fenceFail: 5,
+  /** A fault at a fault point (0 = none, k = the point's k-th fault option); see sim/choice.ts. */
+  fault: 6,
 } as const;
 export type DecisionKindName = keyof typeof DecisionKind;
 
@@ -37,6 +39,11 @@ export class Tape {
   private slot = CHUNK;
   private n = 0;
   private readonly overrides: Map<number, number>;
+  /**
+   * Sees every decision before it is made (systematic search: `lockstep check`). Off in ordinary
+   * runs; it never changes a value, so a run with an observer is the run without one.
+   */
+  observer: ((index: number, kind: number, value: number) => void) | undefined;
 
   constructor(overrides: TapeOverrides = [], readonly record = true) {
     this.overrides = new Map(overrides.map(([i, v]) => [i, v]));
@@ -50,6 +57,7 @@ export class Tape {
   decide(kind: number, drawn: number): number {
     const i = this.n;
     const value = this.overrides.size > 0 ? (this.overrides.get(i) ?? drawn) : drawn;
+    if (this.observer !== undefined) this.observer(i, kind, drawn);
     this.n = i + 1;
     if (!this.record) return value;
     if (this.slot === CHUNK) this.newChunk();

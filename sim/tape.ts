@@ -40,10 +40,11 @@ export class Tape {
   private n = 0;
   private readonly overrides: Map<number, number>;
   /**
-   * Sees every decision before it is made (systematic search: `lockstep check`). Off in ordinary
-   * runs; it never changes a value, so a run with an observer is the run without one.
+   * Sees every decision before it is made, with the value the seed drew (systematic search:
+   * `lockstep check`). Off in ordinary runs. It may return a value to use instead (PCT's change
+   * points); returning undefined leaves the decision as the seed and the overrides make it.
    */
-  observer: ((index: number, kind: number, value: number) => void) | undefined;
+  observer: ((index: number, kind: number, drawn: number) => number | undefined) | undefined;
 
   constructor(overrides: TapeOverrides = [], readonly record = true) {
     this.overrides = new Map(overrides.map(([i, v]) => [i, v]));
@@ -56,8 +57,8 @@ export class Tape {
   /** Record a decision whose drawn value is `drawn`; returns the value to use (an override wins). */
   decide(kind: number, drawn: number): number {
     const i = this.n;
-    const value = this.overrides.size > 0 ? (this.overrides.get(i) ?? drawn) : drawn;
-    if (this.observer !== undefined) this.observer(i, kind, drawn);
+    let value = this.overrides.size > 0 ? (this.overrides.get(i) ?? drawn) : drawn;
+    if (this.observer !== undefined) value = this.observer(i, kind, drawn) ?? value;
     this.n = i + 1;
     if (!this.record) return value;
     if (this.slot === CHUNK) this.newChunk();

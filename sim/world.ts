@@ -279,6 +279,8 @@ export class World implements CheckerWorld {
   private readonly faultAt: ReadonlySet<string> | undefined;
   /** The send being routed, for a tape observer (set only while one is installed). */
   readonly sending = { src: 0, dst: 0, module: '', type: '', fifo: false };
+  /** Called before each event while set (a search's state checks at event boundaries). */
+  beforeEvent: (() => void) | undefined;
   /** How many fault options the fault point being decided offers (for a tape observer). */
   pointOptions = 0;
 
@@ -352,6 +354,7 @@ export class World implements CheckerWorld {
       this.budgetExceeded();
       return false;
     }
+    if (this.beforeEvent !== undefined) this.beforeEvent();
     const ev = this.queue.pop()!;
     this.nowUs = ev.t;
     this.eventIndex++;

@@ -28,5 +28,5 @@ export interface RunFile {
   simTimeUs: number;
   /** Version of the code that produced it: package version + a hash of the sources. */
   codeVersion: string;
-  createdBy: 'run' | 'explore' | 'shrink' | 'compare';
+  createdBy: 'run' | 'explore' | 'shrink' | 'compare' | 'check';
 }

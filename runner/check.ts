@@ -122,7 +122,7 @@ export interface CheckResult {
 }
 
 /** The class and alternatives of a decision, or undefined when it is not a choice point. */
-function classify(world: World, cfg: ChoiceConfig, kind: number, drawn: number): Point['alts'] | undefined {
+export function classify(world: World, cfg: ChoiceConfig, kind: number, drawn: number): Point['alts'] | undefined {
   const now = world.nowUs;
   if (now < (cfg.fromUs ?? 0) || now >= (cfg.toUs ?? world.healAtUs)) return undefined;
   if (kind === DecisionKind.fault) {

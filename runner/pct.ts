@@ -9,6 +9,8 @@ import type { Scenario } from '../scenarios/types.ts';
 import { SeedTree } from '../sim/rng.ts';
 import { DecisionKind } from '../sim/tape.ts';
 import type { Violation } from '../sim/types.ts';
+import { classify } from './check.ts';
+import type { Bound, ChoiceClass } from './check.ts';
 
 export interface PctOptions {
   scenario: Scenario;
@@ -94,4 +96,51 @@ export async function pct(o: PctOptions): Promise<PctResult> {
   r.k = k;
   r.perRunBound = 1 / (o.scenario.nodes * Math.pow(k, o.depth - 1));
   return r;
+}
+
+export interface RandomWalkResult {
+  runs: number;
+  /** 1-based run of the first counterexample, if any. */
+  firstFailure?: number;
+  checker?: string;
+}
+
+/**
+ * The random baseline for `check`: each run (seed + r) deviates at each choice point with a
+ * probability that spends about the bound over the run (`expected` deviations among `k` points),
+ * never past a budget. What random testing of the same choice space finds, run for run.
+ */
+export async function randomWalk(o: PctOptions & { bound: Bound }): Promise<RandomWalkResult> {
+  const cfg = o.scenario.check?.choices ?? {};
+  const rng = new SeedTree(o.seed).stream('random-walk');
+  let k = 8;
+  for (let run = 0; run < o.runs; run++) {
+    if (o.shouldStop?.() === true) return { runs: run };
+    const seed = (o.seed + run) >>> 0;
+    let points = 0;
+    const spent = new Map<ChoiceClass, number>();
+    let faults = 0;
+    const p = Math.min(1, (o.bound.delays + o.bound.faults) / k);
+    const result = await simulate(o.scenario, {
+      seed, protocol: o.protocol, stopOnViolation: true,
+      onWorld: (w) => {
+        w.tape.observer = (_index, kind, drawn) => {
+          const alts = classify(w, cfg, kind, drawn);
+          if (alts === undefined || alts.length === 0) return undefined;
+          points++;
+          if (!rng.chance(p)) return undefined;
+          const a = rng.pick(alts);
+          const used = spent.get(a.cls) ?? 0;
+          const cap = a.cls === 'delay' ? o.bound.delays : (o.bound.perKind[a.cls] ?? o.bound.faults);
+          if (used >= cap || (a.cls !== 'delay' && faults >= o.bound.faults)) return undefined;
+          spent.set(a.cls, used + 1);
+          if (a.cls !== 'delay') faults++;
+          return a.value;
+        };
+      },
+    });
+    k = Math.max(k, points);
+    if (result.violations.length > 0) return { runs: run + 1, firstFailure: run + 1, checker: result.violations[0]!.checker };
+  }
+  return { runs: o.runs };
 }

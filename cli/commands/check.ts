@@ -7,7 +7,7 @@ import { loadScenario } from '../../scenarios/load.ts';
 import { chooseProtocol } from '../../runner/protocolChoice.ts';
 import { check, parseBound, DEFAULT_BOUND } from '../../runner/check.ts';
 import type { CheckResult, CheckProgress } from '../../runner/check.ts';
-import { pct } from '../../runner/pct.ts';
+import { pct, randomWalk } from '../../runner/pct.ts';
 import type { PctResult } from '../../runner/pct.ts';
 import { buildRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
@@ -16,7 +16,7 @@ import { fileSafe } from '../../runner/files.ts';
 import { parseShard } from '../../runner/shard.ts';
 import { parseCount, parseSeed } from '../args.ts';
 import { parseBudgetMs } from './shrink.ts';
-import { claimLine } from '../../reports/checkClaim.ts';
+import { claimLine } from '../../runner/checkClaim.ts';
 import { err, out } from '../../reports/style.ts';
 import type { SimulateResult } from '../../scenarios/simulate.ts';
 import type { Scenario } from '../../scenarios/types.ts';
@@ -64,12 +64,23 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     scenario, protocol: resolved.name, seed, depth: parseCount(args.depth, '--depth'), runs: parseCount(args.runs, '--runs'),
     shouldStop, all: args.all,
   }), (c) => write(c.result, c.overrides, `pct-seed${c.seed}`));
-  if (args.strategy !== 'dfs') throw new InputError(`--strategy: expected dfs or pct, got ${JSON.stringify(args.strategy)}`);
+  if (args.strategy !== 'dfs' && args.strategy !== 'random') {
+    throw new InputError(`--strategy: expected dfs, pct or random, got ${JSON.stringify(args.strategy)}`);
+  }
   let bound;
   try {
     bound = parseBound(args.bound ?? scenario.check?.bound ?? '', DEFAULT_BOUND);
   } catch (e) {
     throw new InputError((e as Error).message);
+  }
+  if (args.strategy === 'random') {
+    const w = await randomWalk({
+      scenario, protocol: resolved.name, seed, depth: 1, runs: parseCount(args.runs, '--runs'), shouldStop, bound,
+    });
+    const line = w.firstFailure === undefined ? `no violation in ${w.runs} random schedules within ${args.bound ?? scenario.check?.bound ?? ''}`
+      : `${w.checker} violated at random schedule ${w.firstFailure}`;
+    process.stdout.write(args.json ? `${JSON.stringify({ strategy: 'random', protocol: resolved.name, ...w }, null, 2)}\n` : `${line}\n`);
+    return w.firstFailure === undefined ? EXIT_OK : EXIT_VIOLATED;
   }
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const result = await check({
@@ -148,7 +159,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     .option('protocol', { alias: 'p', type: 'string', describe: 'Protocol or protocol/variant (default: the scenario\'s)' })
     .option('seed', { alias: 's', type: 'string', default: '1', describe: 'The seed whose run is the default schedule' })
     .option('bound', { type: 'string', describe: 'Budgets: faults=2,delays=2[,crash=1,pause=…,isolate=…,drop=…][,depth=N] (default: the scenario\'s check.bound)' })
-    .option('strategy', { type: 'string', default: 'dfs', describe: 'dfs (exhaustive within the bound) or pct (random priorities with change points)' })
+    .option('strategy', { type: 'string', default: 'dfs', describe: 'dfs (exhaustive within the bound), pct (random priorities with change points) or random (random schedules within the bound)' })
     .option('depth', { type: 'string', default: '3', describe: 'pct: bug depth d (d−1 change points per run)' })
     .option('runs', { type: 'string', default: '1000', describe: 'pct: number of runs' })
     .option('prune', { type: 'boolean', default: true, describe: 'Cut a run at a state already seen with as much budget (--no-prune to explore every schedule)' })

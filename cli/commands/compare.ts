@@ -6,6 +6,7 @@ import { answerQuestion } from '../../reports/answer.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { boundedClaims } from '../../runner/checkClaims.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
@@ -145,6 +146,7 @@ export async function compare(args: CompareArgs): Promise<number> {
     await pool?.close();
   }
   results.answer = answerQuestion(results);
+  results.answer.push(...await boundedClaims(protocols, join(args.out, 'check-claims.json')));
   const written: string[] = [];
   const resultsPath = join(args.out, 'compare-results.json');
   writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);

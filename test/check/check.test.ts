@@ -7,7 +7,7 @@ import type { Deviation } from '../../runner/check.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { simulate } from '../../scenarios/simulate.ts';
 import { validateScenario } from '../../scenarios/validate.ts';
-import { claimLine } from '../../reports/checkClaim.ts';
+import { claimLine } from '../../runner/checkClaim.ts';
 
 const dlm = loadScenario('check-dlm').scenario;
 

@@ -9,6 +9,6 @@ export { PROTOCOLS, resolveProtocol } from './protocols/index.ts';
 export { arbitraries } from './scenarios/arbitraries.ts';
 export type { FaultScheduleOptions, ScenarioArbitraryOptions } from './scenarios/arbitraries.ts';
 export { shrinkRun, shrinkRun as shrink, simulateRunFile, NotReproducedError } from './scenarios/shrink.ts';
-export type { ShrinkOptions, ShrinkResult, ShrinkProgress, RunSummary } from './scenarios/shrink.ts';
+export type { ShrinkOptions, ShrinkResult, ShrinkProgress, RunSize } from './scenarios/shrink.ts';
 export type { RunFile } from './scenarios/runfile.ts';
 export * as scenarios from './scenarios/load.ts';

@@ -26,7 +26,7 @@ export interface ShrinkOptions {
 }
 
 /** The size of one run, as `lockstep shrink` prints it before and after. */
-export interface RunSummary {
+export interface RunSize {
   faults: number;
   events: number;
   nodes: number;
@@ -42,13 +42,13 @@ export interface RunSummary {
 export interface ShrinkProgress {
   phase: string;
   runs: number;
-  best: RunSummary;
+  best: RunSize;
 }
 
 export interface ShrinkResult {
   runFile: RunFile;
-  before: RunSummary;
-  after: RunSummary;
+  before: RunSize;
+  after: RunSize;
   /** Simulation runs spent. */
   runs: number;
   checker: string;
@@ -99,7 +99,7 @@ export async function shrinkRun(rf: RunFile, opts: ShrinkOptions = {}): Promise<
   return { runFile: s.toRunFile(), before, after, runs: s.runs, checker, complete: !s.stopped };
 }
 
-function summarize(c: Candidate, r: SimulateResult, checker: string): RunSummary {
+function summarize(c: Candidate, r: SimulateResult, checker: string): RunSize {
   return {
     faults: c.faults.length,
     events: r.events,

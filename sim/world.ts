@@ -1,5 +1,6 @@
 // The world: hosts, network, shared disk, faults and checkers driven by one event loop ordered by
 // (time, seq). Deterministic: the only inputs are the config and the seed.
+import { AssertionFailure } from './assert.ts';
 import type {
   Checker, CheckerWorld, Context, DiskClient, DiskResult, DiskWriteOptions, FaultFired, Message, Module,
   NodeId, Observation, RunResult, SendOptions, StackFactory, TimerId, Violation,
@@ -454,6 +455,14 @@ export class World implements CheckerWorld {
   }
 
   exception(node: NodeId, where: string, err: unknown): void {
+    if (err instanceof AssertionFailure) {
+      this.violations.push({
+        checker: 'assertion', kind: 'exception', atEvent: this.eventIndex, atUs: this.nowUs,
+        message: `node ${node} (${where}): assertion failed: ${err.message}`,
+      });
+      this.stopped = true;
+      return;
+    }
     const text = err instanceof Error ? `${err.message}${err.stack ? `\n${err.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(err);
     this.violations.push({
       checker: 'exception', kind: 'exception', atEvent: this.eventIndex, atUs: this.nowUs,

@@ -4,7 +4,7 @@
 import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { NotReproducedError, shrinkRun } from '../../scenarios/shrink.ts';
-import type { RunSummary, ShrinkProgress } from '../../scenarios/shrink.ts';
+import type { RunSize, ShrinkProgress } from '../../scenarios/shrink.ts';
 import { parseDurationUs } from '../../scenarios/validate.ts';
 import { parseCount } from '../args.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
@@ -31,8 +31,8 @@ export interface ShrinkJson {
   protocol: string;
   seed: number;
   checker: string;
-  before: RunSummary;
-  after: RunSummary;
+  before: RunSize;
+  after: RunSize;
   runs: number;
   wallMs: number;
   /** False when the budget ran out before every phase finished (the result is still a failing run). */

@@ -17,6 +17,7 @@
 //   * expelled: a node of my view, same incarnation, shows a newer quorate view without me → I reboot;
 //   * merge: a node outside my view shows a view without me → the weaker view (not quorate < quorate,
 //     then fewer members, then higher lowest id, then older epoch) reboots. Rebooted nodes rejoin fresh.
+import { assert as check } from '../../sim/assert.ts';
 import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { ClusterApi, MembershipOptions, ServiceCallbacks, ServiceGroup, View } from './api.ts';
@@ -54,7 +55,7 @@ const EPOCH_STRIDE = 1000;
 const EXCLUDE_FRESH_TOKENS = 4;
 
 function assert(cond: boolean, why: string): asserts cond {
-  if (!cond) throw new Error(`cman: ${why}`);
+  check(cond, `cman: ${why}`);
 }
 
 /** Rank for the merge rule: a higher rank survives. */

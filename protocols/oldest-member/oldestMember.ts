@@ -8,6 +8,7 @@
 // request it is giving up, and answers start_done. Everyone serves again at finish.
 // The owner's epoch is the view epoch of the event that assigned it (unique cluster-wide).
 // Volatile: everything (a restarted node rejoins youngest and owns nothing until assigned).
+import { assert as check } from '../../sim/assert.ts';
 import type { Context, DiskWriteOptions, Message, Module, NodeId } from '../../sim/types.ts';
 import type { ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from '../membership/api.ts';
 import { LEVEL_APP } from '../membership/api.ts';
@@ -45,7 +46,7 @@ interface Drainable {
 }
 
 function assert(cond: boolean, why: string): asserts cond {
-  if (!cond) throw new Error(`oldest-member: ${why}`);
+  check(cond, `oldest-member: ${why}`);
 }
 
 export class OldestMember implements Ownership, ServiceCallbacks {

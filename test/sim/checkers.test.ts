@@ -8,6 +8,7 @@ import { World } from '../../sim/world.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { Gossip, monotonicChecker, convergenceChecker, learnedAfterRestartChecker } from '../../protocols/demo/gossip.ts';
 import { probeWorld } from './fixtures/probe.ts';
+import { assert } from '../../sim/assert.ts';
 import type { FaultSpec } from '../../sim/faults/spec.ts';
 
 const crashes: Scenario = { name: 'gossip-crashes', description: '', nodes: 5, durationUs: 20_000_000, faults: { swarm: 'crashes' } };
@@ -151,6 +152,21 @@ describe('budgets and exceptions', () => {
     expect(r.violations[0]!.message).toMatch(/^node 2 \(probe\) threw: assertion: poison is never sent/);
     expect(r.violations[0]!.atUs).toBeGreaterThan(1_000_000);
     expect(r.simTimeUs).toBe(r.violations[0]!.atUs);
+    expect(r.events).toBe(r.violations[0]!.atEvent);
+  });
+
+  it('a failed assert() is an assertion violation at the event that broke the assumption', () => {
+    const w = probeWorld({
+      nodes: 2,
+      handlers: (node) => ({
+        start(ctx) { if (node === 1) ctx.setTimer(1_000_000, 'go'); },
+        timer(ctx) { ctx.send(2, { type: 'poison' }); },
+        message(_ctx, _f, msg) { assert(msg.type !== 'poison', 'probe: poison is never sent'); },
+      }),
+    });
+    const r = w.runSync();
+    expect(r.violations).toEqual([expect.objectContaining({ checker: 'assertion', kind: 'exception' })]);
+    expect(r.violations[0]!.message).toBe('node 2 (probe): assertion failed: probe: poison is never sent');
     expect(r.events).toBe(r.violations[0]!.atEvent);
   });
 

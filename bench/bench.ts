@@ -227,6 +227,7 @@ async function main(): Promise<void> {
   if (explore !== undefined) out.explore = explore;
   const stack = await hook('stack.ts', 'benchStack', bare5);
   if (stack !== undefined) out.stack = stack;
+  out.check = await hook('check.ts', 'benchCheck', { seeds: 1, maxRuns: 100, timeMs: 30_000 });
   out.benchCpuSeconds = round((now() - started) / 1000);
   out.benchWallSeconds = round((performance.now() - wallStart) / 1000);
   console.log(JSON.stringify(out, null, 2));

@@ -8,6 +8,7 @@ import { chooseProtocol } from '../../runner/protocolChoice.ts';
 import { check, parseBound, DEFAULT_BOUND } from '../../runner/check.ts';
 import type { CheckResult, CheckProgress } from '../../runner/check.ts';
 import { pct, randomWalk } from '../../runner/pct.ts';
+import { lvbTable } from '../../runner/lvbTable.ts';
 import type { PctResult } from '../../runner/pct.ts';
 import { buildRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
@@ -38,6 +39,7 @@ export interface CheckArgs {
   out: string;
   json: boolean;
   quiet: boolean;
+  lvbTable: boolean;
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
@@ -60,6 +62,18 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     writeRunFile(path, rf);
     return path;
   };
+  if (args.lvbTable) {
+    const t = await lvbTable(scenario, resolved.name, args.bound ?? 'faults=2,delays=0');
+    const lines = [`| how the last PW/EX holder died | runs | next value-block read granted | run-file |`, '|---|---|---|---|'];
+    t.cases.forEach((c, i) => {
+      const file = write(c.example.result, c.example.deviations.map(([a, b]) => [a, b]), `lvb-${i + 1}`);
+      const got = Object.entries(c.outcomes).map(([k, n]) => `${k} ×${n}`).join('; ');
+      lines.push(`| ${c.how} | ${c.runs} | ${got} | ${file} |`);
+    });
+    lines.push('', `${t.schedules} schedules (${t.complete ? 'complete' : 'incomplete'}), ${resolved.name} on ${loaded.source}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT_OK;
+  }
   if (args.strategy === 'pct') return printPct(args, await pct({
     scenario, protocol: resolved.name, seed, depth: parseCount(args.depth, '--depth'), runs: parseCount(args.runs, '--runs'),
     shouldStop, all: args.all,
@@ -169,6 +183,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     .option('all', { type: 'boolean', default: false, describe: 'Keep searching after the first counterexample' })
     .option('shard', { type: 'string', describe: 'K/N: explore only the K-th of N interleaved parts of the search tree' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for counterexample run-files' })
+    .option('lvb-table', { type: 'boolean', default: false, describe: 'DLM: classify every crash schedule by how the last PW/EX holder died and what the next value-block read got' })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' })
     .example('$0 check check-dlm --bound faults=2,delays=2', 'Every schedule with ≤ 2 crashes and ≤ 2 delayed deliveries')

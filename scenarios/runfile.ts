@@ -35,7 +35,7 @@ export interface RunFile {
   simTimeUs: number;
   /** Version of the code that produced it: package version + a hash of the sources. */
   codeVersion: string;
-  createdBy: 'run' | 'explore' | 'shrink' | 'compare';
+  createdBy: 'run' | 'explore' | 'shrink' | 'compare' | 'check';
   /** Absolute paths of the plugin files that define the protocol (absent for a built-in protocol). */
   plugins?: string[];
 }

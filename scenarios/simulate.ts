@@ -32,6 +32,8 @@ export interface SimulateOptions {
   probe?: () => string | undefined;
   /** Also return the indices of non-default tape decisions (shrink uses them). */
   collectDecisions?: boolean;
+  /** Called with the world before it runs (systematic search installs its tape observer here). */
+  onWorld?: (world: World) => void;
 }
 
 export interface SimulateResult extends RunResult {
@@ -123,7 +125,9 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
     ...(opts.stopOnViolation !== undefined ? { stopOnViolation: opts.stopOnViolation } : {}),
     ...(opts.tapeOverrides ? { tapeOverrides: opts.tapeOverrides } : {}),
     ...(opts.trace ? { trace: opts.trace } : {}),
+    ...(scenario.check ? { choices: scenario.check.choices } : {}),
   });
+  opts.onWorld?.(world);
   const result = await world.run();
   return { ...result, knobs, faults, healAtUs, ...(opts.collectDecisions === true ? { nonDefaultDecisions: world.tape.nonDefault() } : {}) };
 }

@@ -4,6 +4,7 @@ import type { FaultSpec } from '../sim/faults/spec.ts';
 import type { LinkConfig } from '../sim/network.ts';
 import type { DiskConfig } from '../sim/disk.ts';
 import type { NodeId } from '../sim/types.ts';
+import type { ChoiceConfig } from '../sim/choice.ts';
 
 import type { WorkloadSpec } from '../protocols/registry.ts';
 
@@ -45,4 +46,12 @@ export interface Scenario {
   restartCrashedAtHeal?: boolean;
   /** Nodes that take part in a workload as clients (default: all). */
   clients?: NodeId[];
+  /** Systematic search (`lockstep check`): which decisions are choice points, and the default bound. */
+  check?: CheckSettings;
+}
+
+export interface CheckSettings {
+  choices: ChoiceConfig;
+  /** Default bound, e.g. "faults=2,delays=2" (the CLI's --bound replaces it). */
+  bound?: string;
 }

@@ -16,6 +16,8 @@ import { WORKLOAD_KINDS, isWorkloadKind } from '../protocols/workloads/kinds.ts'
 import type { LatencyShape } from '../sim/network.ts';
 import { closest, optionsIssues, schemaIssues } from './schema.ts';
 import type { SchemaIssue } from './schema.ts';
+import { FAULT_OPTION_KINDS } from '../sim/choice.ts';
+import type { ChoiceConfig, FaultOptionKind } from '../sim/choice.ts';
 
 const LATENCY_SHAPES: readonly LatencyShape[] = ['uniform', 'exponential', 'long-tail'];
 
@@ -57,6 +59,7 @@ export const MAX_NODES = 1000;
 const TOP_FIELDS = [
   '$schema', 'name', 'description', 'nodes', 'protocol', 'cluster', 'workload', 'durationUs', 'healAtUs',
   'deadlineUs', 'network', 'disk', 'faults', 'checkers', 'maxEvents', 'maxEventsPerInstant', 'maxPendingEvents', 'maxHeapMb', 'bootAtUs', 'restartCrashedAtHeal', 'clients',
+  'check',
 ] as const;
 const FAULT_FIELDS = [
   'kind', 'atUs', 'durationUs', 'node', 'nodes', 'role', 'point', 'hit', 'shape', 'groups', 'from', 'to', 'direction',
@@ -265,7 +268,41 @@ function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): S
     if (c !== undefined) s.clients = c;
   }
   walkFaults(w, o.faults, s, nodes, durationUs);
+  if (o.check !== undefined) walkCheck(w, o.check, s);
   return s;
+}
+
+const CHOICE_FIELDS = [
+  'modules', 'skipTypes', 'fromUs', 'toUs', 'drops', 'faultAt', 'faults', 'targets', 'downUs', 'pauseUs', 'isolateUs',
+] as const;
+
+/** The `check` section: choice points for `lockstep check` and its default bound. */
+function walkCheck(w: Walk, v: unknown, s: Scenario): void {
+  const o = w.object(v, 'check', ['choices', 'bound']);
+  if (o === undefined) return;
+  const c = w.object(o.choices ?? {}, 'check.choices', CHOICE_FIELDS);
+  if (c === undefined) return;
+  const choices: ChoiceConfig = {};
+  for (const k of ['modules', 'skipTypes', 'faultAt'] as const) {
+    if (c[k] !== undefined) setIf(choices, k, w.stringList(c[k], `check.choices.${k}`));
+  }
+  for (const k of ['fromUs', 'toUs', 'downUs', 'pauseUs', 'isolateUs'] as const) {
+    if (c[k] !== undefined) setIf(choices, k, w.duration(c[k], `check.choices.${k}`));
+  }
+  if (c.drops !== undefined) setIf(choices, 'drops', w.boolean(c.drops, 'check.choices.drops'));
+  if (c.faults !== undefined) {
+    const f = w.stringList(c.faults, 'check.choices.faults');
+    const bad = f?.find((x) => !FAULT_OPTION_KINDS.includes(x as FaultOptionKind));
+    if (bad !== undefined) w.fail('check.choices.faults', `fault kinds among ${FAULT_OPTION_KINDS.join(', ')}`, bad);
+    else if (f !== undefined) choices.faults = f as FaultOptionKind[];
+  }
+  if (c.targets !== undefined) {
+    if (c.targets === 'self' || c.targets === 'all') choices.targets = c.targets;
+    else w.fail('check.choices.targets', "'self' or 'all'", c.targets);
+  }
+  const check: NonNullable<Scenario['check']> = { choices };
+  if (o.bound !== undefined) setIf(check, 'bound', w.string(o.bound, 'check.bound'));
+  s.check = check;
 }
 
 function walkName(w: Walk, v: unknown, defaultName: string | undefined): string | undefined {

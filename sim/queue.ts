@@ -87,6 +87,13 @@ export class EventQueue<T> {
     return this.items.slice(0, this.n) as T[];
   }
 
+  /** Pending items in the order they would pop, (time, seq): a canonical view for state digests. */
+  ordered(): T[] {
+    const idx = Array.from({ length: this.n }, (_, i) => i);
+    idx.sort((a, b) => this.times[a]! - this.times[b]! || this.seqs[a]! - this.seqs[b]!);
+    return idx.map((i) => this.items[i]!);
+  }
+
   private grow(): void {
     const cap = this.times.length * 2;
     const times = new Float64Array(cap);

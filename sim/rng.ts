@@ -8,25 +8,32 @@ const ALGORITHM = seedrandom.xor4096;
 
 export class Stream implements Rng {
   private readonly prng: () => number;
+  /** Draws so far: with the seed and label, the stream's whole state (state digests use it). */
+  draws = 0;
 
   constructor(readonly label: string, rootSeed: number) {
     this.prng = ALGORITHM(`${rootSeed >>> 0}/${label}`);
   }
 
   next(): number {
+    this.draws++;
     return this.prng();
   }
 
   int(lo: number, hi: number): number {
+    this.draws++;
     return lo + Math.floor(this.prng() * (hi - lo + 1));
   }
 
   chance(p: number): boolean {
-    return p > 0 && this.prng() < p;
+    if (!(p > 0)) return false;
+    this.draws++;
+    return this.prng() < p;
   }
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error(`pick from an empty list on stream ${this.label}`);
+    this.draws++;
     return items[Math.floor(this.prng() * items.length)]!;
   }
 }
@@ -48,5 +55,11 @@ export class SeedTree {
       this.streams.set(label, s);
     }
     return s;
+  }
+
+  /** [label, draws] of every stream forked so far, by label (a canonical view for state digests). */
+  positions(): [string, number][] {
+    return [...this.streams.entries()].map(([l, s]): [string, number] => [l, s.draws])
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 }

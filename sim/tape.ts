@@ -16,6 +16,8 @@ export const DecisionKind = {
   roleTarget: 6,
   /** At a hit of a fault point an armed fault waits for: 1 fires it here, 0 passes (drawn: 1 at the k-th hit). */
   pointFault: 7,
+  /** A fault at a fault point (0 = none, k = the point's k-th fault option); see sim/choice.ts. */
+  fault: 8,
 } as const;
 export type DecisionKindName = keyof typeof DecisionKind;
 
@@ -44,6 +46,12 @@ export class Tape {
   private slot = CHUNK;
   private n = 0;
   private readonly overrides: Map<number, number>;
+  /**
+   * Sees every decision before it is made, with the value the seed drew (systematic search:
+   * `lockstep check`). Off in ordinary runs. It may return a value to use instead (PCT's change
+   * points); returning undefined leaves the decision as the seed and the overrides make it.
+   */
+  observer: ((index: number, kind: number, drawn: number) => number | undefined) | undefined;
 
   constructor(overrides: TapeOverrides = [], readonly record = true) {
     this.overrides = new Map(overrides.map(([i, v]) => [i, v]));
@@ -56,7 +64,8 @@ export class Tape {
   /** Record a decision whose drawn value is `drawn`; returns the value to use (an override wins). */
   decide(kind: number, drawn: number): number {
     const i = this.n;
-    const value = this.overrides.size > 0 ? (this.overrides.get(i) ?? drawn) : drawn;
+    let value = this.overrides.size > 0 ? (this.overrides.get(i) ?? drawn) : drawn;
+    if (this.observer !== undefined) value = this.observer(i, kind, drawn) ?? value;
     this.n = i + 1;
     if (!this.record) return value;
     if (this.slot === CHUNK) this.newChunk();

@@ -102,6 +102,11 @@ export interface Module {
   onRecover?(ctx: Context): void;
   onMessage?(ctx: Context, from: NodeId, msg: Message): void;
   onTimer?(ctx: Context, tag: unknown): void;
+  /**
+   * The module's state for systematic search (`lockstep check`), as data to hash: everything its
+   * future depends on, nothing it does not (counters kept only for metrics). Default: its fields.
+   */
+  digest?(): unknown;
 }
 
 export type StackFactory = (node: NodeId) => Module[];

@@ -7,7 +7,7 @@ import type {
 } from './types.ts';
 import { EventQueue } from './queue.ts';
 import { SeedTree } from './rng.ts';
-import type { Stream } from './rng.ts';
+import { Stream } from './rng.ts';
 import { Tape, DecisionKind } from './tape.ts';
 import type { TapeOverrides } from './tape.ts';
 import { TraceHash } from './hash.ts';
@@ -21,6 +21,8 @@ import { faultKind } from './faults/registry.ts';
 import type { RoleResolver } from './faults/roles.ts';
 import { roleCandidates, roleText } from './faults/roles.ts';
 import { drainMicrotasks } from './drain.ts';
+import { faultOptions } from './choice.ts';
+import type { ChoiceConfig, FaultOption, StateHasher } from './choice.ts';
 
 /** An observer that only collects metrics (no verdict). */
 export interface Observer {
@@ -79,6 +81,8 @@ export interface WorldConfig {
   /** Keep every decision's kind and value (default true). False keeps memory flat in run length. */
   recordTape?: boolean;
   trace?: (rec: TraceRecord) => void;
+  /** Choice points for systematic search; `faultAt` adds fault-point decisions to the tape. */
+  choices?: ChoiceConfig;
 }
 
 export const DEFAULT_MAX_EVENTS = 20_000_000;
@@ -113,6 +117,11 @@ interface Event extends Packet {
 }
 
 const NO_MSG: Message = { type: '' };
+
+/** Engine fields a state digest leaves out: counters, ids and back-references, not state. */
+const NETWORK_NOISE: ReadonlySet<string> = new Set([
+  'tape', 'rng', 'nextId', 'sent', 'dropped', 'writesAccepted', 'writesRejected',
+]);
 
 /** An event that is not a delivery: the packet fields are blank. */
 function event(k: Ev, t: number, node: NodeId, inc: number, a: unknown, b: unknown, m: number, label: string): Event {
@@ -317,6 +326,14 @@ export class World implements CheckerWorld {
   private sameInstant = 0;
   private readonly trace: ((rec: TraceRecord) => void) | undefined;
   private readonly logs: string[] = [];
+  /** Observation kinds that are fault points (choices.faultAt), if any. */
+  private readonly faultAt: ReadonlySet<string> | undefined;
+  /** The send being routed, for a tape observer (set only while one is installed). */
+  readonly sending = { src: 0, dst: 0, module: '', type: '', fifo: false };
+  /** Called before each event while set (a search's state checks at event boundaries). */
+  beforeEvent: (() => void) | undefined;
+  /** How many fault options the fault point being decided offers (for a tape observer). */
+  pointOptions = 0;
 
   constructor(readonly config: WorldConfig) {
     if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new RangeError(`nodes must be ≥ 1, got ${config.nodes}`);
@@ -333,6 +350,8 @@ export class World implements CheckerWorld {
     this.maxPerInstant = config.maxEventsPerInstant ?? DEFAULT_MAX_EVENTS_PER_INSTANT;
     this.maxPending = config.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
     this.trace = config.trace;
+    const faultAt = config.choices?.faultAt ?? [];
+    this.faultAt = faultAt.length > 0 ? new Set(faultAt) : undefined;
     const faults = config.faults ?? [];
     // A fault at a fault point fires at a time nobody knows in advance: it does not set the heal.
     const lastFaultEnd = faults.reduce((m, f) => (f.point !== undefined ? m : Math.max(m, f.atUs + (f.durationUs ?? 0))), 0);
@@ -397,6 +416,7 @@ export class World implements CheckerWorld {
       return this.budgetExceeded(`same-instant budget of ${this.maxPerInstant} events in a row at one time`);
     }
     if ((this.eventIndex & (PROBE_EVERY - 1)) === 0 && !this.withinMemory()) return false;
+    if (this.beforeEvent !== undefined) this.beforeEvent();
     const ev = this.queue.pop()!;
     this.nowUs = ev.t;
     this.eventIndex++;
@@ -632,6 +652,7 @@ export class World implements CheckerWorld {
       host.outbox.push(() => this.send(host, to, module, msg, fifo)); // paused at a fault point mid-handler
       return;
     }
+    if (this.tape.observer !== undefined) this.noteSend(host.id, to, module, msg.type, fifo);
     const copies = this.network.route(this.nowUs, host.id, to, fifo);
     if (copies === 0 && this.trace !== undefined) {
       this.traceRec('drop', to, { from: host.id, module, type: msg.type, why: this.network.lastDrop, atSend: true });
@@ -682,13 +703,14 @@ export class World implements CheckerWorld {
     return true;
   }
 
-  hostFn(host: Host, atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, event(Ev.HostFn, atUs, host.id, host.incarnation, fn, undefined, 0, label));
+  /** `payload`: what the closure carries, as data for state digests (sim/choice.ts). */
+  hostFn(host: Host, atUs: number, fn: () => void, label: string, payload?: unknown): void {
+    this.push(atUs, event(Ev.HostFn, atUs, host.id, host.incarnation, fn, payload, 0, label));
   }
 
   /** Schedule engine work (faults, disk effects, heal) at a true time. */
-  engineFn(atUs: number, fn: () => void, label: string): void {
-    this.push(atUs, event(Ev.EngineFn, atUs, 0, 0, fn, undefined, 0, label));
+  engineFn(atUs: number, fn: () => void, label: string, payload?: unknown): void {
+    this.push(atUs, event(Ev.EngineFn, atUs, 0, 0, fn, payload, 0, label));
   }
 
   deferred<T>(): Deferred<T> {
@@ -722,7 +744,7 @@ export class World implements CheckerWorld {
   diskClient(host: Host, inc: number): DiskClient {
     const live = (): boolean => host.up && host.incarnation === inc;
     const complete = <T>(done: (r: T) => void, r: T): void => {
-      if (live()) this.hostFn(host, this.nowUs, () => done(r), 'disk-done');
+      if (live()) this.hostFn(host, this.nowUs, () => done(r), 'disk-done', r);
     };
     const ioDelay = (): number => {
       const c = this.disk.config;
@@ -744,7 +766,7 @@ export class World implements CheckerWorld {
       read: (key, done) => {
         if (!live()) return;
         if (whenRunning(() => this.diskClient(host, inc).read(key, done))) return;
-        this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read');
+        this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read', [host.id, key]);
       },
       write: (key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions) => {
         if (!live()) return;
@@ -754,7 +776,7 @@ export class World implements CheckerWorld {
           this.hash.word(r.ok ? 1 : 0);
           this.observe('disk-write', host.id, { key, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value });
           complete(done, r);
-        }, 'disk-write');
+        }, 'disk-write', [host.id, key, value, opts]);
       },
       fence: (victim, done) => {
         if (!live()) return;
@@ -765,7 +787,7 @@ export class World implements CheckerWorld {
           if (ok) this.disk.fence(victim, this.nowUs);
           this.observe('fence', victim, { by: host.id, ok });
           complete(done, ok);
-        }, 'fence');
+        }, 'fence', [host.id, victim]);
       },
       unfence: (done) => {
         if (!live()) return;
@@ -776,7 +798,7 @@ export class World implements CheckerWorld {
             this.observe('unfence', host.id, {});
           }
           complete(done, ok);
-        }, 'unfence');
+        }, 'unfence', host.id);
       },
     };
   }
@@ -930,6 +952,7 @@ export class World implements CheckerWorld {
   observe(kind: string, node: NodeId, data: Record<string, unknown>): void {
     this.hash.str(kind);
     this.hash.word(node);
+    if (this.faultAt !== undefined && this.faultAt.has(kind)) this.choiceFaultAt(node);
     const specific = this.listeners.get(kind);
     if (specific === undefined && this.allListeners.length === 0 && this.trace === undefined) return;
     const obs: Observation = { seq: this.eventIndex, atUs: this.nowUs, kind, node, data };
@@ -1001,6 +1024,107 @@ export class World implements CheckerWorld {
 
   private traceRec(k: string, node: NodeId, data: Record<string, unknown>): void {
     this.trace?.({ i: this.eventIndex, t: this.nowUs, k, node, ...data });
+  }
+
+  // ---- systematic search hooks (sim/choice.ts) ---------------------------------------------------
+
+  private noteSend(src: NodeId, dst: NodeId, module: string, type: string, fifo: boolean): void {
+    const s = this.sending;
+    s.src = src;
+    s.dst = dst;
+    s.module = module;
+    s.type = type;
+    s.fifo = fifo;
+  }
+
+  /**
+   * A fault point (an observation kind named in choices.faultAt) on `node`: one tape decision, 0 = no
+   * fault, k = the k-th of faultOptions(). The fault strikes right after the current handler.
+   */
+  private choiceFaultAt(node: NodeId): void {
+    if (this.healed || node === 0 || !this.isUp(node)) return;
+    const options = faultOptions(this.config.choices ?? {}, node, this.nodes);
+    this.pointOptions = options.length;
+    const o = options[this.tape.decide(DecisionKind.fault, 0) - 1];
+    if (o === undefined) return;
+    const ev = event(Ev.EngineFn, this.nowUs, 0, 0, () => this.choiceFault(o), o, 0, `fault:${o.kind}`);
+    this.pushFirst(this.nowUs, ev);
+  }
+
+  private choiceFault(o: FaultOption): void {
+    if (this.healed) return;
+    const spec = o.kind === 'isolate'
+      ? { kind: 'partition', shape: 'isolate' as const, atUs: this.nowUs, node: o.node, durationUs: o.durationUs }
+      : { kind: o.kind, atUs: this.nowUs, node: o.node, ...(o.durationUs > 0 ? { durationUs: o.durationUs } : {}) };
+    this.fireFault(spec, -1); // a search-chosen fault: not one of the schedule's
+  }
+
+  /** Objects a state digest never walks into: the engine itself (its state is digested field by field). */
+  readonly isEngineObject = (o: object): boolean => o instanceof World || o instanceof ModuleContext ||
+    o instanceof Host || o instanceof Tape || o instanceof Stream || o instanceof Network || o instanceof SharedDisk;
+
+  /** End the run after the current event (a search cut it: the rest repeats a state already seen). */
+  halt(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Everything the future of this run depends on, into `h`: time, hosts (modules through their
+   * digest() or their fields), pending events in pop order, network, disk, random-stream positions,
+   * checkers, violations. Closures (deferred work, coroutines) are opaque: see docs/check.md.
+   */
+  stateDigest(h: StateHasher): void {
+    h.num(this.nowUs);
+    h.num(this.healed ? 1 : 0);
+    for (const id of this.nodes) this.hostDigest(h, this.hosts[id]!);
+    for (const ev of this.queue.ordered()) this.eventDigest(h, ev);
+    for (const k of Object.keys(this.network)) {
+      if (!NETWORK_NOISE.has(k)) h.value((this.network as unknown as Record<string, unknown>)[k]);
+    }
+    for (const k of Object.keys(this.disk)) {
+      if (!NETWORK_NOISE.has(k)) h.value((this.disk as unknown as Record<string, unknown>)[k]);
+    }
+    for (const [label, draws] of this.seeds.positions()) {
+      h.str(label);
+      h.num(draws);
+    }
+    for (const c of this.checkers) h.value(c);
+    h.value([...this.violated].sort());
+    h.value(this.timerGen.length);
+  }
+
+  private hostDigest(h: StateHasher, host: Host): void {
+    h.num(host.up ? (host.paused ? 2 : 1) : 0);
+    h.num(host.incarnation);
+    h.value(host.clock);
+    h.value(host.durable);
+    for (const ev of host.held) this.eventDigest(h, ev);
+    for (const m of host.modules) {
+      h.str(m.name);
+      h.value(m.digest !== undefined ? m.digest() : m);
+    }
+  }
+
+  private eventDigest(h: StateHasher, ev: Event): void {
+    h.num(ev.k);
+    h.num(ev.t - this.nowUs);
+    h.num(ev.node);
+    h.num(ev.inc);
+    if (ev.k === Ev.Deliver) {
+      h.num(ev.src);
+      h.str(ev.module);
+      h.value(ev.msg);
+      h.num(ev.fifo ? 1 : 0);
+      h.num(ev.srcInc);
+      h.num(ev.dstInc);
+    } else if (ev.k === Ev.Timer) {
+      h.num(ev.m);
+      h.value(ev.a);
+      h.num(ev.b as number);
+    } else {
+      h.str(ev.label);
+      h.value(ev.b);
+    }
   }
 
   private finish(): RunResult {

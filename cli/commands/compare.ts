@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadPluginFlags, withPlugin } from '../plugins.ts';
 import type { PluginArgs } from '../plugins.ts';
+import { boundedClaims } from '../../runner/checkClaims.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
@@ -130,6 +131,7 @@ export async function compare(args: CompareArgs): Promise<number> {
     await pool?.close();
   }
   results.answer = answerQuestion(results);
+  results.answer.push(...await boundedClaims(protocols, join(args.out, 'check-claims.json')));
   const written: string[] = [];
   const resultsPath = join(args.out, 'compare-results.json');
   writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);

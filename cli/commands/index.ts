@@ -7,12 +7,14 @@ import { replayCommand } from './replay.ts';
 import { shrinkCommand } from './shrink.ts';
 import { compareCommand } from './compare.ts';
 import { reportCommand } from './report.ts';
+import { checkCommand } from './check.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandModule<object, any>[] = [
   listCommand,
   runCommand,
   exploreCommand,
+  checkCommand,
   replayCommand,
   shrinkCommand,
   compareCommand,

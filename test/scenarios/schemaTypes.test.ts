@@ -10,7 +10,7 @@ const SCENARIO_KEYS = {
   name: true, description: true, nodes: true, protocol: true, cluster: true, workload: true, durationUs: true,
   healAtUs: true, deadlineUs: true, network: true, disk: true, faults: true, checkers: true, maxEvents: true,
   maxEventsPerInstant: true, maxPendingEvents: true, maxHeapMb: true, bootAtUs: true, restartCrashedAtHeal: true,
-  clients: true,
+  clients: true, check: true,
 } as const satisfies Record<keyof Scenario, true>;
 
 describe('types against the schema', () => {

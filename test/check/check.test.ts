@@ -47,7 +47,7 @@ describe('the bound', () => {
   it('the scenario check section is validated field by field', () => {
     const r = validateScenario({ ...dlm, check: { choices: { faults: ['explode'] } } }, 'x.json');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues[0]!.path).toBe('check.choices.faults');
+    if (!r.ok) expect(r.issues[0]!.path).toBe('check.choices.faults[0]');
   });
 });
 

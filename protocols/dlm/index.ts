@@ -17,14 +17,24 @@ export { Status, statusName } from './flags.ts';
 export type { LockFlags } from './flags.ts';
 export { dlmCheckers } from './checkers/index.ts';
 
+/**
+ * A flawed variant: one planted bug the named checkers must catch. `scripted`: the swarm rarely
+ * reaches the case, so a scripted negative test in test/dlm/negative.test.ts proves the catch.
+ */
+export type DlmVariant = ProtocolVariant & { bugs: DlmBugs; scripted?: true };
+
 /** Flawed variants: each plants one bug that the named checkers must catch. */
-export const DLM_VARIANTS: readonly (ProtocolVariant & { bugs: DlmBugs })[] = [
+export const DLM_VARIANTS: readonly DlmVariant[] = [
   { name: 'no-lvb-invalidate', flaw: 'Recovery does not mark the value block VALNOTVALID when a PW/EX holder dies.', caughtBy: ['dlm-lvb'], bugs: { noLvbInvalidate: true } },
   { name: 'ignore-convert-queue', flaw: 'New requests are granted without waiting for queued conversions (rule 7).', caughtBy: ['dlm-queue'], bugs: { ignoreConvertQueue: true } },
   { name: 'lose-completion', flaw: 'Every 40th completion is dropped at the owner.', caughtBy: ['dlm-completion', 'dlm-liveness'], bugs: { loseCompletionEvery: 40 } },
   { name: 'bad-compat', flaw: 'PR and PW are treated as compatible.', caughtBy: ['dlm-compat'], bugs: { badCompat: true } },
   { name: 'split-master', flaw: 'Recovery ignores the directory: every node that looks up an orphaned resource becomes its master.', caughtBy: ['dlm-masters'], bugs: { splitMaster: true } },
   { name: 'no-rebuild', flaw: 'Survivors do not send their locks to a new master, so requests on remastered resources never complete.', caughtBy: ['dlm-liveness'], bugs: { noRebuild: true } },
+  { name: 'no-demote-reply', flaw: "CONVDEADLK demotes a queued conversion to NL at the master only: the owner's copy keeps its old mode, and a master rebuilt from it holds incompatible modes.", caughtBy: ['dlm-compat'], bugs: { noDemoteReply: true }, scripted: true },
+  { name: 'ivvalblk-own-flag', flaw: 'An IVVALBLK conversion reports VALNOTVALID on its own completion.', caughtBy: ['dlm-flags'], bugs: { ivValBlkReportsInvalid: true }, scripted: true },
+  { name: 'sticky-flags', flaw: 'Status-block flags are not cleared after a completion, so later completions of the lock repeat them.', caughtBy: ['dlm-flags'], bugs: { stickySbflags: true }, scripted: true },
+  { name: 'lose-down-conversion', flaw: 'A down-conversion completes at the requester but never reaches the master.', caughtBy: ['dlm-copies'], bugs: { loseDownConversion: true }, scripted: true },
 ];
 
 export function dlmBugsOf(variant: string | undefined): DlmBugs {

@@ -12,6 +12,7 @@ import { LKF, Status } from './flags.ts';
 import { newLkb } from './resource.ts';
 import { lvbOpOnGrant, recoverLvbNewMaster, zeroLvb } from './lvb.ts';
 import { dirNode } from './directory.ts';
+import { assert } from './assert.ts';
 
 export const RC_RESEND_US = 300_000;
 
@@ -36,9 +37,6 @@ interface RebuiltLock {
   wrote: boolean;
 }
 
-function assert(cond: boolean, why: string): asserts cond {
-  if (!cond) throw new Error(`dlm recovery: ${why}`);
-}
 
 /** Recovery messages waiting for their event (they may arrive before our own start). */
 export class RcInbox {
@@ -337,7 +335,13 @@ export class Recovery {
         ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid, pendingWrite: adoptedPendingWrite, members: [...this.members] });
       }
     }
-    for (const res of ls.newRsbs) ls.rsbs.get(res)!.resolveRebuiltDeadlocks();
+    for (const res of ls.newRsbs) {
+      const rsb = ls.rsbs.get(res)!;
+      if (ls.bugs.noDemoteReply !== true) rsb.reconcileRebuiltDemotions();
+      rsb.resolveRebuiltDeadlocks();
+      const locks = rsb.all().map((l) => ({ lkid: l.id, node: l.node, grmode: l.grmode, rqmode: l.rqmode, queue: l.queue }));
+      ls.ctx.observe('dlm-rebuilt', { ls: ls.name, res, locks });
+    }
     for (const rsb of ls.rsbs.values()) if (rsb.convertQueue.length + rsb.waitQueue.length > 0) rsb.recoverGrant = true;
     ls.doneSentGen = this.newGen;
     this.broadcast(Phase.Done, true);

@@ -14,9 +14,10 @@ export function compatChecker(): WorldChecker {
     name: 'dlm-compat',
     kind: 'always',
     description: 'Granted modes on a resource are pairwise compatible at the master and across all process copies.',
-    observes: [...COPY_KINDS, 'dlm-grant'],
+    observes: [...COPY_KINDS, 'dlm-grant', 'dlm-rebuilt'],
     onObservation(obs, w) {
       if (obs.kind === 'dlm-grant') return checkMaster(obs.node, obs.data, w);
+      if (obs.kind === 'dlm-rebuilt') return checkRebuilt(obs.node, obs.data, w);
       const c = copies.feed(obs, w);
       if (c === undefined || !copies.counts(c, w)) return;
       for (const o of copies.on(c.ls, c.res, w)) {
@@ -38,6 +39,27 @@ function checkMaster(node: NodeId, d: Record<string, unknown>, w: CheckerWorld):
     if (o.id === d.lkid) continue;
     if (!compatible(o.grmode, mode)) {
       w.violate(`master node ${node} granted ${modeName(mode)} to lock ${d.lkid} on ${d.ls}/${d.res} while lock ${o.id} of node ${o.node} holds ${modeName(o.grmode)} (${o.queue} queue)`);
+      return;
+    }
+  }
+}
+
+interface RebuiltLock {
+  lkid: number;
+  node: NodeId;
+  grmode: Mode;
+  queue: string;
+}
+
+/** A new master's rebuilt queues: every two granted modes (converting locks' included) compatible. */
+function checkRebuilt(node: NodeId, d: Record<string, unknown>, w: CheckerWorld): void {
+  const locks = (d.locks as RebuiltLock[]).filter((l) => l.grmode !== Mode.IV);
+  for (let i = 0; i < locks.length; i++) {
+    for (let j = i + 1; j < locks.length; j++) {
+      const a = locks[i]!;
+      const b = locks[j]!;
+      if (compatible(a.grmode, b.grmode)) continue;
+      w.violate(`new master node ${node} rebuilt ${d.ls}/${d.res} with lock ${a.lkid} of node ${a.node} holding ${modeName(a.grmode)} (${a.queue} queue) and lock ${b.lkid} of node ${b.node} holding ${modeName(b.grmode)} (${b.queue} queue)`);
       return;
     }
   }

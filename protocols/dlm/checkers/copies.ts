@@ -40,7 +40,7 @@ export interface Offer {
   opId: number;
 }
 
-export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
+export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-demoted', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
 
 export class Copies {
   readonly byLock = new Map<number, Copy>();
@@ -74,6 +74,15 @@ export class Copies {
         if (cur === undefined || gen > cur.gen || (gen <= cur.gen && reborn)) {
           const members = new Set(d.members as NodeId[]);
           this.members.set(ls, { gen, members, incs: new Map([...members].map((n) => [n, w.incarnation(n)])) });
+        }
+        return undefined;
+      }
+      case 'dlm-demoted': {
+        // The master told the owner that CONVDEADLK demoted its conversion: the copy now holds NL.
+        const c = this.byLock.get(d.lkid as number);
+        if (c !== undefined) {
+          c.mode = Mode.NL;
+          c.mayBeDemoted = false;
         }
         return undefined;
       }

@@ -6,13 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCluster, bytes } from './harness.ts';
 import type { AppCtx } from './harness.ts';
-
-const BASE_US = 3_000_000;
-
-async function at(a: AppCtx, us: number): Promise<void> {
-  await a.ready();
-  if (BASE_US + us > a.ctx.now()) await a.sleep(BASE_US + us - a.ctx.now());
-}
+import { at, ivValBlkConversion } from './cases.ts';
 
 /** Node 1 masters 'v'; node 3 writes it and invalidates it by an IVVALBLK unlock from PW. */
 async function invalidated(a: AppCtx): Promise<void> {
@@ -48,44 +42,14 @@ describe('VALNOTVALID on down-conversions and IVVALBLK conversions', () => {
     expect(log.sort()).toEqual(['local PR→NL vnv true', 'local read vnv true', 'remote PR→NL vnv false', 'remote read vnv true']);
   });
 
-  async function ivConversion(variant?: string): Promise<{ log: string[]; checkers: string[] }> {
-    const log: string[] = [];
-    const { result } = await runCluster({
-      ...(variant !== undefined ? { variant } : {}),
-      scripts: {
-        1: async (a) => {
-          await at(a, 500_000);
-          await a.ls.lock('v', 'NL');
-        },
-        2: async (a) => {
-          await at(a, 700_000);
-          const lk = await a.ls.lock('v', 'EX', { valueBlock: true });
-          lk.valueBlock = bytes(4);
-          const c = await lk.convert('EX', { flags: { ivValBlk: true } }); // EX→EX would write: it invalidates
-          log.push(`own ${c.status} vnv ${c.flags.valNotValid}`);
-          await lk.convert('PR', { valueBlock: false }); // a down-conversion that writes nothing
-          await a.sleep(300_000);
-          await lk.unlock({ valueBlock: undefined });
-        },
-        3: async (a) => {
-          await at(a, 1_500_000);
-          const r = await a.ls.lock('v', 'PR', { valueBlock: true });
-          log.push(`later read vnv ${r.flags.valNotValid}`);
-          await r.unlock();
-        },
-      },
-    });
-    return { log, checkers: result.violations.map((v) => v.checker) };
-  }
-
   it('an IVVALBLK conversion does not report VALNOTVALID on its own completion; a later read does', async () => {
-    const o = await ivConversion();
+    const o = await ivValBlkConversion();
     expect(o.checkers).toEqual([]);
     expect(o.log).toEqual(['own 0 vnv false', 'later read vnv true']);
   });
 
   it('dlm/ivvalblk-own-flag (the old behaviour) reports it on its own completion, and dlm-flags fires', async () => {
-    const o = await ivConversion('ivvalblk-own-flag');
+    const o = await ivValBlkConversion('ivvalblk-own-flag');
     expect(o.log[0]).toBe('own 0 vnv true');
     expect(o.checkers).toContain('dlm-flags');
   });

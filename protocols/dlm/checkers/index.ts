@@ -7,14 +7,15 @@ import { lvbChecker } from './lvb.ts';
 import { masterAgreementChecker } from './masters.ts';
 import { livenessChecker } from './liveness.ts';
 import { flagsChecker } from './flags.ts';
+import { copyAgreementChecker } from './agreement.ts';
 import { recoveryRestartedChecker, remasteredChecker, valNotValidSeenChecker } from './coverage.ts';
 
-export { compatChecker, queueChecker, completionChecker, lvbChecker, masterAgreementChecker, livenessChecker, flagsChecker };
+export { compatChecker, queueChecker, completionChecker, lvbChecker, masterAgreementChecker, livenessChecker, flagsChecker, copyAgreementChecker };
 
 /** All DLM checkers; `coverage: false` leaves out the sometimes-checkers. */
 export function dlmCheckers(which: { coverage?: boolean; liveness?: boolean } = {}): WorldChecker[] {
   const out: WorldChecker[] = [compatChecker(), queueChecker(), completionChecker(), lvbChecker(), masterAgreementChecker(), flagsChecker()];
-  if (which.liveness !== false) out.push(livenessChecker());
+  if (which.liveness !== false) out.push(livenessChecker(), copyAgreementChecker());
   if (which.coverage !== false) out.push(valNotValidSeenChecker(), remasteredChecker(), recoveryRestartedChecker());
   return out;
 }

@@ -1,0 +1,64 @@
+// Negative tests of the DLM checkers (FoundationDB-style: plant a bug, pass only if a checker reports
+// it). Variants the swarm reaches are caught in swarm.test.ts; the rest are caught here on a script
+// that reaches the case, with the correct DLM as control. Completeness: every DLM checker has a
+// negative case, and every scripted variant has its script — adding either without the other fails.
+import { describe, expect, it } from 'vitest';
+import { DLM_VARIANTS, dlmCheckers } from '../../protocols/dlm/index.ts';
+import type { Outcome } from './cases.ts';
+import { altModeThenConvert, convDeadlkMasterDies, downConversionHeld, ivValBlkConversion } from './cases.ts';
+import { runCluster } from './harness.ts';
+
+/** The script that reaches each scripted variant's flaw. */
+const SCRIPTED: Readonly<Record<string, (variant?: string) => Promise<Outcome>>> = {
+  'no-demote-reply': convDeadlkMasterDies,
+  'ivvalblk-own-flag': ivValBlkConversion,
+  'sticky-flags': altModeThenConvert,
+  'lose-down-conversion': downConversionHeld,
+};
+
+/** Coverage (sometimes) checkers: a fault-free run must report their case as not reached. */
+const COVERAGE = ['dlm-valnotvalid-seen', 'dlm-remastered', 'dlm-recovery-restarted'];
+
+describe('scripted negative tests', () => {
+  for (const v of DLM_VARIANTS.filter((x) => x.scripted === true)) {
+    it(`dlm/${v.name} is caught by ${v.caughtBy.join(', ')}; the correct DLM passes the same script`, async () => {
+      const script = SCRIPTED[v.name];
+      expect(script, `no script for scripted variant ${v.name}`).toBeDefined();
+      const good = await script!();
+      expect(good.messages).toEqual([]);
+      const bad = await script!(v.name);
+      expect(v.caughtBy.filter((c) => bad.checkers.includes(c))).not.toEqual([]);
+    });
+  }
+
+  it('coverage checkers report their case as not reached in a fault-free run', async () => {
+    const { result } = await runCluster({
+      checkers: dlmCheckers(),
+      scripts: { 1: async (a) => void (await (await a.ls.lock('x', 'EX', { valueBlock: true })).unlock()) },
+    });
+    expect(result.violations).toEqual([]);
+    for (const c of COVERAGE) expect(result.coverage[c], c).toBe(false);
+  });
+});
+
+describe('completeness', () => {
+  it('every DLM checker has a negative case', () => {
+    const caught = new Set(DLM_VARIANTS.flatMap((v) => v.caughtBy));
+    const missing: string[] = [];
+    for (const c of dlmCheckers()) {
+      const covered = c.kind === 'sometimes' ? COVERAGE.includes(c.name) : caught.has(c.name);
+      if (!covered) missing.push(c.name);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every scripted variant has a script, and every script a scripted variant', () => {
+    const scripted = DLM_VARIANTS.filter((v) => v.scripted === true).map((v) => v.name).sort();
+    expect(Object.keys(SCRIPTED).sort()).toEqual(scripted);
+  });
+
+  it('every variant names only checkers the DLM has', () => {
+    const names = new Set(dlmCheckers().map((c) => c.name));
+    for (const v of DLM_VARIANTS) for (const c of v.caughtBy) expect(names.has(c), `${v.name}: ${c}`).toBe(true);
+  });
+});

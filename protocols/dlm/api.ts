@@ -217,6 +217,11 @@ export class LockspaceHandle {
     return this.inner.opts.lvbSize;
   }
 
+  /** How this lockspace signals a lost value block: VALNOTVALID (fs/dlm) or zeroed bytes (o2dlm). */
+  get lostLvb(): 'valnotvalid' | 'zero' {
+    return this.inner.opts.lostLvb ?? 'valnotvalid';
+  }
+
   /** True while the lockspace recovers from a membership change (operations wait, callbacks are held). */
   get recovering(): boolean {
     return this.inner.recovering;

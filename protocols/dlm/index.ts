@@ -4,12 +4,13 @@
 import type { ProtocolDef, ProtocolVariant } from '../registry.ts';
 import { membershipCheckers, membershipStack, parseMembershipOptions } from '../membership/index.ts';
 import { Dlm } from './dlm.ts';
-import type { DlmBugs } from './lockspace.ts';
+import type { DlmBugs, LostLvbSignal } from './lockspace.ts';
 import { dlmCheckers } from './checkers/index.ts';
 import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
+export type { LostLvbSignal } from './lockspace.ts';
 export { DlmLock, LockspaceHandle } from './api.ts';
 export type { LockResult, LockOptions, UnlockOptions, AstOptions, ResultFlags } from './api.ts';
 export type { ModeName } from './modes.ts';
@@ -49,6 +50,12 @@ export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm 
   return new Dlm({ bugs: { ...dlmBugsOf(opts.variant), ...opts.bugs } });
 }
 
+/** cluster.lostLvb: 'valnotvalid' (fs/dlm, default) or 'zero' (o2dlm); anything else is an error. */
+export function parseLostLvb(v: unknown): LostLvbSignal {
+  if (v === undefined || v === 'valnotvalid' || v === 'zero') return v ?? 'valnotvalid';
+  throw new Error(`cluster.lostLvb: expected 'valnotvalid' or 'zero', got ${JSON.stringify(v)}`);
+}
+
 export const dlmProtocol: ProtocolDef = {
   name: 'dlm',
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
@@ -63,15 +70,18 @@ export const dlmProtocol: ProtocolDef = {
       ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
       ...(typeof w.holdUsMax === 'number' ? { holdUsMax: w.holdUsMax } : {}),
       ...(typeof scenario.cluster?.lvbSize === 'number' ? { lvbSize: scenario.cluster.lvbSize } : {}),
+      lostLvb: parseLostLvb(scenario.cluster?.lostLvb),
     };
+    const lostLvb = { [wopts.lockspace]: wopts.lostLvb };
     return {
       stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],
-      checkers: [...dlmCheckers(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+      checkers: [...dlmCheckers({ lostLvb }), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
     };
   },
   sourceFiles: [
     'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
-    'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts',
+    'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts', 'protocols/dlm/validate.ts',
+    'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts',
   ],
 };

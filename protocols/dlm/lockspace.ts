@@ -19,6 +19,8 @@ import { Recovery, RcInbox } from './recovery.ts';
 import { lvbOpOnGrant, lvbOpOnUnlock } from './lvb.ts';
 import { lockCallRefusal, unlockCallRefusal } from './validate.ts';
 import { assert } from './assert.ts';
+import { emit } from './observations.ts';
+import type { DlmTimerTag } from './dlm.ts';
 
 /** Planted flaws of the whole DLM (negative tests). All off in the correct DLM. */
 export interface DlmBugs extends ResourceBugs {
@@ -36,9 +38,19 @@ export interface DlmBugs extends ResourceBugs {
   loseDownConversion?: boolean;
 }
 
+/**
+ * How a lockspace tells its users that a value block was lost (its PW/EX holder died, or IVVALBLK):
+ * 'valnotvalid' — fs/dlm: the VALNOTVALID flag on later grants, contents kept ("garbage or merely
+ * stale"); 'zero' — o2dlm: the block is zeroed and no flag is set (ocfs2/dlm dlmrecovery.c blanks
+ * the LVB of a resource whose EX/PW holder died; reference §2, commit 1c520dfb).
+ */
+export type LostLvbSignal = 'valnotvalid' | 'zero';
+
 export interface LockspaceOptions {
   /** LVB size in bytes: a multiple of 8, the same on every node (default 32). */
   lvbSize: number;
+  /** The lost-value-block signal (default 'valnotvalid'); the same on every node. */
+  lostLvb?: LostLvbSignal;
 }
 
 /** Where a lock's callbacks go (the API layer). */
@@ -162,7 +174,7 @@ export class Lockspace implements ServiceCallbacks {
     this.recovering = true;
     this.recovery?.abort();
     this.recovery = undefined;
-    this.ctx.observe('dlm-stop', { ls: this.name });
+    emit(this.ctx, 'dlm-stop', { ls: this.name });
   }
 
   start(members: readonly NodeId[], eventId: number, _type: StartType, info?: StartInfo): void {
@@ -170,7 +182,7 @@ export class Lockspace implements ServiceCallbacks {
     this.recovery?.abort();
     const sorted = [...members].sort((a, b) => a - b);
     this.recovery = new Recovery(this, eventId, sorted, info?.incarnations ?? {});
-    this.ctx.observe('dlm-recovery-start', { ls: this.name, ev: eventId, members: sorted });
+    emit(this.ctx, 'dlm-recovery-start', { ls: this.name, ev: eventId, members: sorted });
     this.ctx.defer(() => this.recovery?.ev === eventId && this.recovery.begin());
   }
 
@@ -180,7 +192,7 @@ export class Lockspace implements ServiceCallbacks {
   resume(ev: number): void {
     this.recovering = false;
     this.recovery = undefined;
-    this.ctx.observe('dlm-recovered', { ls: this.name, gen: this.gen, ev, members: [...this.members] });
+    emit(this.ctx, 'dlm-recovered', { ls: this.name, gen: this.gen, ev, members: [...this.members] });
     this.group?.startDone(ev);
     for (const rsb of this.rsbs.values()) {
       rsb.grantPending();
@@ -263,7 +275,7 @@ export class Lockspace implements ServiceCallbacks {
     const op = lock.op;
     if (lock.gone || op === undefined || op.kind === 'unlock' || op.cancel) return false;
     op.cancel = true;
-    this.ctx.observe('dlm-op', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, op: 'cancel' });
+    emit(this.ctx, 'dlm-cancel', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId });
     if (!op.sent) {
       this.completeLocally(lock, Status.ECANCEL);
       return true;
@@ -282,13 +294,13 @@ export class Lockspace implements ServiceCallbacks {
 
   /** A call refused at the caller with -EINVAL (fs/dlm's argument checks): nothing was sent. */
   private observeRefused(lock: PLock, op: OpKind, why: string): void {
-    this.ctx.observe('dlm-refused', { ls: this.name, res: lock.res, lkid: lock.id, op, status: Status.EINVAL, why });
+    emit(this.ctx, 'dlm-refused', { ls: this.name, res: lock.res, lkid: lock.id, op, status: Status.EINVAL, why });
   }
 
   private observeOp(lock: PLock, op: PendingOp): void {
     // A conversion or unlock with a value block also names the value it offers (the caller's buffer).
     const offers = op.kind !== 'request' && (op.flags & LKF.VALBLK) !== 0;
-    this.ctx.observe('dlm-op', {
+    emit(this.ctx, 'dlm-op', {
       ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, op: op.kind, mode: op.mode, flags: op.flags,
       grmode: lock.grmode, ...(offers ? { lvb: op.lvb ?? lock.lvb } : {}),
     });
@@ -403,23 +415,23 @@ export class Lockspace implements ServiceCallbacks {
       rsb = this.newResource(res);
       this.rsbs.set(res, rsb);
       this.masters.set(res, this.ctx.node);
-      this.ctx.observe('dlm-master', { ls: this.name, res });
-      this.ctx.observe('dlm-lvb-fresh', { ls: this.name, res });
+      emit(this.ctx, 'dlm-master', { ls: this.name, res });
+      emit(this.ctx, 'dlm-lvb-fresh', { ls: this.name, res });
     }
     return rsb;
   }
 
   newResource(res: string): Resource {
-    return new Resource(res, this.opts.lvbSize, {
+    return new Resource(res, this.opts.lvbSize, this.opts.lostLvb ?? 'valnotvalid', {
       beforeGrant: (r, lkb, info) => this.observeGrant(r, lkb, info),
-      onLvbWrite: (r, lkb) => this.ctx.observe('dlm-lvb-write', { ls: this.name, res: r.name, seq: r.lvbseq, lvb: r.lvb, lkid: lkb.id }),
-      onLvbRead: (r, lkb) => this.ctx.observe('dlm-lvb-read', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, seq: r.lvbseq, lvb: r.lvb, valNotValid: r.valNotValid }),
-      onLvbInvalidate: (r, why) => this.ctx.observe('dlm-lvb-invalid', { ls: this.name, res: r.name, why }),
+      onLvbWrite: (r, lkb) => emit(this.ctx, 'dlm-lvb-write', { ls: this.name, res: r.name, seq: r.lvbseq, lvb: r.lvb, lkid: lkb.id }),
+      onLvbRead: (r, lkb) => emit(this.ctx, 'dlm-lvb-read', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, seq: r.lvbseq, lvb: r.lvb, valNotValid: r.valNotValid }),
+      onLvbInvalidate: (r, why, zeroed) => emit(this.ctx, 'dlm-lvb-invalid', { ls: this.name, res: r.name, why, zeroed }),
     }, this.bugs);
   }
 
   private observeGrant(r: Resource, lkb: Lkb, info: GrantInfo): void {
-    this.ctx.observe('dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
+    emit(this.ctx, 'dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
   }
 
   private rsbFor(from: NodeId, msg: { res: string; lkid: number; gen: number }): Resource | undefined {
@@ -530,7 +542,7 @@ export class Lockspace implements ServiceCallbacks {
     assert(op?.kind === 'convert' && (op.flags & LKF.CONVDEADLK) !== 0, `demote of lock ${lock.id} without a CONVDEADLK conversion in flight`);
     lock.grmode = Mode.NL;
     op.demoted = true;
-    this.ctx.observe('dlm-demoted', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, mode: Mode.NL });
+    emit(this.ctx, 'dlm-demoted', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, mode: Mode.NL });
   }
 
   private onBast(msg: Extract<AppMsg, { k: 'bast' }>): void {
@@ -568,11 +580,11 @@ export class Lockspace implements ServiceCallbacks {
     lock.cbq.flush((cb) => {
       if (cb.kind === 'bast') {
         if (lock.gone || lock.grmode === Mode.IV) return;
-        this.ctx.observe('dlm-bast', { ls: this.name, res: lock.res, lkid: lock.id, mode: cb.mode, grmode: lock.grmode });
+        emit(this.ctx, 'dlm-bast', { ls: this.name, res: lock.res, lkid: lock.id, mode: cb.mode, grmode: lock.grmode });
         lock.sink.bast(lock, cb.mode);
         return;
       }
-      this.ctx.observe('dlm-complete', {
+      emit(this.ctx, 'dlm-complete', {
         ls: this.name, res: lock.res, lkid: lock.id, opId: cb.opId, status: cb.status, mode: cb.mode, sbflags: cb.sbflags,
         lvb: cb.lvb, lvbseq: cb.lvbseq, read: readFlags.get(cb) === true, valblk: (lock.flags & LKF.VALBLK) !== 0,
       });
@@ -593,7 +605,7 @@ export class Lockspace implements ServiceCallbacks {
 
   /** This node was cut off and the others forgot it: discard everything, as a rebooted node would. */
   resetLocal(): void {
-    this.ctx.observe('dlm-reset', { ls: this.name });
+    emit(this.ctx, 'dlm-reset', { ls: this.name });
     for (const l of [...this.locks.values()]) {
       if (l.op !== undefined) this.completeLocally(l, Status.ENOTCONN);
       else {
@@ -624,7 +636,7 @@ export class Lockspace implements ServiceCallbacks {
     if (this.recovery?.ev === msg.ev) this.recovery.onMessage();
   }
 
-  onTimer(tag: { kind: string }): void {
+  onTimer(tag: DlmTimerTag): void {
     if (tag.kind === 'chan') this.channel.onTimer();
     else this.recovery?.onTimer(tag);
   }

@@ -71,7 +71,8 @@ export interface ResourceHooks {
   onLvbWrite?(r: Resource, lkb: Lkb): void;
   /** A grant read the LVB into the lock (after the copy; `r.valNotValid` is what the completion reports). */
   onLvbRead?(r: Resource, lkb: Lkb): void;
-  onLvbInvalidate?(r: Resource, why: string): void;
+  /** The value block was marked lost: flagged VALNOTVALID, or `zeroed` where the lockspace signals so. */
+  onLvbInvalidate?(r: Resource, why: string, zeroed: boolean): void;
 }
 
 function has(lkb: Lkb, flag: number): boolean {
@@ -92,6 +93,8 @@ export class Resource {
   constructor(
     readonly name: string,
     readonly lvbSize: number,
+    /** How a lost value block is signalled: VALNOTVALID (fs/dlm) or a zeroed block (o2dlm). */
+    readonly lostSignal: 'valnotvalid' | 'zero' = 'valnotvalid',
     private readonly hooks: ResourceHooks = {},
     private readonly bugs: ResourceBugs = {},
   ) {
@@ -474,8 +477,7 @@ export class Resource {
   /** Store the lock's LVB on the resource (or invalidate with IVVALBLK). */
   private writeLvb(lkb: Lkb): void {
     if (has(lkb, LKF.IVVALBLK)) {
-      this.valNotValid = true;
-      this.hooks.onLvbInvalidate?.(this, `IVVALBLK by lock ${lkb.id}`);
+      this.invalidateLvb(`IVVALBLK by lock ${lkb.id}`);
       return;
     }
     if (!has(lkb, LKF.VALBLK)) return;
@@ -524,10 +526,15 @@ export class Resource {
     this.move(lkb, 'none');
   }
 
-  /** Mark the LVB not valid (recovery). */
+  /**
+   * The value block is lost (its PW/EX holder departed, or IVVALBLK): flag it VALNOTVALID, keeping
+   * the stale bytes (fs/dlm), or zero it without a flag (o2dlm's blanked LVB), as the lockspace chose.
+   */
   invalidateLvb(why: string): void {
-    this.valNotValid = true;
-    this.hooks.onLvbInvalidate?.(this, why);
+    const zero = this.lostSignal === 'zero';
+    if (zero) this.lvb = zeroLvb(this.lvbSize);
+    else this.valNotValid = true;
+    this.hooks.onLvbInvalidate?.(this, why, zero);
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Context, Module } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { Dlm } from './dlm.ts';
+import type { LostLvbSignal } from './lockspace.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import type { ModeName } from './modes.ts';
 import type { LockFlags } from './flags.ts';
@@ -15,6 +16,8 @@ import { quecvtAllowed } from './validate.ts';
 export interface DlmWorkloadOptions {
   lockspace: string;
   lvbSize: number;
+  /** The lockspace's lost-value-block signal (default fs/dlm's VALNOTVALID). */
+  lostLvb?: LostLvbSignal;
   resources: number;
   workersPerNode: number;
   holdUsMax: number;
@@ -41,7 +44,8 @@ export class DlmWorkload implements Module {
 
   onStart(ctx: Context): void {
     this.ctx = ctx;
-    this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize });
+    const lost = this.opts.lostLvb !== undefined ? { lostLvb: this.opts.lostLvb } : {};
+    this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize, ...lost });
     for (let i = 0; i < this.opts.workersPerNode; i++) ctx.spawn(`worker${i}`, () => this.worker());
   }
 

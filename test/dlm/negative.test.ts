@@ -62,3 +62,20 @@ describe('completeness', () => {
     for (const v of DLM_VARIANTS) for (const c of v.caughtBy) expect(names.has(c), `${v.name}: ${c}`).toBe(true);
   });
 });
+
+describe('assertions in the DLM handlers', () => {
+  it('a broken assumption surfaces as a named violation at the event that caused it', async () => {
+    const { result } = await runCluster({
+      scripts: {
+        1: async (a) => {
+          await a.ready();
+          const lk = await a.ls.lock('x', 'PR');
+          // A demote notice for a lock with no CONVDEADLK conversion in flight: the handler asserts.
+          a.ls.inner.onApp(1, { k: 'demote', res: 'x', lkid: lk.id, gen: a.ls.inner.gen });
+        },
+      },
+    });
+    expect(result.violations.map((v) => v.checker)).toEqual(['exception']);
+    expect(result.violations[0]!.message).toMatch(/dlm assertion failed: demote of lock \d+ without a CONVDEADLK conversion in flight/);
+  });
+});

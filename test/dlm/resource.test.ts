@@ -156,7 +156,7 @@ describe('grant rules', () => {
     r.rebuild(a);
     r.rebuild(b);
     const seen: GrantInfo[] = [];
-    const r2 = new Resource('r2', SIZE, { beforeGrant: (_r, _l, i) => seen.push(i) });
+    const r2 = new Resource('r2', SIZE, 'valnotvalid', { beforeGrant: (_r, _l, i) => seen.push(i) });
     const x = newLkb(nextId++, 1, IV, 0, SIZE);
     x.grmode = NL;
     x.rqmode = PW;

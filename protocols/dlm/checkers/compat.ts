@@ -7,6 +7,8 @@ import { Mode, compatible, modeName } from '../modes.ts';
 import { LKF } from '../flags.ts';
 import { Copies, COPY_KINDS } from './copies.ts';
 import { masterRsb } from './inspect.ts';
+import { asDlm } from '../observations.ts';
+import type { DlmObservationData } from '../observations.ts';
 
 export function compatChecker(): WorldChecker {
   const copies = new Copies();
@@ -16,8 +18,9 @@ export function compatChecker(): WorldChecker {
     description: 'Granted modes on a resource are pairwise compatible at the master and across all process copies.',
     observes: [...COPY_KINDS, 'dlm-grant', 'dlm-rebuilt'],
     onObservation(obs, w) {
-      if (obs.kind === 'dlm-grant') return checkMaster(obs.node, obs.data, w);
-      if (obs.kind === 'dlm-rebuilt') return checkRebuilt(obs.node, obs.data, w);
+      const o = asDlm(obs);
+      if (o?.kind === 'dlm-grant') return checkMaster(o.node, o.data, w);
+      if (o?.kind === 'dlm-rebuilt') return checkRebuilt(o.node, o.data, w);
       const c = copies.feed(obs, w);
       if (c === undefined || !copies.counts(c, w)) return;
       for (const o of copies.on(c.ls, c.res, w)) {
@@ -30,11 +33,11 @@ export function compatChecker(): WorldChecker {
   };
 }
 
-function checkMaster(node: NodeId, d: Record<string, unknown>, w: CheckerWorld): void {
-  const rsb = masterRsb(w, node, d.ls as string, d.res as string);
+function checkMaster(node: NodeId, d: DlmObservationData['dlm-grant'], w: CheckerWorld): void {
+  const rsb = masterRsb(w, node, d.ls, d.res);
   if (rsb === undefined) return;
-  const mode = d.mode as Mode;
-  if (((d.flags as number) & LKF.EXPEDITE) !== 0) return;
+  const mode = d.mode;
+  if ((d.flags & LKF.EXPEDITE) !== 0) return;
   for (const o of [...rsb.grantQueue, ...rsb.convertQueue]) {
     if (o.id === d.lkid) continue;
     if (!compatible(o.grmode, mode)) {
@@ -44,16 +47,9 @@ function checkMaster(node: NodeId, d: Record<string, unknown>, w: CheckerWorld):
   }
 }
 
-interface RebuiltLock {
-  lkid: number;
-  node: NodeId;
-  grmode: Mode;
-  queue: string;
-}
-
 /** A new master's rebuilt queues: every two granted modes (converting locks' included) compatible. */
-function checkRebuilt(node: NodeId, d: Record<string, unknown>, w: CheckerWorld): void {
-  const locks = (d.locks as RebuiltLock[]).filter((l) => l.grmode !== Mode.IV);
+function checkRebuilt(node: NodeId, d: DlmObservationData['dlm-rebuilt'], w: CheckerWorld): void {
+  const locks = d.locks.filter((l) => l.grmode !== Mode.IV);
   for (let i = 0; i < locks.length; i++) {
     for (let j = i + 1; j < locks.length; j++) {
       const a = locks[i]!;

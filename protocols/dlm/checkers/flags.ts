@@ -8,9 +8,11 @@ import type { NodeId } from '../../../sim/types.ts';
 import { Mode, modeName } from '../modes.ts';
 import { LKF, SBF, Status, statusName } from '../flags.ts';
 import { lvbOpOnGrant } from '../lvb.ts';
+import { asDlm } from '../observations.ts';
+import type { ObsOpKind } from '../observations.ts';
 
 interface Op {
-  kind: string;
+  kind: ObsOpKind;
   mode: Mode;
   flags: number;
   grmode: Mode;
@@ -39,29 +41,31 @@ export function flagsProblem(op: Op, status: number, mode: Mode, sbflags: number
 
 export function flagsChecker(): WorldChecker {
   const ops = new Map<string, Op>();
-  const key = (node: NodeId, ls: unknown, opId: unknown): string => `${node}/${ls}/${opId}`;
+  const key = (node: NodeId, ls: string, opId: number): string => `${node}/${ls}/${opId}`;
   return {
     name: 'dlm-flags',
     kind: 'always',
     description: 'Completion flags (DEMOTED, ALTMODE, VALNOTVALID) describe only the operation they complete.',
     observes: ['dlm-op', 'dlm-complete', 'crash'],
     onObservation(obs, w) {
-      const d = obs.data;
       if (obs.kind === 'crash') {
         for (const k of [...ops.keys()]) if (k.startsWith(`${obs.node}/`)) ops.delete(k);
         return;
       }
-      if (obs.kind === 'dlm-op') {
-        if (d.op === 'cancel') return;
-        ops.set(key(obs.node, d.ls, d.opId), { kind: d.op as string, mode: d.mode as Mode, flags: d.flags as number, grmode: d.grmode as Mode });
+      const o = asDlm(obs);
+      if (o?.kind === 'dlm-op') {
+        const d = o.data;
+        ops.set(key(o.node, d.ls, d.opId), { kind: d.op, mode: d.mode, flags: d.flags, grmode: d.grmode });
         return;
       }
-      const k = key(obs.node, d.ls, d.opId);
+      if (o?.kind !== 'dlm-complete') return;
+      const d = o.data;
+      const k = key(o.node, d.ls, d.opId);
       const op = ops.get(k);
       ops.delete(k);
       if (op === undefined) return; // dlm-completion judges completions of nothing
-      const why = flagsProblem(op, d.status as number, d.mode as Mode, d.sbflags as number);
-      if (why !== undefined) w.violate(`node ${obs.node} lock ${d.lkid} on ${d.ls}/${d.res}: ${op.kind} op ${d.opId} completed ${statusName(d.status as number)} with ${why}`);
+      const why = flagsProblem(op, d.status, d.mode, d.sbflags);
+      if (why !== undefined) w.violate(`node ${o.node} lock ${d.lkid} on ${d.ls}/${d.res}: ${op.kind} op ${d.opId} completed ${statusName(d.status)} with ${why}`);
     },
   };
 }

@@ -1,12 +1,17 @@
 // The DLM's public entry: the module factory (`dlmModule`) other protocols stack, its checkers
 // (`dlmCheckers`), the flawed variants, and the standalone protocol 'dlm' (membership + fencing +
 // dlm + a random lock workload).
-import type { ProtocolDef, ProtocolVariant } from '../registry.ts';
+import type { Built, ProtocolDef, ProtocolVariant } from '../registry.ts';
 import { membershipCheckers, membershipStack, parseMembershipOptions } from '../membership/index.ts';
 import { Dlm } from './dlm.ts';
 import type { DlmBugs, LostLvbSignal } from './lockspace.ts';
 import { dlmCheckers } from './checkers/index.ts';
 import { DlmWorkload, DEFAULT_WORKLOAD } from './workload.ts';
+import type { DlmWorkloadOptions } from './workload.ts';
+import { GlockCache, DEFAULT_GLOCK_CACHE } from './glockCache.ts';
+import type { GlockCacheOptions } from './glockCache.ts';
+import { glockCacheChecker } from './checkers/glock.ts';
+import type { MembershipOptions } from '../membership/index.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -22,7 +27,7 @@ export { dlmCheckers } from './checkers/index.ts';
  * A flawed variant: one planted bug the named checkers must catch. `scripted`: the swarm rarely
  * reaches the case, so a scripted negative test in test/dlm/negative.test.ts proves the catch.
  */
-export type DlmVariant = ProtocolVariant & { bugs: DlmBugs; scripted?: true };
+export type DlmVariant = ProtocolVariant & { bugs: DlmBugs; scripted?: true; glockTrustValid?: true };
 
 /** Flawed variants: each plants one bug that the named checkers must catch. */
 export const DLM_VARIANTS: readonly DlmVariant[] = [
@@ -35,6 +40,7 @@ export const DLM_VARIANTS: readonly DlmVariant[] = [
   { name: 'no-demote-reply', flaw: "CONVDEADLK demotes a queued conversion to NL at the master only: the owner's copy keeps its old mode, and a master rebuilt from it holds incompatible modes.", caughtBy: ['dlm-compat'], bugs: { noDemoteReply: true }, scripted: true },
   { name: 'ivvalblk-own-flag', flaw: 'An IVVALBLK conversion reports VALNOTVALID on its own completion.', caughtBy: ['dlm-flags'], bugs: { ivValBlkReportsInvalid: true }, scripted: true },
   { name: 'sticky-flags', flaw: 'Status-block flags are not cleared after a completion, so later completions of the lock repeat them.', caughtBy: ['dlm-flags'], bugs: { stickySbflags: true }, scripted: true },
+  { name: 'glock-trust-valid', flaw: "The glock-cache workload trusts a node's cached metadata whenever the value block is valid, without comparing generations.", caughtBy: ['glock-cache'], bugs: {}, scripted: true, glockTrustValid: true },
   { name: 'lose-down-conversion', flaw: 'A down-conversion completes at the requester but never reaches the master.', caughtBy: ['dlm-copies'], bugs: { loseDownConversion: true }, scripted: true },
 ];
 
@@ -48,6 +54,20 @@ export function dlmBugsOf(variant: string | undefined): DlmBugs {
 /** A 'dlm' module for a host stack; `variant` plants one of DLM_VARIANTS' bugs (undefined = correct). */
 export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm {
   return new Dlm({ bugs: { ...dlmBugsOf(opts.variant), ...opts.bugs } });
+}
+
+/** The 'glock-cache' workload: GFS2's LVB-validated metadata cache, with its checker. */
+function buildGlock(mopts: MembershipOptions, w: DlmWorkloadOptions, variant: string | undefined): Built {
+  const v = DLM_VARIANTS.find((x) => x.name === variant);
+  const gopts: GlockCacheOptions = {
+    ...DEFAULT_GLOCK_CACHE, lvbSize: w.lvbSize, lostLvb: w.lostLvb ?? 'valnotvalid', stopAtUs: w.stopAtUs,
+    ...(v?.glockTrustValid === true ? { trustValid: true } : {}),
+  };
+  const lostLvb = { [gopts.lockspace]: gopts.lostLvb ?? 'valnotvalid' };
+  return {
+    stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new GlockCache(gopts)],
+    checkers: [...dlmCheckers({ lostLvb }), glockCacheChecker(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+  };
 }
 
 /** cluster.lostLvb: 'valnotvalid' (fs/dlm, default) or 'zero' (o2dlm); anything else is an error. */
@@ -72,6 +92,7 @@ export const dlmProtocol: ProtocolDef = {
       ...(typeof scenario.cluster?.lvbSize === 'number' ? { lvbSize: scenario.cluster.lvbSize } : {}),
       lostLvb: parseLostLvb(scenario.cluster?.lostLvb),
     };
+    if (w.kind === 'glock-cache') return buildGlock(mopts, wopts, variant);
     const lostLvb = { [wopts.lockspace]: wopts.lostLvb };
     return {
       stack: () => [...membershipStack(mopts), dlmModule(variant !== undefined ? { variant } : {}), new DlmWorkload(wopts)],
@@ -82,6 +103,6 @@ export const dlmProtocol: ProtocolDef = {
     'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
     'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts', 'protocols/dlm/validate.ts',
-    'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts',
+    'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts', 'protocols/dlm/glockCache.ts',
   ],
 };

@@ -4,9 +4,12 @@
 // negative case, and every scripted variant has its script — adding either without the other fails.
 import { describe, expect, it } from 'vitest';
 import { DLM_VARIANTS, dlmCheckers } from '../../protocols/dlm/index.ts';
+import { glockCacheChecker } from '../../protocols/dlm/checkers/glock.ts';
 import type { Outcome } from './cases.ts';
 import { altModeThenConvert, convDeadlkMasterDies, downConversionHeld, ivValBlkConversion } from './cases.ts';
 import { runCluster } from './harness.ts';
+import { simulate } from '../../scenarios/simulate.ts';
+import type { Scenario } from '../../scenarios/types.ts';
 
 /** The script that reaches each scripted variant's flaw. */
 const SCRIPTED: Readonly<Record<string, (variant?: string) => Promise<Outcome>>> = {
@@ -14,7 +17,15 @@ const SCRIPTED: Readonly<Record<string, (variant?: string) => Promise<Outcome>>>
   'ivvalblk-own-flag': ivValBlkConversion,
   'sticky-flags': altModeThenConvert,
   'lose-down-conversion': downConversionHeld,
+  'glock-trust-valid': glockCache,
 };
+
+/** The glock-cache workload (GFS2's LVB-validated metadata cache), 5 nodes, no faults. */
+async function glockCache(variant?: string): Promise<Outcome> {
+  const sc: Scenario = { name: 'glock', description: '', nodes: 5, protocol: 'dlm', durationUs: 12_000_000, healAtUs: 8_000_000, workload: { kind: 'glock-cache' }, faults: {} };
+  const r = await simulate(sc, { seed: 1, ...(variant !== undefined ? { protocol: `dlm/${variant}` } : {}) });
+  return { log: [], checkers: r.violations.map((v) => v.checker), messages: r.violations.map((v) => v.message) };
+}
 
 /** Coverage (sometimes) checkers: a fault-free run must report their case as not reached. */
 const COVERAGE = ['dlm-valnotvalid-seen', 'dlm-remastered', 'dlm-recovery-restarted'];
@@ -45,7 +56,7 @@ describe('completeness', () => {
   it('every DLM checker has a negative case', () => {
     const caught = new Set(DLM_VARIANTS.flatMap((v) => v.caughtBy));
     const missing: string[] = [];
-    for (const c of dlmCheckers()) {
+    for (const c of [...dlmCheckers(), glockCacheChecker()]) {
       const covered = c.kind === 'sometimes' ? COVERAGE.includes(c.name) : caught.has(c.name);
       if (!covered) missing.push(c.name);
     }
@@ -58,7 +69,7 @@ describe('completeness', () => {
   });
 
   it('every variant names only checkers the DLM has', () => {
-    const names = new Set(dlmCheckers().map((c) => c.name));
+    const names = new Set([...dlmCheckers(), glockCacheChecker()].map((c) => c.name));
     for (const v of DLM_VARIANTS) for (const c of v.caughtBy) expect(names.has(c), `${v.name}: ${c}`).toBe(true);
   });
 });

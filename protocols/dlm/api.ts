@@ -91,6 +91,14 @@ export class DlmLock implements LockResult, LockSink {
     return this.plock.id;
   }
 
+  /** A request refused at the caller (dlm_lock's -EINVAL): the handle carries that status, no AST follows. */
+  noteRefused(): void {
+    const s = this.plock.refusedWith;
+    if (s === undefined) return;
+    this.status = s;
+    this.ok = false;
+  }
+
   /** Currently granted mode (null when not held). */
   get mode(): ModeName | null {
     const m = this.plock.grmode;
@@ -209,6 +217,11 @@ export class LockspaceHandle {
     return this.inner.opts.lvbSize;
   }
 
+  /** How this lockspace signals a lost value block: VALNOTVALID (fs/dlm) or zeroed bytes (o2dlm). */
+  get lostLvb(): 'valnotvalid' | 'zero' {
+    return this.inner.opts.lostLvb ?? 'valnotvalid';
+  }
+
   /** True while the lockspace recovers from a membership change (operations wait, callbacks are held). */
   get recovering(): boolean {
     return this.inner.recovering;
@@ -221,7 +234,8 @@ export class LockspaceHandle {
   lock(resource: string, mode: ModeName, opts: LockOptions = {}): Promise<DlmLock> {
     const lk = this.start(resource, mode, opts);
     const opId = lk.plock.op?.opId;
-    if (opId === undefined) return Promise.resolve(lk); // completed at once (cancelled before it was sent)
+    // Completed at once: refused (-EINVAL, nothing sent) or cancelled before it was sent.
+    if (opId === undefined) return Promise.resolve(lk);
     return lk.wait(opId, opts.signal).then(() => lk);
   }
 
@@ -232,6 +246,7 @@ export class LockspaceHandle {
     if (opts.bast !== undefined) lk.onBlocking(opts.bast);
     const { bits, lvb } = this.opBits(opts, false, undefined);
     lk.plock = this.inner.request(resource, parseMode(mode), bits, lvb, lk);
+    lk.noteRefused();
     if (opts.signal !== undefined) {
       if (opts.signal.aborted) lk.cancel();
       else opts.signal.addEventListener('abort', () => lk.cancel(), { once: true });
@@ -243,6 +258,7 @@ export class LockspaceHandle {
     const lk = new DlmLock(this, resource, opts.valueBlock);
     const { bits, lvb } = this.opBits(opts, false, undefined);
     lk.plock = this.inner.request(resource, parseMode(mode), bits, lvb, lk);
+    lk.noteRefused();
     return lk;
   }
 

@@ -36,8 +36,18 @@ export class Channel {
     private readonly stamp: Record<string, unknown> = {},
   ) {}
 
+  /** Self-messages sent and not yet delivered (a local master is reached by a self-message). */
+  private selfInFlight = 0;
+
+  /** Nothing sent to `peer` is still unacknowledged (or, for this node, undelivered). */
+  idleWith(peer: NodeId): boolean {
+    if (peer === this.ctx.node) return this.selfInFlight === 0;
+    return (this.out.get(peer)?.unacked.length ?? 0) === 0;
+  }
+
   send(to: NodeId, body: unknown): void {
     if (to === this.ctx.node) {
+      this.selfInFlight++;
       this.ctx.send(to, { type: this.dataType, ...this.stamp, self: true, body }, { fifo: true });
       return;
     }
@@ -62,6 +72,7 @@ export class Channel {
 
   onData(from: NodeId, msg: { self?: boolean; inc?: number; conn?: number; seq?: number; body: unknown }): void {
     if (msg.self === true) {
+      this.selfInFlight--;
       this.deliver(from, msg.body);
       return;
     }

@@ -3,7 +3,7 @@
 // Needs module 'cman' (ClusterApi) below it. Volatile only: a restart starts with no lockspaces.
 import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
 import { Lockspace } from './lockspace.ts';
-import type { DlmBugs } from './lockspace.ts';
+import type { DlmBugs, LostLvbSignal } from './lockspace.ts';
 import { LockspaceHandle } from './api.ts';
 import { assertLvbSize } from './lvb.ts';
 
@@ -29,17 +29,20 @@ export class Dlm implements Module {
    * Create (first call) or get this node's lockspace `name`, joining its level-1 service group.
    * `lvbSize` is a multiple of 8 (default 32) and must be the same on every node.
    */
-  lockspace(name: string, opts: { lvbSize?: number } = {}): LockspaceHandle {
+  lockspace(name: string, opts: { lvbSize?: number; lostLvb?: LostLvbSignal } = {}): LockspaceHandle {
     const ctx = this.ctx;
     if (ctx === undefined) throw new Error('dlm.lockspace() called before the dlm module started (order the stack cman, dlm, users)');
     const lvbSize = opts.lvbSize ?? DEFAULT_LVB_SIZE;
     assertLvbSize(lvbSize);
+    const lostLvb = opts.lostLvb ?? 'valnotvalid';
+    if (lostLvb !== 'valnotvalid' && lostLvb !== 'zero') throw new Error(`lockspace ${name}: lostLvb must be 'valnotvalid' or 'zero', got '${String(lostLvb)}'`);
     const existing = this.handles.get(name);
     if (existing !== undefined) {
       if (existing.lvbSize !== lvbSize) throw new Error(`lockspace ${name} exists with LVB size ${existing.lvbSize}, not ${lvbSize}`);
+      if (existing.lostLvb !== lostLvb) throw new Error(`lockspace ${name} exists with lostLvb '${existing.lostLvb}', not '${lostLvb}'`);
       return existing;
     }
-    const ls = new Lockspace(ctx, name, { lvbSize }, this.opts.bugs ?? {});
+    const ls = new Lockspace(ctx, name, { lvbSize, lostLvb }, this.opts.bugs ?? {});
     this.lockspaces.set(name, ls);
     const h = new LockspaceHandle(ls, ctx);
     this.handles.set(name, h);
@@ -48,17 +51,28 @@ export class Dlm implements Module {
   }
 
   onMessage(_ctx: Context, from: NodeId, msg: Message): void {
-    const ls = this.lockspaces.get(msg.ls as string);
+    // The engine hands every module a generic Message; this is the one place the DLM's are typed.
+    const m = msg as unknown as DlmWireMessage;
+    const ls = this.lockspaces.get(m.ls);
     if (ls === undefined) return; // this node does not use that lockspace (yet)
-    switch (msg.type) {
-      case 'dlm-data': return ls.channel.onData(from, msg as never);
-      case 'dlm-ack': return ls.channel.onAck(from, msg as never);
-      case 'dlm-rc': return ls.onRc(from, msg as never);
+    switch (m.type) {
+      case 'dlm-data': return ls.channel.onData(from, m);
+      case 'dlm-ack': return ls.channel.onAck(from, m);
+      case 'dlm-rc': return ls.onRc(from, m);
     }
   }
 
   onTimer(_ctx: Context, tag: unknown): void {
-    const t = tag as { ls: string; kind: string };
+    const t = tag as DlmTimerTag; // only the DLM's own setTimer calls reach this module
     this.lockspaces.get(t.ls)?.onTimer(t);
   }
 }
+
+/** The DLM's messages on the wire: channel data and acks, and recovery-phase messages. */
+export type DlmWireMessage =
+  | { type: 'dlm-data'; ls: string; self?: boolean; inc?: number; conn?: number; seq?: number; body: unknown }
+  | { type: 'dlm-ack'; ls: string; conn: number; seq: number }
+  | { type: 'dlm-rc'; ls: string; ev: number; phase: number; p: unknown };
+
+/** The DLM's timer tags: the channel's retransmit timer and a recovery event's resend timer. */
+export type DlmTimerTag = { ls: string; kind: 'chan' } | { ls: string; kind: 'rc'; ev: number };

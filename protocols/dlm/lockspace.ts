@@ -8,7 +8,7 @@ import type { ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType }
 import { LEVEL_DLM } from '../membership/api.ts';
 import type { Module } from '../../sim/types.ts';
 import { Mode, isDownConversion } from './modes.ts';
-import { LKF, Status } from './flags.ts';
+import { LKF, SBF, Status } from './flags.ts';
 import { Resource, newLkb } from './resource.ts';
 import type { Effect, GrantInfo, Lkb, ResourceBugs } from './resource.ts';
 import { CallbackQueue } from './callbacks.ts';
@@ -17,6 +17,10 @@ import { Channel } from './channel.ts';
 import { dirNode } from './directory.ts';
 import { Recovery, RcInbox } from './recovery.ts';
 import { lvbOpOnGrant, lvbOpOnUnlock } from './lvb.ts';
+import { lockCallRefusal, unlockCallRefusal } from './validate.ts';
+import { assert } from './assert.ts';
+import { emit } from './observations.ts';
+import type { DlmTimerTag } from './dlm.ts';
 
 /** Planted flaws of the whole DLM (negative tests). All off in the correct DLM. */
 export interface DlmBugs extends ResourceBugs {
@@ -28,11 +32,25 @@ export interface DlmBugs extends ResourceBugs {
   splitMaster?: boolean;
   /** Locks on remastered resources are not rebuilt at the new master. */
   noRebuild?: boolean;
+  /** The master never tells a converting lock's owner that CONVDEADLK demoted it (the old model). */
+  noDemoteReply?: boolean;
+  /** A down-conversion completes at the requester but is never sent to the master. */
+  loseDownConversion?: boolean;
 }
+
+/**
+ * How a lockspace tells its users that a value block was lost (its PW/EX holder died, or IVVALBLK):
+ * 'valnotvalid' — fs/dlm: the VALNOTVALID flag on later grants, contents kept ("garbage or merely
+ * stale"); 'zero' — o2dlm: the block is zeroed and no flag is set (ocfs2/dlm dlmrecovery.c blanks
+ * the LVB of a resource whose EX/PW holder died; reference §2, commit 1c520dfb).
+ */
+export type LostLvbSignal = 'valnotvalid' | 'zero';
 
 export interface LockspaceOptions {
   /** LVB size in bytes: a multiple of 8, the same on every node (default 32). */
   lvbSize: number;
+  /** The lost-value-block signal (default 'valnotvalid'); the same on every node. */
+  lostLvb?: LostLvbSignal;
 }
 
 /** Where a lock's callbacks go (the API layer). */
@@ -54,6 +72,8 @@ export interface PendingOp {
   /** The master it was sent to (or rebuilt at). */
   master?: NodeId;
   cancel: boolean;
+  /** The master demoted this conversion's granted mode to NL (CONVDEADLK); its completion says so. */
+  demoted?: boolean;
 }
 
 /** The process copy of a lock on its owner node. */
@@ -76,6 +96,8 @@ export interface PLock {
   readonly cbq: CallbackQueue;
   readonly sink: LockSink;
   gone: boolean;
+  /** Set when the request itself was refused at the caller (-EINVAL): nothing was sent. */
+  refusedWith?: number;
 }
 
 /** Application messages between lockspace members (carried by the reliable channel). */
@@ -88,11 +110,10 @@ export type AppMsg =
   | { k: 'cancel'; res: string; lkid: number; gen: number }
   | { k: 'cast'; res: string; lkid: number; status: number; sbflags: number; mode: Mode; lvb?: string; lvbseq: number; read: boolean; gen: number }
   | { k: 'bast'; res: string; lkid: number; mode: Mode; gen: number }
+  /** fs/dlm's convert reply for a queued conversion that CONVDEADLK demoted: the copy takes NL. */
+  | { k: 'demote'; res: string; lkid: number; gen: number }
   | { k: 'notMaster'; res: string; lkid: number; gen: number };
 
-function assert(cond: boolean, why: string): asserts cond {
-  if (!cond) throw new Error(`dlm: ${why}`);
-}
 
 export class Lockspace implements ServiceCallbacks {
   // ---- membership and recovery state ----
@@ -153,7 +174,7 @@ export class Lockspace implements ServiceCallbacks {
     this.recovering = true;
     this.recovery?.abort();
     this.recovery = undefined;
-    this.ctx.observe('dlm-stop', { ls: this.name });
+    emit(this.ctx, 'dlm-stop', { ls: this.name });
   }
 
   start(members: readonly NodeId[], eventId: number, _type: StartType, info?: StartInfo): void {
@@ -161,7 +182,7 @@ export class Lockspace implements ServiceCallbacks {
     this.recovery?.abort();
     const sorted = [...members].sort((a, b) => a - b);
     this.recovery = new Recovery(this, eventId, sorted, info?.incarnations ?? {});
-    this.ctx.observe('dlm-recovery-start', { ls: this.name, ev: eventId, members: sorted });
+    emit(this.ctx, 'dlm-recovery-start', { ls: this.name, ev: eventId, members: sorted });
     this.ctx.faultPoint('dlm.recovery-start');
     this.ctx.defer(() => this.recovery?.ev === eventId && this.recovery.begin());
   }
@@ -172,7 +193,7 @@ export class Lockspace implements ServiceCallbacks {
   resume(ev: number): void {
     this.recovering = false;
     this.recovery = undefined;
-    this.ctx.observe('dlm-recovered', { ls: this.name, gen: this.gen, ev, members: [...this.members] });
+    emit(this.ctx, 'dlm-recovered', { ls: this.name, gen: this.gen, ev, members: [...this.members] });
     this.group?.startDone(ev);
     this.ctx.faultPoint('dlm.recovery-done');
     for (const rsb of this.rsbs.values()) {
@@ -196,12 +217,19 @@ export class Lockspace implements ServiceCallbacks {
     return ((this.ctx.node * 1000 + (this.ctx.incarnation % 1000)) * 1_000_000) + this.nextLock++;
   }
 
+  /** A new lock; a call fs/dlm refuses comes back gone, with `refusedWith` -EINVAL, and sends nothing. */
   request(res: string, mode: Mode, flags: number, lvb: string | undefined, sink: LockSink): PLock {
-    assert(mode >= Mode.NL && mode <= Mode.EX, `request ${res}: bad mode ${mode}`);
     const lock: PLock = {
       id: this.newLockId(), res, grmode: Mode.IV, op: undefined, flags, lvb: lvb ?? '0'.repeat(this.opts.lvbSize * 2),
       lvbseq: 0, wrote: false, cbq: new CallbackQueue(), sink, gone: false,
     };
+    const why = lockCallRefusal({ kind: 'request', mode, flags });
+    if (why !== undefined) {
+      lock.gone = true;
+      lock.refusedWith = Status.EINVAL;
+      this.observeRefused(lock, 'request', why);
+      return lock;
+    }
     this.locks.set(lock.id, lock);
     lock.op = { opId: this.nextOp++, kind: 'request', mode, flags, lvb, sent: false, cancel: false };
     this.observeOp(lock, lock.op);
@@ -212,7 +240,12 @@ export class Lockspace implements ServiceCallbacks {
   /** Returns the op id, or a negative status when refused at once (-EBUSY: another op in flight). */
   convert(lock: PLock, mode: Mode, flags: number, lvb: string | undefined, accepted?: (opId: number) => void): number {
     if (lock.gone || lock.grmode === Mode.IV) return Status.EINVAL;
-    if (lock.op !== undefined) return Status.EBUSY;
+    if (lock.op !== undefined) return Status.EBUSY; // fs/dlm checks -EBUSY before the -EINVAL cases
+    const why = lockCallRefusal({ kind: 'convert', grmode: lock.grmode, mode, flags });
+    if (why !== undefined) {
+      this.observeRefused(lock, 'convert', why);
+      return Status.EINVAL;
+    }
     const op: PendingOp = { opId: this.nextOp++, kind: 'convert', mode, flags, lvb, sent: false, cancel: false };
     lock.op = op;
     this.observeOp(lock, op);
@@ -224,6 +257,11 @@ export class Lockspace implements ServiceCallbacks {
 
   unlock(lock: PLock, flags: number, lvb: string | undefined, accepted?: (opId: number) => void): number {
     if (lock.gone || lock.grmode === Mode.IV) return Status.EINVAL;
+    const why = unlockCallRefusal(flags);
+    if (why !== undefined) {
+      this.observeRefused(lock, 'unlock', why);
+      return Status.EINVAL;
+    }
     if (lock.op !== undefined) return Status.EBUSY;
     const op: PendingOp = { opId: this.nextOp++, kind: 'unlock', mode: Mode.IV, flags, lvb, sent: false, cancel: false };
     lock.op = op;
@@ -239,7 +277,7 @@ export class Lockspace implements ServiceCallbacks {
     const op = lock.op;
     if (lock.gone || op === undefined || op.kind === 'unlock' || op.cancel) return false;
     op.cancel = true;
-    this.ctx.observe('dlm-op', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, op: 'cancel' });
+    emit(this.ctx, 'dlm-cancel', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId });
     if (!op.sent) {
       this.completeLocally(lock, Status.ECANCEL);
       return true;
@@ -256,10 +294,15 @@ export class Lockspace implements ServiceCallbacks {
     lock.wrote = true;
   }
 
+  /** A call refused at the caller with -EINVAL (fs/dlm's argument checks): nothing was sent. */
+  private observeRefused(lock: PLock, op: OpKind, why: string): void {
+    emit(this.ctx, 'dlm-refused', { ls: this.name, res: lock.res, lkid: lock.id, op, status: Status.EINVAL, why });
+  }
+
   private observeOp(lock: PLock, op: PendingOp): void {
     // A conversion or unlock with a value block also names the value it offers (the caller's buffer).
     const offers = op.kind !== 'request' && (op.flags & LKF.VALBLK) !== 0;
-    this.ctx.observe('dlm-op', {
+    emit(this.ctx, 'dlm-op', {
       ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, op: op.kind, mode: op.mode, flags: op.flags,
       grmode: lock.grmode, ...(offers ? { lvb: op.lvb ?? lock.lvb } : {}),
     });
@@ -282,8 +325,9 @@ export class Lockspace implements ServiceCallbacks {
       this.channel.send(master, { k: 'request', ...base, mode: op.mode, flags: op.flags, ...lvb });
     } else if (op.kind === 'convert') {
       const down = isDownConversion(lock.grmode, op.mode, (op.flags & LKF.QUECVT) !== 0);
-      this.channel.send(master, { k: 'convert', ...base, mode: op.mode, flags: op.flags, down, ...lvb });
-      if (down) this.completeDown(lock, op);
+      const lost = down && this.bugs.loseDownConversion === true; // planted flaw
+      if (!lost) this.channel.send(master, { k: 'convert', ...base, mode: op.mode, flags: op.flags, down, ...lvb });
+      if (down) this.completeDown(lock, op, master);
     } else {
       this.channel.send(master, { k: 'unlock', ...base, flags: op.flags, ...lvb });
     }
@@ -294,11 +338,24 @@ export class Lockspace implements ServiceCallbacks {
    * always grantable. One from PW/EX with VALBLK writes: the caller's buffer is the value the master
    * will store and number; the lock keeps the seq it last read until the master next replies.
    */
-  private completeDown(lock: PLock, op: PendingOp): void {
+  private completeDown(lock: PLock, op: PendingOp, master: NodeId): void {
+    const sbflags = this.downConversionFlags(lock, op, master);
     lock.grmode = op.mode;
     lock.flags = op.flags;
     lock.op = undefined;
-    this.queueCast(lock, { kind: 'cast', status: Status.OK, sbflags: 0, mode: op.mode, lvb: undefined, lvbseq: lock.lvbseq, opId: op.opId }, false);
+    this.queueCast(lock, { kind: 'cast', status: Status.OK, sbflags, mode: op.mode, lvb: undefined, lvbseq: lock.lvbseq, opId: op.opId }, false);
+  }
+
+  /**
+   * VALNOTVALID on a down-conversion that leaves the value block alone (reference §2): known only
+   * where this node masters the resource (fs/dlm do_convert → set_lvb_lock). A remote master is not
+   * asked: fs/dlm's send_convert completes a down-conversion with a local stub reply that carries no
+   * status-block flags, and waiting for the master would undo "completes at once".
+   */
+  private downConversionFlags(lock: PLock, op: PendingOp, master: NodeId): number {
+    if (master !== this.ctx.node || (op.flags & LKF.VALBLK) === 0) return 0;
+    if (lvbOpOnGrant(lock.grmode, op.mode) !== 'none') return 0; // a write clears the flag, IVVALBLK sets it for later
+    return this.rsbs.get(lock.res)?.valNotValid === true ? SBF.VALNOTVALID : 0;
   }
 
   private lookup(res: string): void {
@@ -324,6 +381,7 @@ export class Lockspace implements ServiceCallbacks {
       case 'cancel': return this.onCancel(msg);
       case 'cast': return this.onCast(from, msg);
       case 'bast': return this.onBast(msg);
+      case 'demote': return this.onDemote(msg);
       case 'notMaster': return this.onNotMaster(from, msg);
     }
   }
@@ -359,23 +417,23 @@ export class Lockspace implements ServiceCallbacks {
       rsb = this.newResource(res);
       this.rsbs.set(res, rsb);
       this.masters.set(res, this.ctx.node);
-      this.ctx.observe('dlm-master', { ls: this.name, res });
-      this.ctx.observe('dlm-lvb-fresh', { ls: this.name, res });
+      emit(this.ctx, 'dlm-master', { ls: this.name, res });
+      emit(this.ctx, 'dlm-lvb-fresh', { ls: this.name, res });
     }
     return rsb;
   }
 
   newResource(res: string): Resource {
-    return new Resource(res, this.opts.lvbSize, {
+    return new Resource(res, this.opts.lvbSize, this.opts.lostLvb ?? 'valnotvalid', {
       beforeGrant: (r, lkb, info) => this.observeGrant(r, lkb, info),
-      onLvbWrite: (r, lkb) => this.ctx.observe('dlm-lvb-write', { ls: this.name, res: r.name, seq: r.lvbseq, lvb: r.lvb, lkid: lkb.id }),
-      onLvbRead: (r, lkb) => this.ctx.observe('dlm-lvb-read', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, seq: r.lvbseq, lvb: r.lvb, valNotValid: r.valNotValid }),
-      onLvbInvalidate: (r, why) => this.ctx.observe('dlm-lvb-invalid', { ls: this.name, res: r.name, why }),
+      onLvbWrite: (r, lkb) => emit(this.ctx, 'dlm-lvb-write', { ls: this.name, res: r.name, seq: r.lvbseq, lvb: r.lvb, lkid: lkb.id }),
+      onLvbRead: (r, lkb) => emit(this.ctx, 'dlm-lvb-read', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, seq: r.lvbseq, lvb: r.lvb, valNotValid: r.valNotValid }),
+      onLvbInvalidate: (r, why, zeroed) => emit(this.ctx, 'dlm-lvb-invalid', { ls: this.name, res: r.name, why, zeroed }),
     }, this.bugs);
   }
 
   private observeGrant(r: Resource, lkb: Lkb, info: GrantInfo): void {
-    this.ctx.observe('dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
+    emit(this.ctx, 'dlm-grant', { ls: this.name, res: r.name, lkid: lkb.id, owner: lkb.node, from: info.from, mode: info.mode, recovery: info.recovery, flags: lkb.flags });
     if (info.from === 'new' || info.from === 'wait') this.ctx.faultPoint('dlm.grant');
     else this.ctx.faultPoint('dlm.convert');
   }
@@ -430,6 +488,10 @@ export class Lockspace implements ServiceCallbacks {
     const effects: Effect[] = rsb.drain();
     let silenced = false;
     for (const e of effects) {
+      if (e.kind === 'demote') {
+        if (this.bugs.noDemoteReply !== true) this.channel.send(e.lkb.node, { k: 'demote', res: rsb.name, lkid: e.lkb.id, gen: this.gen });
+        continue;
+      }
       if (e.kind === 'cast') {
         if (e.lkb.queue === 'none') this.lkbs.delete(e.lkb.id);
         if (e.lkb === silentCastFor && !silenced) {
@@ -468,10 +530,23 @@ export class Lockspace implements ServiceCallbacks {
       lock.grmode = Mode.IV;
       lock.gone = true;
     } else {
-      lock.grmode = msg.mode; // refused or cancelled conversion: the old mode (never demoted here)
+      lock.grmode = msg.mode; // refused or cancelled conversion: the granted mode (NL if demoted)
     }
     if (op.kind === 'unlock' && msg.lvbseq !== 0) lock.lvbseq = msg.lvbseq;
-    this.queueCast(lock, { kind: 'cast', status: msg.status, sbflags: msg.sbflags, mode: lock.grmode, lvb: msg.lvb, lvbseq: msg.lvbseq, opId: op.opId }, msg.read);
+    // A demotion told earlier belongs to this conversion's completion (a rebuilt master forgot it).
+    const sbflags = op.demoted === true && msg.status === Status.OK ? msg.sbflags | SBF.DEMOTED : msg.sbflags;
+    this.queueCast(lock, { kind: 'cast', status: msg.status, sbflags, mode: lock.grmode, lvb: msg.lvb, lvbseq: msg.lvbseq, opId: op.opId }, msg.read);
+  }
+
+  /** The master demoted our queued conversion to NL (CONVDEADLK): the process copy holds NL now. */
+  private onDemote(msg: Extract<AppMsg, { k: 'demote' }>): void {
+    const lock = this.locks.get(msg.lkid);
+    if (lock === undefined || lock.gone) return;
+    const op = lock.op;
+    assert(op?.kind === 'convert' && (op.flags & LKF.CONVDEADLK) !== 0, `demote of lock ${lock.id} without a CONVDEADLK conversion in flight`);
+    lock.grmode = Mode.NL;
+    op.demoted = true;
+    emit(this.ctx, 'dlm-demoted', { ls: this.name, res: lock.res, lkid: lock.id, opId: op.opId, mode: Mode.NL });
   }
 
   private onBast(msg: Extract<AppMsg, { k: 'bast' }>): void {
@@ -509,11 +584,11 @@ export class Lockspace implements ServiceCallbacks {
     lock.cbq.flush((cb) => {
       if (cb.kind === 'bast') {
         if (lock.gone || lock.grmode === Mode.IV) return;
-        this.ctx.observe('dlm-bast', { ls: this.name, res: lock.res, lkid: lock.id, mode: cb.mode, grmode: lock.grmode });
+        emit(this.ctx, 'dlm-bast', { ls: this.name, res: lock.res, lkid: lock.id, mode: cb.mode, grmode: lock.grmode });
         lock.sink.bast(lock, cb.mode);
         return;
       }
-      this.ctx.observe('dlm-complete', {
+      emit(this.ctx, 'dlm-complete', {
         ls: this.name, res: lock.res, lkid: lock.id, opId: cb.opId, status: cb.status, mode: cb.mode, sbflags: cb.sbflags,
         lvb: cb.lvb, lvbseq: cb.lvbseq, read: readFlags.get(cb) === true, valblk: (lock.flags & LKF.VALBLK) !== 0,
       });
@@ -534,7 +609,7 @@ export class Lockspace implements ServiceCallbacks {
 
   /** This node was cut off and the others forgot it: discard everything, as a rebooted node would. */
   resetLocal(): void {
-    this.ctx.observe('dlm-reset', { ls: this.name });
+    emit(this.ctx, 'dlm-reset', { ls: this.name });
     for (const l of [...this.locks.values()]) {
       if (l.op !== undefined) this.completeLocally(l, Status.ENOTCONN);
       else {
@@ -565,7 +640,7 @@ export class Lockspace implements ServiceCallbacks {
     if (this.recovery?.ev === msg.ev) this.recovery.onMessage();
   }
 
-  onTimer(tag: { kind: string }): void {
+  onTimer(tag: DlmTimerTag): void {
     if (tag.kind === 'chan') this.channel.onTimer();
     else this.recovery?.onTimer(tag);
   }

@@ -12,6 +12,9 @@ import { LKF, Status } from './flags.ts';
 import { newLkb } from './resource.ts';
 import { lvbOpOnGrant, recoverLvbNewMaster, zeroLvb } from './lvb.ts';
 import { dirNode } from './directory.ts';
+import { assert } from './assert.ts';
+import { emit } from './observations.ts';
+import type { DlmTimerTag } from './dlm.ts';
 
 export const RC_RESEND_US = 300_000;
 
@@ -36,9 +39,6 @@ interface RebuiltLock {
   wrote: boolean;
 }
 
-function assert(cond: boolean, why: string): asserts cond {
-  if (!cond) throw new Error(`dlm recovery: ${why}`);
-}
 
 /** Recovery messages waiting for their event (they may arrive before our own start). */
 export class RcInbox {
@@ -100,8 +100,7 @@ export class Recovery {
     if (!this.aborted) this.advance();
   }
 
-  onTimer(tag: unknown): void {
-    const t = tag as { ev: number };
+  onTimer(t: Extract<DlmTimerTag, { kind: 'rc' }>): void {
     if (this.aborted || t.ev !== this.ev) return;
     this.timerSet = false;
     for (const s of this.sent) this.transmit(s.to, s.phase, s.p);
@@ -111,7 +110,8 @@ export class Recovery {
   private armTimer(): void {
     if (this.timerSet) return;
     this.timerSet = true;
-    this.ls.ctx.setTimer(RC_RESEND_US, { ls: this.ls.name, kind: 'rc', ev: this.ev });
+    const tag: DlmTimerTag = { ls: this.ls.name, kind: 'rc', ev: this.ev };
+    this.ls.ctx.setTimer(RC_RESEND_US, tag);
   }
 
   private transmit(to: NodeId, phase: Phase, p: unknown): void {
@@ -230,7 +230,7 @@ export class Recovery {
       for (const name of got.get(m)!) {
         if (dirNode(name, this.members) !== this.me) continue;
         const cur = ls.dir.get(name);
-        if (cur !== undefined && cur !== m) ls.ctx.observe('dlm-dir-conflict', { ls: ls.name, res: name, masters: [cur, m] });
+        if (cur !== undefined && cur !== m) emit(ls.ctx, 'dlm-dir-conflict', { ls: ls.name, res: name, masters: [cur, m] });
         else ls.dir.set(name, m);
       }
     }
@@ -272,7 +272,7 @@ export class Recovery {
         if (master === this.me && !ls.rsbs.has(res)) {
           ls.rsbs.set(res, ls.newResource(res));
           ls.newRsbs.add(res);
-          ls.ctx.observe('dlm-master', { ls: ls.name, res, recovered: true });
+          emit(ls.ctx, 'dlm-master', { ls: ls.name, res, recovered: true });
         }
       }
     }
@@ -330,15 +330,25 @@ export class Recovery {
       if (rec === undefined) {
         rsb.lvb = zeroLvb(ls.opts.lvbSize);
         rsb.lvbseq = 0;
-        ls.ctx.observe('dlm-lvb-fresh', { ls: ls.name, res, recovered: true, members: [...this.members] });
+        emit(ls.ctx, 'dlm-lvb-fresh', { ls: ls.name, res, recovered: true, members: [...this.members] });
       } else {
         rsb.lvb = rec.lvb;
         rsb.lvbseq = rec.seq;
         if (rec.valNotValid) rsb.invalidateLvb('new master holds only NL/CR copies');
-        ls.ctx.observe('dlm-lvb-recovered', { ls: ls.name, res, seq: rec.seq, lvb: rec.lvb, valNotValid: rec.valNotValid, pendingWrite: adoptedPendingWrite, members: [...this.members] });
+        const zeroed = rec.valNotValid && rsb.lostSignal === 'zero';
+        emit(ls.ctx, 'dlm-lvb-recovered', {
+          ls: ls.name, res, seq: rec.seq, lvb: rsb.lvb, valNotValid: rsb.valNotValid, pendingWrite: adoptedPendingWrite,
+          zeroed, members: [...this.members],
+        });
       }
     }
-    for (const res of ls.newRsbs) ls.rsbs.get(res)!.resolveRebuiltDeadlocks();
+    for (const res of ls.newRsbs) {
+      const rsb = ls.rsbs.get(res)!;
+      if (ls.bugs.noDemoteReply !== true) rsb.reconcileRebuiltDemotions();
+      rsb.resolveRebuiltDeadlocks();
+      const locks = rsb.all().map((l) => ({ lkid: l.id, node: l.node, grmode: l.grmode, rqmode: l.rqmode, queue: l.queue }));
+      emit(ls.ctx, 'dlm-rebuilt', { ls: ls.name, res, locks });
+    }
     for (const rsb of ls.rsbs.values()) if (rsb.convertQueue.length + rsb.waitQueue.length > 0) rsb.recoverGrant = true;
     ls.doneSentGen = this.newGen;
     this.broadcast(Phase.Done, true);

@@ -5,6 +5,7 @@ import type { NodeId } from '../../sim/types.ts';
 import { Mode, compatible } from './modes.ts';
 import { LKF, SBF, Status } from './flags.ts';
 import { lvbOpOnGrant, lvbOpOnUnlock, nextSeq, zeroLvb } from './lvb.ts';
+import { assert } from './assert.ts';
 
 export type QueueName = 'grant' | 'convert' | 'wait' | 'none';
 
@@ -28,12 +29,22 @@ export interface Lkb {
   converting: boolean;
   /** The grant being completed read the LVB (set by a grant, consumed by its completion). */
   lvbRead: boolean;
+  /**
+   * The grant being completed wrote the LVB or invalidated it (IVVALBLK): its own completion does not
+   * report VALNOTVALID (fs/dlm set_lvb_lock returns before setting the flag on the lock).
+   */
+  lvbWrote: boolean;
 }
 
 /** A completion AST (cast) or a blocking AST (bast) the master must deliver to the lock's owner. */
 export type Effect =
   | { kind: 'cast'; lkb: Lkb; status: number; sbflags: number; mode: Mode; lvb: string | undefined; lvbseq: number; read: boolean }
-  | { kind: 'bast'; lkb: Lkb; mode: Mode };
+  | { kind: 'bast'; lkb: Lkb; mode: Mode }
+  /**
+   * CONVDEADLK demoted a queued conversion's granted mode to NL: the owner's process copy must take
+   * NL too (fs/dlm's convert reply carries DEMOTED and munge_demoted sets the copy's grmode).
+   */
+  | { kind: 'demote'; lkb: Lkb };
 
 /** How a grant happened, reported before the grant is applied (so a checker sees the queues as they were). */
 export interface GrantInfo {
@@ -49,6 +60,10 @@ export interface ResourceBugs {
   ignoreConvertQueue?: boolean;
   /** Treat PR and PW as compatible (the matrix broken). */
   badCompat?: boolean;
+  /** An IVVALBLK conversion reports VALNOTVALID on its own completion (reference §2 broken). */
+  ivValBlkReportsInvalid?: boolean;
+  /** Status-block flags are not cleared after a completion: a later one repeats them. */
+  stickySbflags?: boolean;
 }
 
 export interface ResourceHooks {
@@ -56,7 +71,8 @@ export interface ResourceHooks {
   onLvbWrite?(r: Resource, lkb: Lkb): void;
   /** A grant read the LVB into the lock (after the copy; `r.valNotValid` is what the completion reports). */
   onLvbRead?(r: Resource, lkb: Lkb): void;
-  onLvbInvalidate?(r: Resource, why: string): void;
+  /** The value block was marked lost: flagged VALNOTVALID, or `zeroed` where the lockspace signals so. */
+  onLvbInvalidate?(r: Resource, why: string, zeroed: boolean): void;
 }
 
 function has(lkb: Lkb, flag: number): boolean {
@@ -77,6 +93,8 @@ export class Resource {
   constructor(
     readonly name: string,
     readonly lvbSize: number,
+    /** How a lost value block is signalled: VALNOTVALID (fs/dlm) or a zeroed block (o2dlm). */
+    readonly lostSignal: 'valnotvalid' | 'zero' = 'valnotvalid',
     private readonly hooks: ResourceHooks = {},
     private readonly bugs: ResourceBugs = {},
   ) {
@@ -106,8 +124,10 @@ export class Resource {
 
   /** A new lock request (do_request). `lkb.rqmode` and `lkb.flags` are set; grmode is IV. */
   request(lkb: Lkb): void {
-    if (lkb.grmode !== Mode.IV || lkb.queue !== 'none') throw new Error(`request: lock ${lkb.id} is not new`);
-    if (has(lkb, LKF.EXPEDITE) && lkb.rqmode !== Mode.NL) throw new Error(`request: EXPEDITE is legal only on NL requests (lock ${lkb.id})`);
+    assert(lkb.grmode === Mode.IV && lkb.queue === 'none', `request: lock ${lkb.id} is not new`);
+    assert(lkb.rqmode !== Mode.IV, `request: lock ${lkb.id} asks for no mode`);
+    // The caller refuses EXPEDITE on anything but a new NL request (validate.ts), as fs/dlm does.
+    assert(!has(lkb, LKF.EXPEDITE) || lkb.rqmode === Mode.NL, `request: EXPEDITE on a non-NL request (lock ${lkb.id})`);
     if (this.canBeGranted(lkb, true, false).ok) {
       this.grantLock(lkb, 'new');
       this.cast(lkb, Status.OK);
@@ -124,7 +144,8 @@ export class Resource {
 
   /** A conversion of a granted lock (do_convert). */
   convert(lkb: Lkb, rqmode: Mode, flags: number, lvb: string | undefined): void {
-    if (lkb.queue !== 'grant') throw new Error(`convert: lock ${lkb.id} is not granted (on ${lkb.queue})`);
+    assert(lkb.queue === 'grant', `convert: lock ${lkb.id} is not granted (on ${lkb.queue})`);
+    assert(rqmode !== Mode.IV && lkb.grmode !== Mode.IV, `convert: lock ${lkb.id} converts to or from no mode`);
     lkb.rqmode = rqmode;
     lkb.flags = flags;
     lkb.converting = false;
@@ -154,6 +175,7 @@ export class Resource {
     if (!has(lkb, LKF.NOQUEUE)) {
       lkb.converting = true;
       this.move(lkb, 'convert');
+      if ((lkb.sbflags & SBF.DEMOTED) !== 0) this.effects.push({ kind: 'demote', lkb });
       if (g.deadlock) this.bast(lkb, lkb.rqmode); // NODLCKWT: the deadlocked lock is told instead
       this.sendBlockingAsts(lkb, false);
       return;
@@ -165,7 +187,7 @@ export class Resource {
 
   /** Unlock a granted lock (do_unlock): write the LVB from PW/EX, remove, complete -DLM_EUNLOCK, grant pass. */
   unlock(lkb: Lkb, flags: number, lvb: string | undefined): void {
-    if (lkb.queue !== 'grant' && (flags & LKF.FORCEUNLOCK) === 0) throw new Error(`unlock: lock ${lkb.id} is busy (on ${lkb.queue})`);
+    assert(lkb.queue === 'grant' || (flags & LKF.FORCEUNLOCK) !== 0, `unlock: lock ${lkb.id} is busy (on ${lkb.queue})`);
     lkb.flags = (lkb.flags & ~(LKF.IVVALBLK | LKF.VALBLK)) | (flags & (LKF.IVVALBLK | LKF.VALBLK | LKF.FORCEUNLOCK));
     if (lvb !== undefined) lkb.lvb = lvb;
     if (lvbOpOnUnlock(lkb.grmode) === 'write') this.writeLvb(lkb);
@@ -200,9 +222,29 @@ export class Resource {
 
   /** Put a rebuilt lock (from recovery) straight onto a queue. */
   rebuild(lkb: Lkb): void {
+    assert(lkb.queue === 'none', `rebuild: lock ${lkb.id} is already on the ${lkb.queue} queue of ${this.name}`);
+    assert(lkb.grmode !== Mode.IV || lkb.rqmode !== Mode.IV, `rebuild: lock ${lkb.id} holds and requests nothing`);
     const q: QueueName = lkb.grmode === Mode.IV ? 'wait' : lkb.rqmode !== Mode.IV ? 'convert' : 'grant';
     lkb.converting = q === 'convert';
     this.move(lkb, q);
+  }
+
+  /**
+   * After a rebuild: a CONVDEADLK conversion whose granted mode conflicts with another rebuilt lock's
+   * was demoted by the dead master, whose word of it (the demote notice) died with it — a master
+   * grants nothing against a converting lock's granted mode otherwise. Demote it again and tell its
+   * owner, so the rebuilt queues hold compatible granted modes. (A model addition: fs/dlm's rebuild
+   * trusts the copy.)
+   */
+  reconcileRebuiltDemotions(): void {
+    for (const lkb of [...this.convertQueue]) {
+      if (!has(lkb, LKF.CONVDEADLK) || lkb.grmode === Mode.NL) continue;
+      const others = [...this.grantQueue, ...this.convertQueue].filter((o) => o !== lkb);
+      if (others.every((o) => compatible(o.grmode, lkb.grmode))) continue;
+      lkb.grmode = Mode.NL;
+      lkb.sbflags |= SBF.DEMOTED;
+      this.effects.push({ kind: 'demote', lkb });
+    }
   }
 
   /**
@@ -216,6 +258,7 @@ export class Resource {
       if (has(lkb, LKF.CONVDEADLK)) {
         lkb.grmode = Mode.NL;
         lkb.sbflags |= SBF.DEMOTED;
+        this.effects.push({ kind: 'demote', lkb });
       } else if (has(lkb, LKF.NODLCKWT)) {
         this.bast(lkb, lkb.rqmode);
       } else {
@@ -337,6 +380,7 @@ export class Resource {
     let high: Mode = Mode.IV;
     let cw = false;
     let demoteRestart = false;
+    const demoted: Lkb[] = [];
     for (;;) {
       let restart = false;
       high = Mode.IV;
@@ -351,6 +395,7 @@ export class Resource {
           continue;
         }
         if (!wasDemoted && (lkb.sbflags & SBF.DEMOTED) !== 0) {
+          demoted.push(lkb); // fs/dlm logs "pending demoted" here; the copy is told below
           demoteRestart = true;
           continue;
         }
@@ -371,6 +416,9 @@ export class Resource {
       }
       break;
     }
+    // A queued conversion demoted in this pass and still queued: its owner takes NL now. (fs/dlm
+    // tells the copy only at the grant; the model tells it at once so a rebuild sees NL.)
+    for (const lkb of demoted) if (lkb.queue === 'convert') this.effects.push({ kind: 'demote', lkb });
     return { high, cw };
   }
 
@@ -400,6 +448,8 @@ export class Resource {
   }
 
   private grantLock(lkb: Lkb, how: 'new' | 'convert-now' | 'convert' | 'wait', recovery = false): void {
+    assert(lkb.rqmode !== Mode.IV, `grant: lock ${lkb.id} on ${this.name} requests no mode`);
+    assert(how === 'new' ? lkb.queue === 'none' : lkb.queue !== 'none', `grant: lock ${lkb.id} (${how}) is on queue '${lkb.queue}'`);
     this.hooks.beforeGrant?.(this, lkb, { from: how, mode: lkb.rqmode, recovery });
     const op = lvbOpOnGrant(lkb.grmode, lkb.rqmode);
     lkb.grmode = lkb.rqmode;
@@ -408,6 +458,11 @@ export class Resource {
     lkb.converting = false;
     this.move(lkb, 'grant');
     lkb.lvbRead = false;
+    lkb.lvbWrote = op === 'write' && (has(lkb, LKF.VALBLK) || has(lkb, LKF.IVVALBLK));
+    if (op === 'write' && has(lkb, LKF.IVVALBLK)) {
+      this.writeLvb(lkb); // invalidates, with or without VALBLK (fs/dlm set_lvb_lock)
+      return;
+    }
     if (!has(lkb, LKF.VALBLK)) return;
     if (op === 'read') {
       lkb.lvb = this.lvb;
@@ -422,8 +477,7 @@ export class Resource {
   /** Store the lock's LVB on the resource (or invalidate with IVVALBLK). */
   private writeLvb(lkb: Lkb): void {
     if (has(lkb, LKF.IVVALBLK)) {
-      this.valNotValid = true;
-      this.hooks.onLvbInvalidate?.(this, `IVVALBLK by lock ${lkb.id}`);
+      this.invalidateLvb(`IVVALBLK by lock ${lkb.id}`);
       return;
     }
     if (!has(lkb, LKF.VALBLK)) return;
@@ -436,11 +490,15 @@ export class Resource {
 
   private cast(lkb: Lkb, status: number): void {
     let sb = lkb.sbflags;
-    lkb.sbflags = 0;
+    if (this.bugs.stickySbflags !== true) lkb.sbflags = 0;
     const valblk = has(lkb, LKF.VALBLK);
-    if (status === Status.OK && valblk && this.valNotValid) sb |= SBF.VALNOTVALID;
+    // VALNOTVALID on a grant that read the LVB or left it alone; a write clears the flag and an
+    // IVVALBLK write sets it for later operations only (reference §2, fs/dlm set_lvb_lock).
+    const ownWrite = lkb.lvbWrote && this.bugs.ivValBlkReportsInvalid !== true;
+    if (status === Status.OK && valblk && this.valNotValid && !ownWrite) sb |= SBF.VALNOTVALID;
     const read = status === Status.OK && lkb.lvbRead;
     lkb.lvbRead = false;
+    lkb.lvbWrote = false;
     this.effects.push({
       kind: 'cast', lkb, status, sbflags: sb, mode: lkb.grmode,
       lvb: valblk ? lkb.lvb : undefined, lvbseq: lkb.lvbseq, read,
@@ -457,7 +515,7 @@ export class Resource {
     const from = this.queueOf(lkb.queue);
     if (from !== undefined) {
       const i = from.indexOf(lkb);
-      if (i < 0) throw new Error(`lock ${lkb.id} not on its ${lkb.queue} queue of ${this.name}`);
+      assert(i >= 0, `lock ${lkb.id} not on its ${lkb.queue} queue of ${this.name}`);
       from.splice(i, 1);
     }
     lkb.queue = to;
@@ -468,16 +526,21 @@ export class Resource {
     this.move(lkb, 'none');
   }
 
-  /** Mark the LVB not valid (recovery). */
+  /**
+   * The value block is lost (its PW/EX holder departed, or IVVALBLK): flag it VALNOTVALID, keeping
+   * the stale bytes (fs/dlm), or zero it without a flag (o2dlm's blanked LVB), as the lockspace chose.
+   */
   invalidateLvb(why: string): void {
-    this.valNotValid = true;
-    this.hooks.onLvbInvalidate?.(this, why);
+    const zero = this.lostSignal === 'zero';
+    if (zero) this.lvb = zeroLvb(this.lvbSize);
+    else this.valNotValid = true;
+    this.hooks.onLvbInvalidate?.(this, why, zero);
   }
 }
 
 export function newLkb(id: number, node: NodeId, rqmode: Mode, flags: number, lvbSize: number, lvb?: string): Lkb {
   return {
     id, node, grmode: Mode.IV, rqmode, flags, sbflags: 0, queue: 'none', highbast: Mode.IV,
-    lvb: lvb ?? zeroLvb(lvbSize), lvbseq: 0, converting: false, lvbRead: false,
+    lvb: lvb ?? zeroLvb(lvbSize), lvbseq: 0, converting: false, lvbRead: false, lvbWrote: false,
   };
 }

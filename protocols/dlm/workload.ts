@@ -5,14 +5,19 @@
 import type { Context, Module } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { Dlm } from './dlm.ts';
+import type { LostLvbSignal } from './lockspace.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import type { ModeName } from './modes.ts';
 import type { LockFlags } from './flags.ts';
 import { Status } from './flags.ts';
+import { parseMode } from './modes.ts';
+import { quecvtAllowed } from './validate.ts';
 
 export interface DlmWorkloadOptions {
   lockspace: string;
   lvbSize: number;
+  /** The lockspace's lost-value-block signal (default fs/dlm's VALNOTVALID). */
+  lostLvb?: LostLvbSignal;
   resources: number;
   workersPerNode: number;
   holdUsMax: number;
@@ -39,7 +44,8 @@ export class DlmWorkload implements Module {
 
   onStart(ctx: Context): void {
     this.ctx = ctx;
-    this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize });
+    const lost = this.opts.lostLvb !== undefined ? { lostLvb: this.opts.lostLvb } : {};
+    this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize, ...lost });
     for (let i = 0; i < this.opts.workersPerNode; i++) ctx.spawn(`worker${i}`, () => this.worker());
   }
 
@@ -107,7 +113,9 @@ export class DlmWorkload implements Module {
     await this.hold(lk, () => blocked);
     if (lk.mode !== null && !blocked && r.chance(0.4)) {
       const to = r.pick(MODES);
-      const conv = r.chance(0.1) ? { convDeadlk: true } : r.chance(0.1) ? { noDlckWt: true } : r.chance(0.1) ? { quecvt: true } : {};
+      const drawn = r.chance(0.1) ? { convDeadlk: true } : r.chance(0.1) ? { noDlckWt: true } : r.chance(0.1) ? { quecvt: true } : {};
+      // Calls fs/dlm accepts only: QUECVT where its table allows it (validate.ts); -EINVAL is tested apart.
+      const conv = 'quecvt' in drawn && !quecvtAllowed(parseMode(lk.mode), parseMode(to)) ? {} : drawn;
       const csig = r.chance(0.2) ? this.abortAfter(r.int(0, 20_000)) : undefined;
       const res2 = await lk.convert(to, { flags: conv, ...(csig ? { signal: csig } : {}) });
       if (res2.status === Status.ENOTCONN) return;

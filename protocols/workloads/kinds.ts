@@ -6,6 +6,7 @@ export const WORKLOAD_KINDS: readonly { kind: string; description: string }[] = 
   { kind: 'passwd', description: "ownership protocols: Tweedie's cluster-wide /etc/passwd, PR readers and EX writers" },
   { kind: 'ownership-mix', description: 'ownership protocols: snapshot-metadata and passwd together (their default)' },
   { kind: 'dlm-random', description: 'dlm protocol: random locks, converts, LVB reads/writes and cancels' },
+  { kind: 'glock-cache', description: "dlm protocol: GFS2's glock pattern, a node-local metadata cache validated by the LVB's generation" },
   { kind: 'none', description: 'no workload' },
 ];
 

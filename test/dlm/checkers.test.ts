@@ -52,7 +52,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     const c = lvbChecker();
     const w = fakeWorld();
     history(c, w, V2);
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true, zeroed: false, members: [1, 2] });
     readAt2(c, w, V2, 5);
     feed(c, w, 2, 'dlm-lvb-write', { ...R, seq: 6, lvb: V1, lkid: 11 });
     expect(w.messages).toEqual([]);
@@ -62,7 +62,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     const c = lvbChecker();
     const w = fakeWorld();
     history(c, w, V2);
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: 'cc'.repeat(4), valNotValid: false, pendingWrite: true });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: 'cc'.repeat(4), valNotValid: false, pendingWrite: true, zeroed: false, members: [1, 2] });
     expect(w.messages[0]).toMatch(/no holder has such a write outstanding/);
   });
 
@@ -70,7 +70,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     const c = lvbChecker();
     const w = fakeWorld();
     history(c, w, undefined);
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true, zeroed: false, members: [1, 2] });
     expect(w.messages[0]).toMatch(/no holder has such a write outstanding/);
   });
 
@@ -78,7 +78,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     const c = lvbChecker();
     const w = fakeWorld();
     history(c, w, V2);
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: false });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: false, zeroed: false, members: [1, 2] });
     readAt2(c, w, V2, 5);
     expect(w.messages[0]).toMatch(/but the last PW\/EX write was seq 5/);
   });
@@ -97,7 +97,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     let w = fakeWorld();
     setup(c, w);
     feed(c, w, 1, 'dlm-recovered', { ls: 't', gen: 2, members: [1, 2] });
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true, zeroed: false, members: [1, 2] });
     expect(w.messages).toEqual([]);
 
     c = lvbChecker();
@@ -107,7 +107,7 @@ describe('dlm-lvb and a recovered pending write', () => {
     feed(c, w, 3, 'dlm-lvb-read', { ...R, lkid: 11, owner: 1, seq: 5, lvb: V1, valNotValid: false });
     feed(c, w, 1, 'dlm-complete', { ...R, lkid: 11, opId: 3, status: 0, mode: Mode.EX, sbflags: 0, lvb: V1, lvbseq: 5, read: true, valblk: true });
     feed(c, w, 1, 'dlm-recovered', { ls: 't', gen: 2, members: [1, 2] });
-    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true });
+    feed(c, w, 2, 'dlm-lvb-recovered', { ...R, seq: 5, lvb: V2, valNotValid: false, pendingWrite: true, zeroed: false, members: [1, 2] });
     expect(w.messages[0]).toMatch(/no holder has such a write outstanding/);
   });
 });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readRunFile } from '../../runner/runFiles.ts';
 import { simulateRunFile } from '../../scenarios/shrink.ts';
 import type { SimulateOptions, SimulateResult } from '../../scenarios/simulate.ts';
+import { bytes, runCluster } from './harness.ts';
+import { Status } from '../../protocols/dlm/index.ts';
 
 const dir = new URL('./findings/', import.meta.url).pathname;
 
@@ -37,16 +39,63 @@ describe('DLM regressions found by the swarm', () => {
     await holdsNow('lvb-cancelled-write-seed224.run.json', ['dlm-lvb'], /produced seq 14, not after the last write's seq 14/);
   });
 
-  it('seed 1681: a cancelled PW→PW conversion keeps its offer in the buffer, which a new master adopts as a pending write', async () => {
-    // Master node 4 stored the same-mode conversion's value (seq 238) but could not answer (one-way
-    // partition); the holder cancelled, node 4 died, and the rebuilt copy sent the value it had read
-    // (seq 237): the write vanished and the holder's unlock wrote seq 238 again. fs/dlm's process copy
-    // sends the caller's buffer, which holds the offer, so the new master adopts that under seq 237.
+  it('seed 1681: the run-file was a PW→PW QUECVT conversion, which fs/dlm refuses; its replay now holds', async () => {
+    // fs/dlm's QUECVT table refuses QUECVT on PW→PW (-EINVAL), and the workload no longer makes that
+    // call, so this replay no longer reaches the case. The mechanism did not need QUECVT: a plain
+    // PW→PW conversion also waits for its reply; the scripted test below reproduces it with that call.
+    await holdsNow('lvb-cancelled-same-mode-seed1681.run.json', ['dlm-lvb'], /produced seq 238, not after the last write's seq 238/);
+  });
+
+  it('seed 1681, with a call fs/dlm accepts: a cancelled PW→PW write stays in the buffer and a new master adopts it', async () => {
+    // Node 4 masters r2. Node 2 holds PW with a value block and converts PW→PW with a new value (a
+    // write that waits for its reply); node 4 stores it but cannot answer (one-way partition), node 2
+    // cancels, node 4 dies. The rebuilt copy sends its buffer — the offered value — under the seq it
+    // read, and the new master adopts it as a pending write; node 2's unlock then numbers the next write.
     const recovered: Record<string, unknown>[] = [];
-    await holdsNow('lvb-cancelled-same-mode-seed1681.run.json', ['dlm-lvb'], /produced seq 238, not after the last write's seq 238/, {
+    const log: string[] = [];
+    const T = 3_000_000;
+    const { result } = await runCluster({
       trace: (x) => void (x.k === 'dlm-lvb-recovered' && x.res === 'r2' && recovered.push(x)),
+      faults: [
+        { kind: 'partition', shape: 'one-way', node: 4, atUs: T + 1_400_000, durationUs: 20_000_000 },
+        { kind: 'crash', node: 4, atUs: T + 1_800_000, durationUs: 20_000_000 },
+      ],
+      scripts: {
+        4: async (a) => {
+          if (a.ctx.incarnation > 1) return; // restarted after the crash: nothing to do
+          await a.ready();
+          await a.sleep(T + 500_000 - a.ctx.now());
+          await a.ls.lock('r2', 'NL'); // node 4 masters r2
+          await a.sleep(60_000_000);
+        },
+        2: async (a) => {
+          await a.ready();
+          await a.sleep(T + 700_000 - a.ctx.now());
+          const lk = await a.ls.lock('r2', 'PW', { valueBlock: true });
+          lk.valueBlock = bytes(1);
+          await lk.convert('PW'); // a write, answered: seq 1
+          await a.sleep(T + 1_500_000 - a.ctx.now());
+          lk.valueBlock = bytes(3, 0xce);
+          const p = lk.convert('PW'); // stored by node 4 as seq 2; the reply never comes
+          await a.sleep(100_000);
+          log.push(`cancel ${lk.cancel()}`);
+          const c = await p;
+          log.push(`convert ${c.status} ${c.mode}`);
+          await a.sleep(T + 6_000_000 - a.ctx.now());
+          await lk.unlock(); // writes the buffer again, numbered after the adopted seq 1
+        },
+        3: async (a) => {
+          await a.ready();
+          await a.sleep(T + 7_000_000 - a.ctx.now());
+          const r = await a.ls.lock('r2', 'PR', { valueBlock: true });
+          log.push(`read ${r.valueBlock![0]},${r.valueBlock![1]} seq ${r.lvbSeq} vnv ${r.flags.valNotValid}`);
+          await r.unlock();
+        },
+      },
     });
-    expect(recovered.at(-1)).toMatchObject({ seq: 237, lvb: expect.stringMatching(/^03ce/), valNotValid: false, pendingWrite: true });
+    expect(result.violations).toEqual([]);
+    expect(recovered.at(-1)).toMatchObject({ seq: 1, lvb: expect.stringMatching(/^03ce/), valNotValid: false, pendingWrite: true });
+    expect(log).toEqual(['cancel true', `convert ${Status.ECANCEL} PW`, 'read 3,206 seq 2 vnv false']);
   });
 
   it("seed 480: an unlock deferred by recovery leaves the lock, and its buffer's offer, to be rebuilt", async () => {

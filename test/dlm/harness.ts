@@ -6,7 +6,7 @@ import type { Context, Module, NodeId, RunResult } from '../../sim/types.ts';
 import type { FaultSpec } from '../../sim/faults/spec.ts';
 import { membershipStack, parseMembershipOptions } from '../../protocols/membership/index.ts';
 import { dlmCheckers, dlmModule } from '../../protocols/dlm/index.ts';
-import type { Dlm, LockspaceHandle } from '../../protocols/dlm/index.ts';
+import type { Dlm, LockspaceHandle, LostLvbSignal } from '../../protocols/dlm/index.ts';
 
 export interface AppCtx {
   ctx: Context;
@@ -24,10 +24,10 @@ class App implements Module {
   private readonly timers = new Map<number, () => void>();
   private next = 1;
 
-  constructor(private readonly script: Script | undefined, private readonly lvbSize: number) {}
+  constructor(private readonly script: Script | undefined, private readonly lvbSize: number, private readonly lostLvb: LostLvbSignal) {}
 
   onStart(ctx: Context): void {
-    const ls = ctx.module<Dlm>('dlm').lockspace('t', { lvbSize: this.lvbSize });
+    const ls = ctx.module<Dlm>('dlm').lockspace('t', { lvbSize: this.lvbSize, lostLvb: this.lostLvb });
     const script = this.script;
     if (script === undefined) return;
     const sleep = (us: number): Promise<void> => {
@@ -58,6 +58,8 @@ export interface RunOptions {
   variant?: string;
   checkers?: WorldChecker[];
   lvbSize?: number;
+  /** Lockspace 't''s lost-value-block signal (default 'valnotvalid'); the checkers are told. */
+  lostLvb?: LostLvbSignal;
   /** Only nodes listed run their script (boot restarts run it again). */
   scripts: Partial<Record<number, Script>>;
   trace?: (r: Record<string, unknown>) => void;
@@ -69,8 +71,8 @@ export async function runCluster(o: RunOptions): Promise<{ result: RunResult; wo
   const opts = parseMembershipOptions({}, nodes);
   const world = new World({
     scenario: 'dlm-test', protocol: 'dlm', seed: o.seed ?? 1, nodes, durationUs: o.durationUs ?? 15_000_000,
-    stack: (n) => [...membershipStack(opts), dlmModule(o.variant !== undefined ? { variant: o.variant } : {}), new App(o.scripts[n], o.lvbSize ?? 32)],
-    checkers: o.checkers ?? dlmCheckers({ coverage: false }),
+    stack: (n) => [...membershipStack(opts), dlmModule(o.variant !== undefined ? { variant: o.variant } : {}), new App(o.scripts[n], o.lvbSize ?? 32, o.lostLvb ?? 'valnotvalid')],
+    checkers: o.checkers ?? dlmCheckers({ coverage: false, lostLvb: { t: o.lostLvb ?? 'valnotvalid' } }),
     faults: o.faults ?? [],
     ...(o.trace ? { trace: o.trace } : {}),
   });

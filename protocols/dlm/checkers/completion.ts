@@ -4,8 +4,10 @@
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
 import { Status, statusName } from '../flags.ts';
+import { asDlm } from '../observations.ts';
+import type { ObsOpKind } from '../observations.ts';
 
-const ALLOWED: Readonly<Record<string, readonly number[]>> = {
+const ALLOWED: Readonly<Record<ObsOpKind, readonly number[]>> = {
   request: [Status.OK, Status.EAGAIN, Status.ECANCEL, Status.ENOTCONN],
   convert: [Status.OK, Status.EAGAIN, Status.EDEADLK, Status.ECANCEL, Status.ENOTCONN],
   unlock: [Status.EUNLOCK, Status.ENOTCONN],
@@ -14,7 +16,7 @@ const ALLOWED: Readonly<Record<string, readonly number[]>> = {
 interface Op {
   node: NodeId;
   inc: number;
-  kind: string;
+  kind: ObsOpKind;
   lkid: number;
   done: number;
   atUs: number;
@@ -22,34 +24,34 @@ interface Op {
 
 export function completionChecker(): WorldChecker {
   const ops = new Map<string, Op>();
-  const key = (node: NodeId, inc: number, ls: unknown, opId: unknown): string => `${node}/${inc}/${ls}/${opId}`;
+  const key = (node: NodeId, inc: number, ls: string, opId: number): string => `${node}/${inc}/${ls}/${opId}`;
   return {
     name: 'dlm-completion',
     kind: 'always',
     description: 'Every accepted request, convert and unlock completes exactly once with a legal status (cancels add none).',
-    observes: ['dlm-op', 'dlm-complete', 'dlm-reset', 'crash'],
+    observes: ['dlm-op', 'dlm-complete', 'crash'],
     onObservation(obs, w) {
-      const d = obs.data;
       const inc = w.incarnation(obs.node);
       if (obs.kind === 'crash') {
         for (const [k, o] of ops) if (o.node === obs.node) ops.delete(k); // excused: the owner died
         return;
       }
-      if (obs.kind === 'dlm-reset') return;
-      if (obs.kind === 'dlm-op') {
-        if (d.op === 'cancel') return;
-        ops.set(key(obs.node, inc, d.ls, d.opId), { node: obs.node, inc, kind: d.op as string, lkid: d.lkid as number, done: 0, atUs: obs.atUs });
+      const o = asDlm(obs);
+      if (o?.kind === 'dlm-op') {
+        const d = o.data;
+        ops.set(key(o.node, inc, d.ls, d.opId), { node: o.node, inc, kind: d.op, lkid: d.lkid, done: 0, atUs: o.atUs });
         return;
       }
-      const op = ops.get(key(obs.node, inc, d.ls, d.opId));
-      const status = d.status as number;
+      if (o?.kind !== 'dlm-complete') return;
+      const d = o.data;
+      const op = ops.get(key(o.node, inc, d.ls, d.opId));
       if (op === undefined) {
-        w.violate(`node ${obs.node} got a completion (${statusName(status)}) for lock ${d.lkid} op ${d.opId}, which was never accepted`);
+        w.violate(`node ${o.node} got a completion (${statusName(d.status)}) for lock ${d.lkid} op ${d.opId}, which was never accepted`);
         return;
       }
       op.done++;
-      if (op.done > 1) w.violate(`node ${obs.node} ${op.kind} op ${d.opId} on lock ${op.lkid} completed ${op.done} times (latest ${statusName(status)})`);
-      else if (!ALLOWED[op.kind]!.includes(status)) w.violate(`node ${obs.node} ${op.kind} op ${d.opId} on lock ${op.lkid} completed with ${statusName(status)}, not a status a ${op.kind} can have`);
+      if (op.done > 1) w.violate(`node ${o.node} ${op.kind} op ${d.opId} on lock ${op.lkid} completed ${op.done} times (latest ${statusName(d.status)})`);
+      else if (!ALLOWED[op.kind].includes(d.status)) w.violate(`node ${o.node} ${op.kind} op ${d.opId} on lock ${op.lkid} completed with ${statusName(d.status)}, not a status a ${op.kind} can have`);
     },
     onEnd(w) {
       for (const o of ops.values()) {

@@ -7,6 +7,8 @@ import type { CheckerWorld } from '../../../sim/types.ts';
 import { Mode, compatible, isDownConversion } from '../modes.ts';
 import { LKF, Status } from '../flags.ts';
 import { lvbOpOnGrant } from '../lvb.ts';
+import { asDlm } from '../observations.ts';
+import type { DlmObservationData } from '../observations.ts';
 
 export interface Copy {
   node: NodeId;
@@ -40,7 +42,7 @@ export interface Offer {
   opId: number;
 }
 
-export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
+export const COPY_KINDS = ['dlm-op', 'dlm-complete', 'dlm-demoted', 'dlm-reset', 'dlm-recovered', 'crash'] as const;
 
 export class Copies {
   readonly byLock = new Map<number, Copy>();
@@ -53,84 +55,103 @@ export class Copies {
 
   /** Feed one observation; returns the copy a completion granted, if any. */
   feed(obs: Observation, w: CheckerWorld): Copy | undefined {
-    const d = obs.data;
-    switch (obs.kind) {
-      case 'crash':
-        for (const c of [...this.byLock.values()]) if (c.node === obs.node) this.depart(c);
-        for (const [id, o] of [...this.offers]) if (o.node === obs.node) this.offers.delete(id);
-        return undefined;
-      case 'dlm-reset':
-        for (const c of [...this.byLock.values()]) if (c.node === obs.node && c.ls === d.ls) this.depart(c);
-        for (const [id, o] of [...this.offers]) if (o.node === obs.node && o.ls === d.ls) this.offers.delete(id);
-        return undefined;
-      case 'dlm-recovered': {
-        const ls = d.ls as string;
-        const cur = this.members.get(ls);
-        const gen = d.gen as number;
-        // A generation no higher than the recorded one (the same, too: swarm-partitions seed 929), from a
-        // group none of whose members carries over (same incarnation) from the recorded one, is a new
-        // lineage: the lockspace was re-created after all its members were lost.
-        const reborn = cur !== undefined && (d.members as NodeId[]).every((n) => !cur.members.has(n) || w.incarnation(n) !== cur.incs.get(n));
-        if (cur === undefined || gen > cur.gen || (gen <= cur.gen && reborn)) {
-          const members = new Set(d.members as NodeId[]);
-          this.members.set(ls, { gen, members, incs: new Map([...members].map((n) => [n, w.incarnation(n)])) });
-        }
-        return undefined;
-      }
-      case 'dlm-op': {
-        const c = this.byLock.get(d.lkid as number);
-        if (c === undefined) return undefined;
-        const flags = d.flags as number;
-        const offers = c.mode >= Mode.PW && (flags & LKF.VALBLK) !== 0 && (flags & LKF.IVVALBLK) === 0 &&
-          (d.op === 'unlock' || (d.op === 'convert' && lvbOpOnGrant(c.mode, d.mode as Mode) === 'write'));
-        if (offers) {
-          // A down-conversion's own completion is local and at once: it does not answer the offer.
-          const local = d.op === 'convert' && isDownConversion(c.mode, d.mode as Mode, (flags & LKF.QUECVT) !== 0);
-          this.offers.set(c.lkid, { node: c.node, ls: c.ls, res: c.res, lvb: d.lvb as string, opId: local ? (d.opId as number) : -1 });
-        }
-        if (d.op === 'unlock') this.byLock.delete(c.lkid);
-        else if (d.op === 'convert') {
-          // Asking to go down gives up the higher mode at once; CONVDEADLK allows a silent demotion.
-          if (isDownConversion(c.mode, d.mode as Mode, false)) c.mode = d.mode as Mode;
-          else c.rq = d.mode as Mode;
-          if (((d.flags as number) & LKF.CONVDEADLK) !== 0) c.mayBeDemoted = true;
-        }
-        return undefined;
-      }
-      case 'dlm-complete': {
-        const lkid = d.lkid as number;
-        const status = d.status as number;
-        const mode = d.mode as Mode;
-        let c = this.byLock.get(lkid);
-        const offer = this.offers.get(lkid);
-        // Answered by a later grant, replaced by a read, or the lock is gone.
-        if (offer !== undefined && ((status === Status.OK && offer.opId !== d.opId) || d.read === true || mode === Mode.IV)) this.offers.delete(lkid);
-        if (!this.isMember(d.ls as string, obs.node)) {
-          // A node already cut off from the lockspace (e.g. resumed after a pause) learns of an old grant:
-          // the lockspace has purged that lock; the copy is not part of its state.
-          if (c !== undefined) this.byLock.delete(lkid);
-          return undefined;
-        }
-        if (status === Status.OK || ((status === Status.EDEADLK || status === Status.ECANCEL || status === Status.EAGAIN) && mode !== Mode.IV)) {
-          if (c === undefined) {
-            c = {
-              node: obs.node, inc: w.incarnation(obs.node), ls: d.ls as string, res: d.res as string, lkid, mode, valblk: false,
-              mayBeDemoted: false, rq: undefined, grantedSeq: obs.seq,
-            };
-            this.byLock.set(lkid, c);
-          }
-          c.mode = mode;
-          if (status === Status.OK) c.grantedSeq = obs.seq;
-          c.valblk = d.valblk === true;
-          c.mayBeDemoted = false;
-          c.rq = undefined;
-          return status === Status.OK ? c : undefined;
-        }
-        if (c !== undefined) this.byLock.delete(lkid);
-        return undefined;
-      }
+    if (obs.kind === 'crash') {
+      for (const c of [...this.byLock.values()]) if (c.node === obs.node) this.depart(c);
+      for (const [id, o] of [...this.offers]) if (o.node === obs.node) this.offers.delete(id);
+      return undefined;
     }
-    return undefined;
+    const o = asDlm(obs);
+    if (o === undefined) return undefined;
+    switch (o.kind) {
+      case 'dlm-reset':
+        for (const c of [...this.byLock.values()]) if (c.node === o.node && c.ls === o.data.ls) this.depart(c);
+        for (const [id, x] of [...this.offers]) if (x.node === o.node && x.ls === o.data.ls) this.offers.delete(id);
+        return undefined;
+      case 'dlm-recovered':
+        this.onRecovered(o.data, w);
+        return undefined;
+      case 'dlm-demoted': {
+        // The master told the owner that CONVDEADLK demoted its conversion: the copy now holds NL.
+        const c = this.byLock.get(o.data.lkid);
+        if (c !== undefined) {
+          c.mode = Mode.NL;
+          c.mayBeDemoted = false;
+        }
+        return undefined;
+      }
+      case 'dlm-op':
+        this.onOp(o.data);
+        return undefined;
+      case 'dlm-complete':
+        return this.onComplete(o.node, o.seq, o.data, w);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Rule "new lineage": a generation no higher than the recorded one (the same, too), from a group
+   * none of whose members carries over (same incarnation) from the recorded one, is a new lineage —
+   * the lockspace was re-created after all its members were lost; it replaces the recorded membership.
+   */
+  private onRecovered(d: DlmObservationData['dlm-recovered'], w: CheckerWorld): void {
+    const cur = this.members.get(d.ls);
+    const reborn = cur !== undefined && d.members.every((n) => !cur.members.has(n) || w.incarnation(n) !== cur.incs.get(n));
+    if (cur === undefined || d.gen > cur.gen || reborn) {
+      const members = new Set(d.members);
+      this.members.set(d.ls, { gen: d.gen, members, incs: new Map([...members].map((n) => [n, w.incarnation(n)])) });
+    }
+  }
+
+  private onOp(d: DlmObservationData['dlm-op']): void {
+    const c = this.byLock.get(d.lkid);
+    if (c === undefined) return;
+    const offers = c.mode >= Mode.PW && (d.flags & LKF.VALBLK) !== 0 && (d.flags & LKF.IVVALBLK) === 0 &&
+      (d.op === 'unlock' || (d.op === 'convert' && lvbOpOnGrant(c.mode, d.mode) === 'write'));
+    if (offers && d.lvb !== undefined) {
+      // A down-conversion's own completion is local and at once: it does not answer the offer.
+      const local = d.op === 'convert' && isDownConversion(c.mode, d.mode, (d.flags & LKF.QUECVT) !== 0);
+      this.offers.set(c.lkid, { node: c.node, ls: c.ls, res: c.res, lvb: d.lvb, opId: local ? d.opId : -1 });
+    }
+    if (d.op === 'unlock') this.byLock.delete(c.lkid);
+    else if (d.op === 'convert') {
+      // Asking to go down gives up the higher mode at once; CONVDEADLK allows a silent demotion.
+      if (isDownConversion(c.mode, d.mode, false)) c.mode = d.mode;
+      else c.rq = d.mode;
+      if ((d.flags & LKF.CONVDEADLK) !== 0) c.mayBeDemoted = true;
+    }
+  }
+
+  private onComplete(node: NodeId, seq: number, d: DlmObservationData['dlm-complete'], w: CheckerWorld): Copy | undefined {
+    let c = this.byLock.get(d.lkid);
+    const offer = this.offers.get(d.lkid);
+    // Answered by a later grant, replaced by a read, or the lock is gone.
+    const answered = (d.status === Status.OK && offer?.opId !== d.opId) || d.read || d.mode === Mode.IV;
+    if (offer !== undefined && answered) this.offers.delete(d.lkid);
+    if (!this.isMember(d.ls, node)) {
+      // A node already cut off from the lockspace (e.g. resumed after a pause) learns of an old grant:
+      // the lockspace has purged that lock; the copy is not part of its state.
+      if (c !== undefined) this.byLock.delete(d.lkid);
+      return undefined;
+    }
+    const refusedKeepsMode = (d.status === Status.EDEADLK || d.status === Status.ECANCEL || d.status === Status.EAGAIN) && d.mode !== Mode.IV;
+    if (d.status !== Status.OK && !refusedKeepsMode) {
+      if (c !== undefined) this.byLock.delete(d.lkid);
+      return undefined;
+    }
+    if (c === undefined) {
+      c = {
+        node, inc: w.incarnation(node), ls: d.ls, res: d.res, lkid: d.lkid, mode: d.mode, valblk: false,
+        mayBeDemoted: false, rq: undefined, grantedSeq: seq,
+      };
+      this.byLock.set(d.lkid, c);
+    }
+    c.mode = d.mode;
+    if (d.status === Status.OK) c.grantedSeq = seq;
+    c.valblk = d.valblk;
+    c.mayBeDemoted = false;
+    c.rq = undefined;
+    return d.status === Status.OK ? c : undefined;
   }
 
   private depart(c: Copy): void {

@@ -1,6 +1,7 @@
 // sometimes-checkers: the interesting DLM cases were reached, so a pass is not vacuous.
 import type { WorldChecker } from '../../../sim/world.ts';
 import { SBF } from '../flags.ts';
+import { asDlm } from '../observations.ts';
 
 /** A VALBLK read carried VALNOTVALID. */
 export function valNotValidSeenChecker(): WorldChecker {
@@ -10,7 +11,8 @@ export function valNotValidSeenChecker(): WorldChecker {
     description: 'Some value-block read carried VALNOTVALID.',
     observes: ['dlm-complete'],
     onObservation(obs, w) {
-      if (obs.data.read === true && ((obs.data.sbflags as number) & SBF.VALNOTVALID) !== 0) w.cover();
+      const o = asDlm(obs);
+      if (o?.kind === 'dlm-complete' && o.data.read && (o.data.sbflags & SBF.VALNOTVALID) !== 0) w.cover();
     },
   };
 }
@@ -23,7 +25,8 @@ export function remasteredChecker(): WorldChecker {
     description: 'A recovery moved some resource to a new master.',
     observes: ['dlm-master'],
     onObservation(obs, w) {
-      if (obs.data.recovered === true) w.cover();
+      const o = asDlm(obs);
+      if (o?.kind === 'dlm-master' && o.data.recovered === true) w.cover();
     },
   };
 }
@@ -37,10 +40,14 @@ export function recoveryRestartedChecker(): WorldChecker {
     description: 'A lockspace recovery was aborted by a newer membership change and restarted.',
     observes: ['dlm-recovery-start', 'dlm-recovered', 'crash'],
     onObservation(obs, w) {
-      const k = `${obs.node}/${obs.data.ls}`;
       if (obs.kind === 'crash') {
         for (const x of [...open]) if (x.startsWith(`${obs.node}/`)) open.delete(x);
-      } else if (obs.kind === 'dlm-recovered') open.delete(k);
+        return;
+      }
+      const o = asDlm(obs);
+      if (o?.kind !== 'dlm-recovered' && o?.kind !== 'dlm-recovery-start') return;
+      const k = `${o.node}/${o.data.ls}`;
+      if (o.kind === 'dlm-recovered') open.delete(k);
       else if (open.has(k)) w.cover();
       else open.add(k);
     },

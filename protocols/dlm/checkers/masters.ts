@@ -5,6 +5,7 @@ import type { WorldChecker } from '../../../sim/world.ts';
 import type { CheckerWorld, NodeId } from '../../../sim/types.ts';
 import { Mode } from '../modes.ts';
 import { dlmOf } from './inspect.ts';
+import { asDlm } from '../observations.ts';
 
 export function masterAgreementChecker(): WorldChecker {
   const done = new Map<string, Set<NodeId>>();
@@ -14,14 +15,15 @@ export function masterAgreementChecker(): WorldChecker {
     description: 'After each recovery all members agree who masters each resource: one master, and holders point at it.',
     observes: ['dlm-recovered'],
     onObservation(obs, w) {
-      const k = `${obs.data.ls}#${obs.data.gen}`;
+      const o = asDlm(obs);
+      if (o?.kind !== 'dlm-recovered') return;
+      const k = `${o.data.ls}#${o.data.gen}`;
       let s = done.get(k);
       if (s === undefined) done.set(k, (s = new Set()));
-      s.add(obs.node);
-      const members = obs.data.members as NodeId[];
-      if (members.every((m) => s.has(m))) {
+      s.add(o.node);
+      if (o.data.members.every((m) => s.has(m))) {
         done.delete(k);
-        check(w, obs.data.ls as string, members);
+        check(w, o.data.ls, o.data.members);
       }
     },
     onEnd(w) {

@@ -5,6 +5,7 @@
 import type { WorldChecker } from '../../../sim/world.ts';
 import { LKF } from '../flags.ts';
 import { masterRsb } from './inspect.ts';
+import { asDlm } from '../observations.ts';
 
 export function queueChecker(): WorldChecker {
   return {
@@ -13,13 +14,15 @@ export function queueChecker(): WorldChecker {
     description: 'Grants follow the queue discipline: conversions before new requests, head of queue, QUECVT, NOORDER, EXPEDITE.',
     observes: ['dlm-grant'],
     onObservation(obs, w) {
-      const d = obs.data;
-      const rsb = masterRsb(w, obs.node, d.ls as string, d.res as string);
+      const o = asDlm(obs);
+      if (o?.kind !== 'dlm-grant') return;
+      const d = o.data;
+      const rsb = masterRsb(w, o.node, d.ls, d.res);
       if (rsb === undefined) return;
-      const flags = d.flags as number;
+      const flags = d.flags;
       if ((flags & (LKF.EXPEDITE | LKF.NOORDER)) !== 0) return;
-      const lkid = d.lkid as number;
-      const where = `${d.ls}/${d.res} at master node ${obs.node}`;
+      const lkid = d.lkid;
+      const where = `${d.ls}/${d.res} at master node ${o.node}`;
       const convertIds = rsb.convertQueue.map((l) => l.id);
       const waitIds = rsb.waitQueue.map((l) => l.id);
       switch (d.from) {
@@ -31,7 +34,7 @@ export function queueChecker(): WorldChecker {
           else if (waitIds[0] !== lkid) w.violate(`queued request ${lkid} granted on ${where} out of order: wait queue is [${waitIds}]`);
           return;
         case 'convert':
-          if (d.recovery !== true && convertIds[0] !== lkid) w.violate(`queued conversion ${lkid} granted on ${where} out of order: convert queue is [${convertIds}]`);
+          if (!d.recovery && convertIds[0] !== lkid) w.violate(`queued conversion ${lkid} granted on ${where} out of order: convert queue is [${convertIds}]`);
           return;
         case 'convert-now':
           if ((flags & LKF.QUECVT) !== 0 && convertIds.length > 0) w.violate(`QUECVT conversion ${lkid} granted at once on ${where} although conversions [${convertIds}] were queued`);

@@ -11,6 +11,7 @@ import { clientChecker } from './client.ts';
 import { livenessChecker } from './liveness.ts';
 import { handoverCoverage } from './coverage.ts';
 import { ownershipMetrics } from './metrics.ts';
+import { availabilityMetrics } from './availability.ts';
 import { resourceNames } from './api.ts';
 import type { WorkloadOptions } from '../workloads/options.ts';
 import { workloadOptions } from '../workloads/options.ts';
@@ -56,6 +57,10 @@ export function buildOwnershipRun(
       ...(extra.exclusiveBelief === true ? [exclusiveBeliefChecker()] : []),
       ...(extra.checkers ?? []),
     ],
-    observers: [ownershipMetrics(resources), ...(extra.observers ?? [])],
+    observers: [
+      ownershipMetrics(resources),
+      availabilityMetrics({ requestTimeoutUs: workload.requestTimeoutUs }),
+      ...(extra.observers ?? []),
+    ],
   };
 }

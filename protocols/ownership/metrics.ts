@@ -1,6 +1,8 @@
-// The ownership metrics observer: failover latency (owner loss → a new owner serving), unavailability
-// per resource, messages per failover and in steady state, and requests served.
-// An owner is lost when it crashes, ends its belief, or another node begins owning in a newer epoch.
+// The ownership metrics observer: failover latency (owner loss → a new owner serving), messages per
+// failover and in steady state, and requests served. An owner is lost when it crashes, ends its
+// belief, or another node begins owning. This is the protocol's hand-over as the owners see it: an
+// owner that stops serving but keeps believing (stopped, inquorate, fenced) is no failover here.
+// What clients saw, whatever anyone believed, is availability.ts (unavailableUsMax/Total).
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { Observer } from '../../sim/world.ts';
 import { OWNER_BEGIN, OWNER_END, OWNER_SERVE } from './api.ts';
@@ -9,11 +11,10 @@ interface ResourceState {
   owner: NodeId;
   epoch: number;
   lossAtUs: number;
-  unavailableUs: number;
 }
 
 export function ownershipMetrics(resources: readonly string[]): Observer {
-  const state = new Map<string, ResourceState>(resources.map((r) => [r, { owner: 0, epoch: -1, lossAtUs: -1, unavailableUs: 0 }]));
+  const state = new Map<string, ResourceState>(resources.map((r) => [r, { owner: 0, epoch: -1, lossAtUs: -1 }]));
   const latencies: number[] = [];
   let served = 0;
   let open = 0;
@@ -33,7 +34,6 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
   const recover = (s: ResourceState, w: CheckerWorld, atUs: number): void => {
     const latency = atUs - s.lossAtUs;
     latencies.push(latency);
-    s.unavailableUs += latency;
     s.lossAtUs = -1;
     if (--open === 0) {
       failoverMsgs += sent(w) - windowMsgs;
@@ -62,15 +62,12 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
     metrics(w: CheckerWorld) {
       const total = sent(w);
       const steadyUs = Math.max(1, w.nowUs - windowUs);
-      const unavailable = [...state.values()].map((s) => s.unavailableUs + (s.lossAtUs >= 0 ? w.nowUs - s.lossAtUs : 0));
       return {
         requestsServed: served,
         failovers: latencies.length,
         failoversUnfinished: [...state.values()].filter((s) => s.lossAtUs >= 0).length,
         failoverLatencyUsMean: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
         failoverLatencyUsMax: latencies.length ? Math.max(...latencies) : 0,
-        unavailableUsMax: unavailable.length ? Math.max(...unavailable) : 0,
-        unavailableUsTotal: unavailable.reduce((a, b) => a + b, 0),
         messagesPerFailover: latencies.length ? Math.round(failoverMsgs / latencies.length) : 0,
         messagesPerSecSteady: Math.round(((total - failoverMsgs) * 1e6) / steadyUs),
       };

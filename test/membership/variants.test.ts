@@ -16,7 +16,7 @@ describe('membership variants are caught', () => {
 
   for (const c of CASES) {
     it(`${c.variant} on ${c.scenario} is caught by ${c.checker}`, async () => {
-      const sc = loadScenario(c.scenario);
+      const sc = { ...loadScenario(c.scenario), ...(c.cluster !== undefined ? { cluster: c.cluster } : {}) };
       const bad = await run(sc, `cman/${c.variant}`);
       expect(fired(bad.result)).toContain(c.checker);
       const v = bad.result.violations.find((x) => x.checker === c.checker)!;

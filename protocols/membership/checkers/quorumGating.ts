@@ -1,20 +1,20 @@
 // Checker 'quorum-gating' (always): recovery (any service-group start), fencing and ownership
-// changes (the ownership layer's 'owner-begin') happen only in a quorate partition (reference §5.7). Quorum is recomputed here from the configured votes and the
-// view the acting node has installed — never taken from the protocol's own `quorate` claim.
+// changes (the ownership layer's 'owner-begin') happen only in a quorate partition (reference §5.7).
+// Quorum is recomputed here from the scenario's raw `cluster` block, parsed by this checker itself
+// (rawCluster.ts), and the view the acting node has installed — never taken from the protocol's own
+// `quorate` claim nor from its parsed options, so a flaw in that parsing shows (variant misread-votes).
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
 import type { QuorumOptions } from '../quorum.ts';
 import { computeQuorum, holdsAll } from '../quorum.ts';
+import type { RawCluster } from './rawCluster.ts';
+import { quorumFromRaw } from './rawCluster.ts';
 
-/** `opts` undefined: one vote per node, expected = all nodes, no special options. */
-export function quorumGatingChecker(given?: QuorumOptions): WorldChecker {
-  let opts = given;
+/** `raw` undefined: one vote per node of the run, expected = all nodes, no special options. */
+export function quorumGatingChecker(raw?: RawCluster): WorldChecker {
+  let opts: QuorumOptions | undefined = raw === undefined ? undefined : quorumFromRaw(raw);
   const optsFor = (nodes: readonly NodeId[]): QuorumOptions => {
-    if (opts === undefined) {
-      const votes: Record<number, number> = {};
-      for (const n of nodes) votes[n] = 1;
-      opts = { votes, expectedVotes: undefined, twoNode: false, waitForAll: false, autoTieBreaker: false, allowQuorumDecrease: false };
-    }
+    opts ??= quorumFromRaw({ cluster: undefined, nodes: nodes.length });
     return opts;
   };
   const views = new Map<NodeId, { epoch: number; members: NodeId[] }>();

@@ -10,6 +10,7 @@
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { Observer } from '../../sim/world.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from '../workloads/options.ts';
+import { isKind } from './observations.ts';
 
 interface Waiting {
   resource: string;
@@ -49,8 +50,11 @@ export function availabilityMetrics(opts: AvailabilityOptions): Observer {
     observes: [CLIENT_REQUEST, CLIENT_ACK, 'crash'],
     onObservation(obs: Observation) {
       if (obs.kind === 'crash') return void waiting.delete(obs.node);
-      const resource = obs.data.resource as string;
-      if (obs.kind === CLIENT_REQUEST) return void waiting.set(obs.node, { resource, sentUs: obs.atUs });
+      if (isKind(obs, 'client-request')) {
+        return void waiting.set(obs.node, { resource: obs.data.resource, sentUs: obs.atUs });
+      }
+      if (!isKind(obs, 'client-ack')) return;
+      const resource = obs.data.resource;
       count(outageUs(resource, obs.atUs));
       waiting.delete(obs.node);
       lastServedUs.set(resource, obs.atUs);

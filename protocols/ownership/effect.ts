@@ -7,6 +7,7 @@
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { describeView, LINEAGE_KINDS, ViewLineage } from './lineage.ts';
+import { isKind } from './observations.ts';
 
 export const EFFECT_CHECKER = 'ownership-effect';
 
@@ -33,6 +34,12 @@ function strangers(lineage: ViewLineage, r: string, a: { node: NodeId; epoch: nu
   return `epochs from independent lineages: n${a.node} began owning ${r} in ${describeView(va)} and n${b.node} in ${describeView(vb)}, and neither view descends from the other: partitions (or clusters re-formed from scratch) numbered these epochs on their own, so their order says nothing about which owner came last`;
 }
 
+/** The owner stamp of a written value (`{epoch, owner}`), if it carries a numeric epoch. */
+function stampOf(value: unknown): { epoch: number } | undefined {
+  if (value === null || typeof value !== 'object' || !('epoch' in value)) return undefined;
+  return typeof value.epoch === 'number' ? { epoch: value.epoch } : undefined;
+}
+
 export function effectChecker(): WorldChecker {
   const last = new Map<string, Last>();
   const lineage = new ViewLineage();
@@ -43,17 +50,17 @@ export function effectChecker(): WorldChecker {
     description: 'Storage never accepts interleaved writes from two owners: per resource, write epochs and tokens only grow, one writer per epoch.',
     observes: ['disk-write', ...LINEAGE_KINDS],
     onObservation(obs: Observation, w: CheckerWorld) {
-      if (obs.kind !== 'disk-write') return lineage.apply(obs);
-      if (obs.data.ok !== true) return;
-      const key = obs.data.key as string;
+      if (!isKind(obs, 'disk-write')) return lineage.apply(obs);
+      if (!obs.data.ok) return;
+      const key = obs.data.key;
       const r = resourceOfKey(key);
-      const v = obs.data.value as { epoch?: number | null; owner?: NodeId } | undefined;
-      if (r === undefined || v === undefined || v.epoch === null || v.epoch === undefined) return;
+      const v = stampOf(obs.data.value);
+      if (r === undefined || v === undefined) return;
       accepted++;
-      const token = (obs.data.token as number | undefined) ?? -1;
+      const token = obs.data.token ?? -1;
       const prev = last.get(r);
       if (prev !== undefined) {
-        const story = (): string | undefined => strangers(lineage, r, { node: obs.node, epoch: v.epoch! }, { node: prev.owner, epoch: prev.epoch });
+        const story = (): string | undefined => strangers(lineage, r, { node: obs.node, epoch: v.epoch }, { node: prev.owner, epoch: prev.epoch });
         if (v.epoch < prev.epoch) {
           const why = story() ?? "a deposed owner's write interleaved with its successor's";
           w.violate(`storage accepted n${obs.node}'s write of ${key} stamped epoch ${v.epoch} after n${prev.owner} had written ${prev.key} in epoch ${prev.epoch} at ${prev.atUs} µs: ${why}`);

@@ -18,8 +18,8 @@
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import type { Belief } from './believers.ts';
-import { Believers, BELIEF_KINDS } from './believers.ts';
-import { OWNER_READY } from './api.ts';
+import { Believers, BELIEF_KINDS, isBeliefKind } from './believers.ts';
+import { isKind } from './observations.ts';
 
 export const EXCLUSIVE_CHECKER = 'ownership-exclusive';
 
@@ -53,7 +53,7 @@ export function exclusiveBeliefChecker(): WorldChecker {
     for (const r of resources) {
       const owners = actingOwners(believers, r, w);
       if (owners.length < 2) continue;
-      const cause = obs.kind === OWNER_READY ? `n${obs.node} became ready to serve ${r}` : `n${obs.node} ${obs.kind === 'resume' ? 'resumed' : 'was unfenced'}`;
+      const cause = obs.kind === 'owner-ready' ? `n${obs.node} became ready to serve ${r}` : `n${obs.node} ${obs.kind === 'resume' ? 'resumed' : 'was unfenced'}`;
       w.violate(`${cause} while ${owners.length} live, unfenced, running nodes believe they own ${r}: ${owners.map(describe).join(' and ')}`);
       return;
     }
@@ -73,8 +73,8 @@ export function exclusiveBeliefChecker(): WorldChecker {
     description: 'At no instant do two live, unfenced, running nodes believe they own one resource (any epochs).',
     observes: [...BELIEF_KINDS, 'fence', 'unfence', 'pause', 'resume'],
     onObservation(obs: Observation, w: CheckerWorld) {
-      if (BELIEF_KINDS.includes(obs.kind as (typeof BELIEF_KINDS)[number])) believers.apply(obs);
-      if (obs.kind === OWNER_READY) report(obs, w, [obs.data.resource as string]);
+      if (isBeliefKind(obs.kind)) believers.apply(obs);
+      if (isKind(obs, 'owner-ready')) report(obs, w, [obs.data.resource]);
       else if (obs.kind === 'resume' || obs.kind === 'unfence') report(obs, w, heldBy(believers, obs.node));
       track(obs.atUs, w);
     },

@@ -5,6 +5,7 @@
 // nothing. Also remembers the view in which each node began each ownership epoch.
 import type { NodeId, Observation } from '../../sim/types.ts';
 import { OWNER_BEGIN } from './api.ts';
+import { isKind } from './observations.ts';
 
 export interface ViewInfo {
   epoch: number;
@@ -24,13 +25,14 @@ export class ViewLineage {
 
   apply(obs: Observation): void {
     if (obs.kind === 'crash') return void this.current.delete(obs.node);
-    if (obs.kind === OWNER_BEGIN) {
+    if (isKind(obs, 'owner-begin')) {
       const v = this.current.get(obs.node);
-      if (v !== undefined) this.began.set(`${obs.node}/${String(obs.data.resource)}/${String(obs.data.epoch)}`, v);
+      if (v !== undefined) this.began.set(`${obs.node}/${obs.data.resource}/${obs.data.epoch}`, v);
       return;
     }
-    const epoch = obs.data.epoch as number;
-    if (!this.views.has(epoch)) this.views.set(epoch, { epoch, members: obs.data.members as NodeId[] });
+    if (!isKind(obs, 'view')) return;
+    const epoch = obs.data.epoch;
+    if (!this.views.has(epoch)) this.views.set(epoch, { epoch, members: obs.data.members });
     const prev = this.current.get(obs.node);
     if (prev !== undefined && prev !== epoch) {
       let s = this.parents.get(epoch);

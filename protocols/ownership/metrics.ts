@@ -6,6 +6,7 @@
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { Observer } from '../../sim/world.ts';
 import { OWNER_BEGIN, OWNER_END, OWNER_SERVE } from './api.ts';
+import { isKind } from './observations.ts';
 
 interface ResourceState {
   owner: NodeId;
@@ -47,9 +48,10 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
         for (const s of state.values()) if (s.owner === obs.node) lose(s, w, obs.atUs);
         return;
       }
-      const s = state.get(obs.data.resource as string);
+      if (!isKind(obs, 'owner-begin') && !isKind(obs, 'owner-end') && !isKind(obs, 'owner-serve')) return;
+      const s = state.get(obs.data.resource);
       if (s === undefined) return;
-      const epoch = obs.data.epoch as number;
+      const epoch = obs.data.epoch;
       if (obs.kind === OWNER_END && s.owner === obs.node && s.epoch === epoch) lose(s, w, obs.atUs);
       else if (obs.kind === OWNER_BEGIN && obs.node !== s.owner) lose(s, w, obs.atUs);
       else if (obs.kind === OWNER_SERVE) {

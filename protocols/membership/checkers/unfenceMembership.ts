@@ -10,6 +10,7 @@ import type { QuorumOptions } from '../quorum.ts';
 import { computeQuorum, holdsAll } from '../quorum.ts';
 import type { RawCluster } from './rawCluster.ts';
 import { quorumFromRaw } from './rawCluster.ts';
+import { isKind } from '../observations.ts';
 
 export const UNFENCE_CHECKER = 'unfence-needs-membership';
 
@@ -26,8 +27,8 @@ export function unfenceMembershipChecker(raw?: RawCluster): WorldChecker {
     onObservation(obs, w) {
       opts ??= quorumFromRaw({ cluster: undefined, nodes: w.nodes.length });
       if (obs.kind === 'restart') return void admitted.delete(obs.node);
-      if (obs.kind === 'view') {
-        const v = obs.data as { epoch: number; members: NodeId[]; incarnations: Record<number, number> };
+      if (isKind(obs, 'view')) {
+        const v = obs.data;
         if (holdsAll(opts, v.members)) seenAll = true;
         const q = computeQuorum(opts, v.members, w.nodes, 0, 0, seenAll);
         const mine = v.members.includes(obs.node) && v.incarnations[obs.node] === w.incarnation(obs.node);

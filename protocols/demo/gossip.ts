@@ -10,6 +10,8 @@ export interface GossipOptions {
   incrementUntilUs: number;
   /** Flaw: keep the counter only in volatile memory, so a restart forgets it. */
   forgetful: boolean;
+  /** Flaw: stop gossiping when counting stops (at heal), so values that diverged never converge. */
+  quietAfterHeal?: boolean;
 }
 
 export class Gossip implements Module {
@@ -26,6 +28,7 @@ export class Gossip implements Module {
 
   onTimer(ctx: Context): void {
     if (ctx.now() < this.opts.incrementUntilUs && ctx.random().chance(0.3)) this.set(ctx, this.value + 1);
+    if (this.opts.quietAfterHeal === true && ctx.now() >= this.opts.incrementUntilUs) return;
     // A random peer without building a peer list (node ids are 1..n).
     const n = ctx.allNodes.length;
     if (n > 1) {

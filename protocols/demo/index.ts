@@ -9,12 +9,14 @@ export const gossipProtocol = defineProtocol({
   checkers: describeCheckers([monotonicChecker(), convergenceChecker(), learnedAfterRestartChecker()]),
   variants: [
     { name: 'forgetful', flaw: 'Keeps the counter in volatile memory, so a restarted node goes back to 0.', caughtBy: ['gossip-monotonic'] },
+    { name: 'quiet-after-heal', flaw: 'Stops gossiping when it stops counting (at heal), so counters that diverged during a partition never converge.', caughtBy: ['gossip-converges'] },
   ],
   build({ cluster, variant, healAtUs }) {
     const opts = {
       periodUs: Number(cluster.gossipPeriodUs ?? 100_000),
       incrementUntilUs: healAtUs,
       forgetful: variant === 'forgetful',
+      quietAfterHeal: variant === 'quiet-after-heal',
     };
     return {
       stack: () => [new Gossip(opts)],

@@ -159,4 +159,6 @@ export interface MembershipOptions {
   fenceCheckUs: number;
   /** How long a killed node stays down before it boots again. Default 2 s. */
   rebootDelayUs: number;
+  /** The raw input these options were parsed from; checkers re-parse it on their own (§5.15). */
+  source?: { readonly cluster: Readonly<Record<string, unknown>> | undefined; readonly nodes: number };
 }

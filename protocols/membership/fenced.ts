@@ -52,6 +52,7 @@ export class Fenced implements Module, ServiceCallbacks {
 
   onStart(ctx: Context): void {
     this.ctx = ctx;
+    if (this.flaws.unfenceAtBoot) ctx.disk.unfence(() => undefined);
     this.group = this.cman().joinGroup(FENCE_GROUP, LEVEL_FENCE, this);
   }
 

@@ -16,6 +16,7 @@ import { incarnationChecker } from './checkers/incarnation.ts';
 import { quorumGatingChecker } from './checkers/quorumGating.ts';
 import { barrierOrderChecker } from './checkers/barrierOrder.ts';
 import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
+import { unfenceMembershipChecker } from './checkers/unfenceMembership.ts';
 import { livenessChecker } from './checkers/liveness.ts';
 import { membershipMetrics } from './checkers/metrics.ts';
 import { abortedRecoveryChecker, fencedSomeoneChecker, killedDissenterChecker } from './checkers/coverage.ts';
@@ -49,12 +50,14 @@ export function membershipStack(opts: MembershipOptions & { variant?: string }):
 }
 
 /**
- * The membership checkers. `opts` gives the votes for quorum gating (default: one vote per node).
+ * The membership checkers. The quorum checkers re-parse the raw `cluster` block `opts` was parsed from
+ * (`opts.source`; default: one vote per node), never the parsed options themselves.
  * `liveness` false leaves out the 'eventually' one, `coverage` false the 'sometimes' ones.
  */
 export function membershipCheckers(opts?: MembershipOptions, which: { liveness?: boolean; coverage?: boolean } = {}): WorldChecker[] {
   const out: WorldChecker[] = [
-    viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
+    viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts?.source), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
+    unfenceMembershipChecker(opts?.source),
   ];
   if (which.liveness !== false) out.push(livenessChecker());
   if (which.coverage !== false) out.push(fencedSomeoneChecker(), killedDissenterChecker(), abortedRecoveryChecker());
@@ -68,7 +71,9 @@ export const cmanProtocol = defineProtocol({
   checkers: describeCheckers(membershipCheckers()),
   options: parseMembershipOptions,
   variants: MEMBERSHIP_VARIANTS.map(({ name, flaw, caughtBy }) => ({ name, flaw, caughtBy })),
-  build({ variant, options: opts }) {
+  build({ cluster, nodes, variant }) {
+    // Parsed here, not by `options`: the misread-votes flaw plants a parsing bug.
+    const opts = parseMembershipOptions(cluster, nodes, flawsOf(variant).misreadVotes);
     return {
       stack: () => [...membershipStack({ ...opts, ...(variant !== undefined ? { variant } : {}) }), new AppService()],
       checkers: membershipCheckers(opts),

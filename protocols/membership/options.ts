@@ -4,8 +4,12 @@ import type { JsonSchema, OptionsSchema } from '../registry.ts';
 
 export const DEFAULT_TOKEN_TIMEOUT_US = 1_000_000;
 
-/** Build options from a scenario's `cluster` record; unknown keys are left to other layers. */
-export function parseMembershipOptions(cluster: Record<string, unknown> | undefined, nodes: number): MembershipOptions {
+/**
+ * Build options from a scenario's `cluster` record; unknown keys are left to other layers.
+ * `objectVotesIgnored` plants the parsing flaw of variant `misread-votes`: `votes` given as an object
+ * keyed by node id is ignored (every node gets one vote).
+ */
+export function parseMembershipOptions(cluster: Record<string, unknown> | undefined, nodes: number, objectVotesIgnored = false): MembershipOptions {
   const c = cluster ?? {};
   const num = (k: string): number | undefined => {
     const v = c[k];
@@ -23,7 +27,8 @@ export function parseMembershipOptions(cluster: Record<string, unknown> | undefi
   const votes: Record<number, number> = {};
   const given = c.votes;
   for (let n = 1; n <= nodes; n++) {
-    const v = Array.isArray(given) ? given[n - 1] : (given as Record<string, unknown> | undefined)?.[String(n)];
+    const byId = objectVotesIgnored ? undefined : (given as Record<string, unknown> | undefined);
+    const v = Array.isArray(given) ? given[n - 1] : byId?.[String(n)];
     votes[n] = typeof v === 'number' ? v : 1;
   }
   const twoNode = bool('twoNode');
@@ -44,6 +49,7 @@ export function parseMembershipOptions(cluster: Record<string, unknown> | undefi
     fenceCheckUs,
     fenceDelayUs: num('fenceDelayUs') ?? (twoNode ? 3 * fenceCheckUs : 0),
     rebootDelayUs: num('rebootDelayUs') ?? 2_000_000,
+    source: { cluster, nodes },
   };
 }
 

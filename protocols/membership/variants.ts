@@ -15,10 +15,15 @@ export interface MembershipFlaws {
   noMerge: boolean;
   /** The SM sends finish as soon as the first member answers start_done. */
   noBarrier: boolean;
+  /** Option parsing ignores `votes` given as an object keyed by node id (every node gets one vote). */
+  misreadVotes: boolean;
+  /** fenced lifts its own I/O fence at boot, before it is a member of any quorate view. */
+  unfenceAtBoot: boolean;
 }
 
 export const NO_FLAWS: MembershipFlaws = {
   noQuorum: false, noFencing: false, unsafeEpochs: false, noIncarnation: false, noMerge: false, noBarrier: false,
+  misreadVotes: false, unfenceAtBoot: false,
 };
 
 export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<MembershipFlaws> })[] = [
@@ -27,6 +32,8 @@ export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<M
   { name: 'unsafe-epochs', flaw: 'The epoch is the bare generation, so two partitions install the same epoch with different members.', caughtBy: ['view-agreement'], flaws: { unsafeEpochs: true } },
   { name: 'no-incarnation', flaw: 'A restarted node keeps its place in the view instead of failing and rejoining youngest.', caughtBy: ['incarnation-on-rejoin'], flaws: { noIncarnation: true } },
   { name: 'no-merge', flaw: 'After a partition heals, nodes carrying state from the other side are never killed, so views never merge.', caughtBy: ['liveness-after-heal'], flaws: { noMerge: true } },
+  { name: 'misread-votes', flaw: 'Option parsing ignores votes given as an object keyed by node id, so a partition short of the configured votes counts itself quorate.', caughtBy: ['quorum-gating'], flaws: { misreadVotes: true } },
+  { name: 'unfence-at-boot', flaw: 'fenced lifts its own I/O fence at boot, before it is a member of a quorate view that admitted it.', caughtBy: ['unfence-needs-membership'], flaws: { unfenceAtBoot: true } },
   { name: 'no-barrier', flaw: 'The service manager sends finish after the first start_done instead of waiting for every member.', caughtBy: ['barrier-order'], flaws: { noBarrier: true } },
 ];
 

@@ -26,6 +26,8 @@ export interface OldestMemberOptions {
   passwdBlocks: number;
   /** Flaw: ignore stop and hand-over: serve a new assignment at once, never drain, never give a resource up. */
   noStop: boolean;
+  /** Flaw: send the decision once, never re-send it (finding F5: a dropped decision stalls the group). */
+  noResend?: boolean;
 }
 
 /** resource → [owner, epoch at which it was assigned]. */
@@ -197,7 +199,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     const p = this.pending;
     if (p === undefined || p.eventId !== eventId || this.decided?.eventId !== eventId) return;
     for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list }, { fifo: true });
-    this.ctx.setTimer(RESEND_US, { announce: eventId });
+    if (this.opts.noResend !== true) this.ctx.setTimer(RESEND_US, { announce: eventId });
   }
 
   onTimer(_ctx: Context, tag: unknown): void {

@@ -3,8 +3,8 @@
 // different epochs overlapped on live, unfenced, running nodes (a lease's weak spot), as a metric.
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
-import { Believers, BELIEF_KINDS } from './believers.ts';
-import { OWNER_BEGIN } from './api.ts';
+import { Believers, BELIEF_KINDS, isBeliefKind } from './believers.ts';
+import { isKind } from './observations.ts';
 
 export const BELIEF_CHECKER = 'ownership-belief';
 
@@ -27,15 +27,15 @@ export function beliefChecker(): WorldChecker {
     description: 'Within an epoch, at most one live unfenced node believes it owns a resource at any instant.',
     observes: [...BELIEF_KINDS, 'fence', 'pause', 'resume', 'restart'],
     onObservation(obs: Observation, w: CheckerWorld) {
-      if (obs.kind === OWNER_BEGIN) {
-        const r = obs.data.resource as string;
-        const epoch = obs.data.epoch as number;
+      if (isKind(obs, 'owner-begin')) {
+        const r = obs.data.resource;
+        const epoch = obs.data.epoch;
         for (const [n, b] of believers.of(r)) {
           if (n === obs.node || b.epoch !== epoch || !w.isUp(n) || w.isFenced(n)) continue;
           w.violate(`n${obs.node} began owning ${r} in epoch ${epoch} while n${n} (live, unfenced) has believed it owns ${r} in the same epoch since ${b.sinceUs} µs`);
         }
       }
-      if (BELIEF_KINDS.includes(obs.kind as (typeof BELIEF_KINDS)[number])) believers.apply(obs);
+      if (isBeliefKind(obs.kind)) believers.apply(obs);
       const now = overlapping(w);
       if (now && overlapFromUs < 0) overlapFromUs = obs.atUs;
       if (!now && overlapFromUs >= 0) {

@@ -1,7 +1,7 @@
 // Believers: who believes it owns which resource, rebuilt from owner-begin/-ready/-end and crash
 // observations. Shared by the belief, liveness and metrics observers (each keeps its own copy).
 import type { NodeId, Observation } from '../../sim/types.ts';
-import { OWNER_BEGIN, OWNER_END, OWNER_READY } from './api.ts';
+import { isKind } from './observations.ts';
 
 export interface Belief {
   node: NodeId;
@@ -10,7 +10,12 @@ export interface Belief {
   sinceUs: number;
 }
 
-export const BELIEF_KINDS = [OWNER_BEGIN, OWNER_READY, OWNER_END, 'crash'] as const;
+export const BELIEF_KINDS = ['owner-begin', 'owner-ready', 'owner-end', 'crash'] as const;
+
+/** True for the kinds `Believers.apply` reads. */
+export function isBeliefKind(kind: string): boolean {
+  return (BELIEF_KINDS as readonly string[]).includes(kind);
+}
 
 export class Believers {
   /** resource → node → belief (insertion order is event order: deterministic). */
@@ -18,26 +23,29 @@ export class Believers {
 
   /** Apply one observation; returns the belief it began, if any. */
   apply(obs: Observation): Belief | undefined {
-    if (obs.kind === 'crash') {
+    if (isKind(obs, 'crash')) {
       for (const m of this.byResource.values()) m.delete(obs.node);
       return undefined;
     }
-    const r = obs.data.resource as string;
-    let m = this.byResource.get(r);
-    if (m === undefined) this.byResource.set(r, (m = new Map()));
-    if (obs.kind === OWNER_END) {
-      m.delete(obs.node);
+    if (isKind(obs, 'owner-end')) {
+      this.on(obs.data.resource).delete(obs.node);
       return undefined;
     }
-    const epoch = obs.data.epoch as number;
-    if (obs.kind === OWNER_READY) {
-      const b = m.get(obs.node);
-      if (b !== undefined && b.epoch === epoch) b.ready = true;
+    if (isKind(obs, 'owner-ready')) {
+      const b = this.on(obs.data.resource).get(obs.node);
+      if (b !== undefined && b.epoch === obs.data.epoch) b.ready = true;
       return undefined;
     }
-    const b: Belief = { node: obs.node, epoch, ready: false, sinceUs: obs.atUs };
-    m.set(obs.node, b);
+    if (!isKind(obs, 'owner-begin')) return undefined;
+    const b: Belief = { node: obs.node, epoch: obs.data.epoch, ready: false, sinceUs: obs.atUs };
+    this.on(obs.data.resource).set(obs.node, b);
     return b;
+  }
+
+  private on(resource: string): Map<NodeId, Belief> {
+    let m = this.byResource.get(resource);
+    if (m === undefined) this.byResource.set(resource, (m = new Map()));
+    return m;
   }
 
   of(resource: string): Map<NodeId, Belief> {

@@ -3,7 +3,7 @@
 // Volatile: a crash forgets every grant (the checkers end beliefs on the crash observation).
 import type { Context } from '../../sim/types.ts';
 import type { GrantListener, OwnerGrant } from './api.ts';
-import { OWNER_BEGIN, OWNER_END, OWNER_READY } from './api.ts';
+import { observeOwnership } from './observations.ts';
 
 export class OwnerBook {
   private readonly grants = new Map<string, OwnerGrant>();
@@ -31,7 +31,7 @@ export class OwnerBook {
     }
     const g: OwnerGrant = { resource, epoch, token, ready: false };
     this.grants.set(resource, g);
-    ctx.observe(OWNER_BEGIN, { resource, epoch, token: token ?? null });
+    observeOwnership(ctx, 'owner-begin', { resource, epoch, token: token ?? null });
     return g;
   }
 
@@ -41,7 +41,7 @@ export class OwnerBook {
     if (cur === undefined || cur.epoch !== grant.epoch) return undefined;
     const g: OwnerGrant = { ...cur, ready: true };
     this.grants.set(grant.resource, g);
-    ctx.observe(OWNER_READY, { resource: g.resource, epoch: g.epoch });
+    observeOwnership(ctx, 'owner-ready', { resource: g.resource, epoch: g.epoch });
     for (const cb of this.listeners) cb(g.resource, g);
     return g;
   }
@@ -51,7 +51,7 @@ export class OwnerBook {
     const g = this.grants.get(resource);
     if (g === undefined) return;
     this.grants.delete(resource);
-    ctx.observe(OWNER_END, { resource, epoch: g.epoch, token: g.token ?? null, why });
+    observeOwnership(ctx, 'owner-end', { resource, epoch: g.epoch, token: g.token ?? null, why });
     for (const cb of this.listeners) cb(resource, undefined);
   }
 

@@ -5,11 +5,13 @@ import type { Observer, WorldChecker } from '../../sim/world.ts';
 import { DEFAULT_DEADLINE_US } from '../../sim/world.ts';
 import type { BuildInput, Built } from '../registry.ts';
 import { beliefChecker } from './belief.ts';
+import { exclusiveBeliefChecker } from './exclusive.ts';
 import { effectChecker } from './effect.ts';
 import { clientChecker } from './client.ts';
 import { livenessChecker } from './liveness.ts';
 import { handoverCoverage } from './coverage.ts';
 import { ownershipMetrics } from './metrics.ts';
+import { availabilityMetrics } from './availability.ts';
 import { resourceNames } from './api.ts';
 import type { WorkloadOptions } from '../workloads/options.ts';
 import { workloadOptions } from '../workloads/options.ts';
@@ -34,12 +36,14 @@ export interface OwnershipBuild {
 /**
  * Build a protocol's run: `modules(node, ctx)` gives the host's lower modules and its 'ownership'
  * module; the workload goes on top. `extra` adds protocol-specific checkers and observers; `lockedPasswd`
- * says the protocol's LockService serves passwd, so passwd is not an owned resource.
+ * says the protocol's LockService serves passwd, so passwd is not an owned resource; `exclusiveBelief`
+ * declares that the design promises one acting owner per resource across epochs (through fencing),
+ * which adds the `ownership-exclusive` checker.
  */
 export function buildOwnershipRun(
   input: BuildInput,
   modules: (node: NodeId, b: OwnershipBuild) => Module[],
-  extra: { checkers?: WorldChecker[]; observers?: Observer[]; lockedPasswd?: boolean } = {},
+  extra: { checkers?: WorldChecker[]; observers?: Observer[]; lockedPasswd?: boolean; exclusiveBelief?: boolean } = {},
 ): Built {
   const workload = workloadOptions(input);
   // With a lock service, passwd is not owned: every node locks it and does its own I/O.
@@ -48,7 +52,15 @@ export function buildOwnershipRun(
   const deadlineUs = input.deadlineUs ?? DEFAULT_DEADLINE_US;
   return {
     stack: (node) => [...modules(node, b), new Workload(workload)],
-    checkers: [...ownershipCheckers(resources, deadlineUs), ...(extra.checkers ?? [])],
-    observers: [ownershipMetrics(resources), ...(extra.observers ?? [])],
+    checkers: [
+      ...ownershipCheckers(resources, deadlineUs),
+      ...(extra.exclusiveBelief === true ? [exclusiveBeliefChecker()] : []),
+      ...(extra.checkers ?? []),
+    ],
+    observers: [
+      ownershipMetrics(resources),
+      availabilityMetrics({ requestTimeoutUs: workload.requestTimeoutUs }),
+      ...(extra.observers ?? []),
+    ],
   };
 }

@@ -3,6 +3,7 @@
 import type { NodeId, Observation, CheckerWorld } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { EX_HOLDER, OWNER_READY, VALNOTVALID_READ } from './api.ts';
+import { isKind } from './observations.ts';
 
 export const HANDOVER_COVERAGE = 'ownership-handover';
 export const EX_DEATH_COVERAGE = 'owner-died-holding-ex';
@@ -18,7 +19,8 @@ export function handoverCoverage(): WorldChecker {
     description: 'Ownership of some resource passed from one node to another.',
     observes: [OWNER_READY],
     onObservation(obs: Observation, w: CheckerWorld) {
-      const r = obs.data.resource as string;
+      if (!isKind(obs, 'owner-ready')) return;
+      const r = obs.data.resource;
       const prev = lastOwner.get(r);
       if (prev !== undefined && prev !== obs.node) {
         handovers++;
@@ -46,10 +48,11 @@ export function exDeathCoverage(): WorldChecker {
         holding.delete(obs.node);
         return;
       }
+      if (!isKind(obs, 'ex-held')) return;
       let s = holding.get(obs.node);
       if (s === undefined) holding.set(obs.node, (s = new Set()));
-      if (obs.data.held === true) s.add(obs.data.resource as string);
-      else s.delete(obs.data.resource as string);
+      if (obs.data.held) s.add(obs.data.resource);
+      else s.delete(obs.data.resource);
     },
   };
 }

@@ -4,6 +4,7 @@
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { Believers, BELIEF_KINDS } from './believers.ts';
+import { isKind } from './observations.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from '../workloads/options.ts';
 
 export const LIVENESS_CHECKER = 'ownership-liveness';
@@ -24,7 +25,7 @@ export function livenessChecker(opts: LivenessOptions): WorldChecker {
     description: 'After heal, within the deadline, every resource has exactly one live ready owner and every client request completes.',
     observes: [...BELIEF_KINDS, CLIENT_REQUEST, CLIENT_ACK],
     onObservation(obs: Observation) {
-      if (obs.kind === CLIENT_REQUEST) pending.set(obs.node, [obs.data.id as string, obs.atUs]);
+      if (isKind(obs, 'client-request')) pending.set(obs.node, [obs.data.id, obs.atUs]);
       else if (obs.kind === CLIENT_ACK) pending.delete(obs.node);
       else {
         if (obs.kind === 'crash') pending.delete(obs.node);

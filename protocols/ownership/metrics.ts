@@ -1,19 +1,21 @@
-// The ownership metrics observer: failover latency (owner loss → a new owner serving), unavailability
-// per resource, messages per failover and in steady state, and requests served.
-// An owner is lost when it crashes, ends its belief, or another node begins owning in a newer epoch.
+// The ownership metrics observer: failover latency (owner loss → a new owner serving), messages per
+// failover and in steady state, and requests served. An owner is lost when it crashes, ends its
+// belief, or another node begins owning. This is the protocol's hand-over as the owners see it: an
+// owner that stops serving but keeps believing (stopped, inquorate, fenced) is no failover here.
+// What clients saw, whatever anyone believed, is availability.ts (unavailableUsMax/Total).
 import type { CheckerWorld, NodeId, Observation } from '../../sim/types.ts';
 import type { Observer } from '../../sim/world.ts';
 import { OWNER_BEGIN, OWNER_END, OWNER_SERVE } from './api.ts';
+import { isKind } from './observations.ts';
 
 interface ResourceState {
   owner: NodeId;
   epoch: number;
   lossAtUs: number;
-  unavailableUs: number;
 }
 
 export function ownershipMetrics(resources: readonly string[]): Observer {
-  const state = new Map<string, ResourceState>(resources.map((r) => [r, { owner: 0, epoch: -1, lossAtUs: -1, unavailableUs: 0 }]));
+  const state = new Map<string, ResourceState>(resources.map((r) => [r, { owner: 0, epoch: -1, lossAtUs: -1 }]));
   const latencies: number[] = [];
   let served = 0;
   let open = 0;
@@ -33,7 +35,6 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
   const recover = (s: ResourceState, w: CheckerWorld, atUs: number): void => {
     const latency = atUs - s.lossAtUs;
     latencies.push(latency);
-    s.unavailableUs += latency;
     s.lossAtUs = -1;
     if (--open === 0) {
       failoverMsgs += sent(w) - windowMsgs;
@@ -47,9 +48,10 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
         for (const s of state.values()) if (s.owner === obs.node) lose(s, w, obs.atUs);
         return;
       }
-      const s = state.get(obs.data.resource as string);
+      if (!isKind(obs, 'owner-begin') && !isKind(obs, 'owner-end') && !isKind(obs, 'owner-serve')) return;
+      const s = state.get(obs.data.resource);
       if (s === undefined) return;
-      const epoch = obs.data.epoch as number;
+      const epoch = obs.data.epoch;
       if (obs.kind === OWNER_END && s.owner === obs.node && s.epoch === epoch) lose(s, w, obs.atUs);
       else if (obs.kind === OWNER_BEGIN && obs.node !== s.owner) lose(s, w, obs.atUs);
       else if (obs.kind === OWNER_SERVE) {
@@ -62,15 +64,12 @@ export function ownershipMetrics(resources: readonly string[]): Observer {
     metrics(w: CheckerWorld) {
       const total = sent(w);
       const steadyUs = Math.max(1, w.nowUs - windowUs);
-      const unavailable = [...state.values()].map((s) => s.unavailableUs + (s.lossAtUs >= 0 ? w.nowUs - s.lossAtUs : 0));
       return {
         requestsServed: served,
         failovers: latencies.length,
         failoversUnfinished: [...state.values()].filter((s) => s.lossAtUs >= 0).length,
         failoverLatencyUsMean: latencies.length ? Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : 0,
         failoverLatencyUsMax: latencies.length ? Math.max(...latencies) : 0,
-        unavailableUsMax: unavailable.length ? Math.max(...unavailable) : 0,
-        unavailableUsTotal: unavailable.reduce((a, b) => a + b, 0),
         messagesPerFailover: latencies.length ? Math.round(failoverMsgs / latencies.length) : 0,
         messagesPerSecSteady: Math.round(((total - failoverMsgs) * 1e6) / steadyUs),
       };

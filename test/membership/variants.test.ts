@@ -4,17 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fired, loadScenario, run } from './helpers.ts';
 import { MEMBERSHIP_VARIANTS } from '../../protocols/membership/index.ts';
 import { resolveProtocol } from '../../protocols/index.ts';
+import { MEMBERSHIP_NEGATIVE_CASES as CASES } from './negativeCases.ts';
 
-const CASES: { variant: string; scenario: string; checker: string }[] = [
-  { variant: 'no-quorum', scenario: 'membership-partition-3-2', checker: 'quorum-gating' },
-  { variant: 'no-quorum', scenario: 'membership-split-2-2', checker: 'quorum-gating' },
-  { variant: 'no-fencing', scenario: 'membership-partition-3-2', checker: 'fence-before-recovery' },
-  { variant: 'no-fencing', scenario: 'membership-paused-node', checker: 'fence-before-recovery' },
-  { variant: 'unsafe-epochs', scenario: 'membership-split-2-2', checker: 'view-agreement' },
-  { variant: 'no-incarnation', scenario: 'membership-fast-reboot', checker: 'incarnation-on-rejoin' },
-  { variant: 'no-merge', scenario: 'membership-split-2-2', checker: 'liveness-after-heal' },
-  { variant: 'no-barrier', scenario: 'membership-partition-3-2', checker: 'barrier-order' },
-];
 
 describe('membership variants are caught', () => {
   it('the protocol registry lists every variant with the checker that catches it', () => {
@@ -25,7 +16,7 @@ describe('membership variants are caught', () => {
 
   for (const c of CASES) {
     it(`${c.variant} on ${c.scenario} is caught by ${c.checker}`, async () => {
-      const sc = loadScenario(c.scenario);
+      const sc = { ...loadScenario(c.scenario), ...(c.cluster !== undefined ? { cluster: c.cluster } : {}) };
       const bad = await run(sc, `cman/${c.variant}`);
       expect(fired(bad.result)).toContain(c.checker);
       const v = bad.result.violations.find((x) => x.checker === c.checker)!;

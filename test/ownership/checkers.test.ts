@@ -65,6 +65,33 @@ describe('ownership-effect', () => {
     write(c, w, 2, 'meta/passwd/1', 5);
     expect(w.messages[0]).toMatch(/two owners/);
   });
+  it('says whether the two epochs come from one lineage of views or from independent ones', () => {
+    const view = (c: WorldChecker, w: CheckerWorld, node: number, epoch: number, members: number[]): void =>
+      feed(c, w, node, 'view', { epoch, members, byAge: members, incarnations: {}, quorate: true });
+    const begin = (c: WorldChecker, w: CheckerWorld, node: number, epoch: number): void =>
+      feed(c, w, node, 'owner-begin', { resource: 'snap0', epoch, token: null });
+    // Two partitions formed from scratch: views 3001 {1,2} and 3003 {3,4} share no ancestor.
+    let c = effectChecker();
+    let w = fakeWorld();
+    view(c, w, 1, 3001, [1, 2]);
+    view(c, w, 3, 3003, [3, 4]);
+    begin(c, w, 3, 3003);
+    begin(c, w, 1, 3001);
+    write(c, w, 3, 'meta/snap0', 3003);
+    write(c, w, 1, 'meta/snap0', 3001);
+    expect(w.messages[0]).toMatch(/independent lineages: n1 began owning snap0 in view 3001 \(members 1,2\) and n3 in view 3003/);
+    // One lineage: n3's view 2003 follows the view 1001 in which n1 began, so n1 was deposed.
+    c = effectChecker();
+    w = fakeWorld();
+    view(c, w, 1, 1001, [1, 2, 3]);
+    view(c, w, 3, 1001, [1, 2, 3]);
+    begin(c, w, 1, 1001);
+    view(c, w, 3, 2003, [2, 3]);
+    begin(c, w, 3, 2003);
+    write(c, w, 3, 'meta/snap0', 2003);
+    write(c, w, 1, 'meta/snap0', 1001);
+    expect(w.messages[0]).toMatch(/deposed owner/);
+  });
   it('ignores refused writes, unstamped writes and other resources', () => {
     const c = effectChecker();
     const w = fakeWorld();

@@ -1,11 +1,12 @@
 // Test helpers for the ownership suite: load a library scenario and run it.
-import { readFileSync } from 'node:fs';
 import { simulate } from '../../scenarios/simulate.ts';
 import type { SimulateResult } from '../../scenarios/simulate.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { loadScenario } from '../../scenarios/load.ts';
 
+/** A library scenario, loaded and validated as the CLI loads it (durations like "40s" parsed). */
 export function libraryScenario(name: string): Scenario {
-  return JSON.parse(readFileSync(new URL(`../../scenarios/library/${name}.json`, import.meta.url), 'utf8')) as Scenario;
+  return loadScenario(name).scenario;
 }
 
 export function run(scenario: Scenario, protocol: string, seed: number, stopOnViolation = false): Promise<SimulateResult> {

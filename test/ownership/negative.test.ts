@@ -3,25 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { libraryScenario, run } from './library.ts';
 import { resolveProtocol } from '../../protocols/index.ts';
+import { NEGATIVE_CASES as CASES } from './negativeCases.ts';
 
-const CASES: { variant: string; scenario: string; checker: string; seeds: number[] }[] = [
-  { variant: 'lease/no-token-check', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [1, 3, 4] },
-  { variant: 'lease/no-token-check', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 6, 7] },
-  { variant: 'lease/no-cas', scenario: 'ownership-paused-owner', checker: 'ownership-belief', seeds: [1, 2] },
-  { variant: 'lease/no-cas', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [1, 2] },
-  { variant: 'oldest-member/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3, 4, 5] },
-  { variant: 'oldest-member/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3, 4, 5] },
-  { variant: 'oldest-member/no-stop', scenario: 'ownership-rejoin-rebalance', checker: 'ownership-effect', seeds: [1, 2] },
-  { variant: 'oldest-member/no-stop', scenario: 'ownership-rejoin-rebalance', checker: 'ownership-client', seeds: [1, 2] },
-  { variant: 'oldest-member/no-quorum', scenario: 'ownership-minority-partition', checker: 'quorum-gating', seeds: [1, 2] },
-  { variant: 'dlm-lvb/ignore-valnotvalid', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
-  { variant: 'dlm-lvb/new-ex-request', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
-  { variant: 'dlm-lvb/plain-passwd', scenario: 'ownership-passwd-writer-death', checker: 'ownership-client', seeds: [1, 2, 3, 4, 5, 6] },
-  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3] },
-  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3] },
-];
-
-describe('ownership variants are caught by the checkers they name', () => {
+describe('ownership and demo variants are caught by the checkers they name', () => {
   for (const c of CASES) {
     it(`${c.variant}: ${c.checker} fires on ${c.scenario}`, async () => {
       const resolved = resolveProtocol(c.variant);
@@ -39,7 +23,7 @@ describe('ownership variants are caught by the checkers they name', () => {
   }
 
   it('every variant of every ownership protocol has a negative case here', () => {
-    for (const p of ['lease', 'oldest-member', 'dlm-lvb']) {
+    for (const p of ['lease', 'oldest-member', 'dlm-lvb', 'gossip']) {
       for (const v of resolveProtocol(p).def.variants) {
         const covered = CASES.filter((c) => c.variant === `${p}/${v.name}`).map((c) => c.checker);
         expect(covered.length, `${p}/${v.name} has no negative test`).toBeGreaterThan(0);

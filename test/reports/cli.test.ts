@@ -38,12 +38,12 @@ describe('lockstep compare and report', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.format).toBe('lockstep-compare/1');
-    expect(json.protocols.map((p: { protocol: string }) => p.protocol)).toEqual(['gossip', 'gossip/forgetful']);
+    expect(json.protocols.map((p: { protocol: string }) => p.protocol)).toEqual(['gossip', 'gossip/forgetful', 'gossip/quiet-after-heal']);
     for (const p of json.protocols) {
       for (const k of ['scenario', 'protocol', 'seeds', 'failed', 'failures', 'checkersFired', 'seedsPerSec']) expect(p).toHaveProperty(k);
       expect(p.seeds).toBe(16);
     }
-    expect(json.cells).toHaveLength(4);
+    expect(json.cells).toHaveLength(6); // 3 protocols × 2 scenarios
     expect(existsSync(join(out, 'compare-results.json'))).toBe(true);
     expect(readFileSync(join(out, 'compare-summary.md'), 'utf8')).toContain('| gossip/forgetful |');
     expect(readFileSync(join(out, 'compare-junit.xml'), 'utf8')).toContain('<testcase classname="lockstep.gossip"');
@@ -55,7 +55,7 @@ describe('lockstep compare and report', () => {
     expect(rep.code).toBe(0);
     expect(rep.stdout).toContain('wrote');
     expect(readFileSync(join(dir, 'rep', 'report.html'), 'utf8')).toContain('gossip/forgetful');
-    expect(readFileSync(join(dir, 'rep', 'report.junit.xml'), 'utf8')).toMatch(/<testsuites name="lockstep compare" tests="4"/);
+    expect(readFileSync(join(dir, 'rep', 'report.junit.xml'), 'utf8')).toMatch(/<testsuites name="lockstep compare" tests="6"/);
 
     const run = await inProcess('report', join(out, 'compare-runs', runFiles[0]!), '--html', '--chrome-trace', '--out', join(dir, 'run'), '--name', 'smallest');
     expect(run.code).toBe(0);

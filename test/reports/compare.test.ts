@@ -36,7 +36,7 @@ describe('identical fault tapes', () => {
 
 describe('expandProtocols', () => {
   it('brings each base protocol with its variants, and keeps an explicit variant alone', () => {
-    expect(expandProtocols(['gossip'])).toEqual(['gossip', 'gossip/forgetful']);
+    expect(expandProtocols(['gossip'])).toEqual(['gossip', 'gossip/forgetful', 'gossip/quiet-after-heal']);
     expect(expandProtocols(['gossip'], false)).toEqual(['gossip']);
     expect(expandProtocols(['gossip/forgetful'])).toEqual(['gossip/forgetful']);
     expect(() => expandProtocols(['nope'])).toThrow(/unknown protocol/);

@@ -3,6 +3,7 @@
 // only when its lower-level groups are running (reference §5.8).
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
+import { isKind } from '../observations.ts';
 
 interface Local {
   level: number;
@@ -12,7 +13,7 @@ interface Local {
 }
 
 export function barrierOrderChecker(): WorldChecker {
-  const members = new Map<string, NodeId[]>();
+  const members = new Map<string, readonly NodeId[]>();
   const done = new Map<string, Set<NodeId>>();
   const local = new Map<NodeId, Map<string, Local>>();
   const groupsOf = (n: NodeId): Map<string, Local> => {
@@ -27,7 +28,11 @@ export function barrierOrderChecker(): WorldChecker {
     observes: ['crash', 'sm-stop', 'sm-start', 'sm-start-done', 'sm-finish', 'sm-left'],
     onObservation(obs, w) {
       if (obs.kind === 'crash') return void local.delete(obs.node);
-      const d = obs.data as { group: string; level: number; eventId: number; members?: NodeId[] };
+      if (isKind(obs, 'sm-left')) return void groupsOf(obs.node).delete(obs.data.group);
+      const stage = isKind(obs, 'sm-stop') || isKind(obs, 'sm-start') || isKind(obs, 'sm-start-done')
+        || isKind(obs, 'sm-finish');
+      if (!stage) return;
+      const d = obs.data;
       const key = `${d.group}#${d.eventId}`;
       const gs = groupsOf(obs.node);
       const g = gs.get(d.group) ?? { level: d.level, event: undefined, running: false, superseded: new Set<number>() };
@@ -37,10 +42,8 @@ export function barrierOrderChecker(): WorldChecker {
           if (g.event !== undefined && !g.running) g.superseded.add(g.event);
           g.running = false;
           return;
-        case 'sm-left':
-          return void gs.delete(d.group);
         case 'sm-start': {
-          if (!members.has(key)) members.set(key, d.members ?? []);
+          if (!members.has(key)) members.set(key, obs.data.members);
           for (const [name, h] of gs) {
             if (h.level < d.level && h.event !== undefined && !h.running) {
               return w.violate(`node ${obs.node} started ${d.group} (level ${d.level}) event ${d.eventId} while its level-${h.level} group ${name} (event ${h.event}) had not finished`);

@@ -1,5 +1,6 @@
 // 'sometimes' checkers for the membership layer: the interesting cases were reached.
 import type { WorldChecker } from '../../../sim/world.ts';
+import { isKind } from '../observations.ts';
 
 /** A victim was fenced successfully. */
 export function fencedSomeoneChecker(): WorldChecker {
@@ -9,7 +10,7 @@ export function fencedSomeoneChecker(): WorldChecker {
     description: 'fenced fenced a failed node at least once.',
     observes: ['fence-result'],
     onObservation(obs, w) {
-      if (obs.data.ok === true) w.cover();
+      if (isKind(obs, 'fence-result') && obs.data.ok) w.cover();
     },
   };
 }
@@ -36,10 +37,13 @@ export function abortedRecoveryChecker(): WorldChecker {
     description: 'A service-group start was superseded by a stop before it finished (a failure during recovery).',
     observes: ['sm-start', 'sm-finish', 'sm-stop', 'crash'],
     onObservation(obs, w) {
-      const key = `${obs.node}/${String(obs.data.group)}`;
       if (obs.kind === 'crash') {
         for (const k of [...started.keys()]) if (k.startsWith(`${obs.node}/`)) started.delete(k);
-      } else if (obs.kind === 'sm-start') started.set(key, true);
+        return;
+      }
+      if (!isKind(obs, 'sm-start') && !isKind(obs, 'sm-finish') && !isKind(obs, 'sm-stop')) return;
+      const key = `${obs.node}/${obs.data.group}`;
+      if (obs.kind === 'sm-start') started.set(key, true);
       else if (obs.kind === 'sm-finish') started.delete(key);
       else if (started.get(key) === true) {
         started.delete(key);

@@ -4,11 +4,13 @@
 // dropped it; dlm_controld's rule) or by a fence still in force since before it, or restarted (§5.6).
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
+import { isKind } from '../observations.ts';
 
 export function fenceBeforeRecoveryChecker(): WorldChecker {
-  const lastView = new Map<NodeId, { members: NodeId[]; incarnations: Record<number, number> }>();
+  type Members = { members: readonly NodeId[]; incarnations: Readonly<Record<number, number>> };
+  const lastView = new Map<NodeId, Members>();
   const failedAt = new Map<string, number>();
-  const completed = new Map<string, { eventId: number; members: NodeId[]; incarnations: Record<number, number> }>();
+  const completed = new Map<string, Members & { eventId: number }>();
   const leavers = new Map<string, Set<NodeId>>();
   const lastFenceOkUs = new Map<NodeId, number>();
   return {
@@ -17,53 +19,50 @@ export function fenceBeforeRecoveryChecker(): WorldChecker {
     description: 'Recovery above level 0 starts only after each failed member is fenced (fence time ≥ failure time) or restarted.',
     observes: ['view', 'crash', 'fence', 'sm-finish', 'sm-leave', 'sm-start'],
     onObservation(obs, w) {
-      const d = obs.data as Record<string, unknown>;
-      switch (obs.kind) {
-        case 'crash': return void lastView.delete(obs.node);
-        case 'fence':
-          if (d.ok === true) lastFenceOkUs.set(obs.node, obs.atUs);
-          return;
-        case 'view': {
-          const v = d as { members: NodeId[]; incarnations: Record<number, number> };
-          const prev = lastView.get(obs.node);
-          if (prev !== undefined) {
-            for (const m of prev.members) {
-              const k = `${m}@${prev.incarnations[m]}`;
-              if ((!v.members.includes(m) || v.incarnations[m] !== prev.incarnations[m]) && !failedAt.has(k)) failedAt.set(k, obs.atUs);
-            }
+      if (obs.kind === 'crash') return void lastView.delete(obs.node);
+      if (isKind(obs, 'fence')) {
+        if (obs.data.ok) lastFenceOkUs.set(obs.node, obs.atUs);
+        return;
+      }
+      if (isKind(obs, 'view')) {
+        const v = obs.data;
+        const prev = lastView.get(obs.node);
+        if (prev !== undefined) {
+          for (const m of prev.members) {
+            const k = `${m}@${prev.incarnations[m]}`;
+            const gone = !v.members.includes(m) || v.incarnations[m] !== prev.incarnations[m];
+            if (gone && !failedAt.has(k)) failedAt.set(k, obs.atUs);
           }
-          lastView.set(obs.node, v);
-          return;
         }
-        case 'sm-leave': {
-          const s = leavers.get(d.group as string) ?? new Set<NodeId>();
-          leavers.set(d.group as string, s.add(obs.node));
-          return;
+        lastView.set(obs.node, v);
+        return;
+      }
+      if (isKind(obs, 'sm-leave')) {
+        const s = leavers.get(obs.data.group) ?? new Set<NodeId>();
+        leavers.set(obs.data.group, s.add(obs.node));
+        return;
+      }
+      if (isKind(obs, 'sm-finish')) {
+        const d = obs.data;
+        const c = completed.get(d.group);
+        if (c === undefined || d.eventId > c.eventId) {
+          completed.set(d.group, { eventId: d.eventId, members: d.members, incarnations: d.incarnations });
         }
-        case 'sm-finish': {
-          const c = completed.get(d.group as string);
-          if (c === undefined || (d.eventId as number) > c.eventId) {
-            completed.set(d.group as string, { eventId: d.eventId as number, members: d.members as NodeId[], incarnations: d.incarnations as Record<number, number> });
-          }
-          return;
-        }
-        case 'sm-start': {
-          if ((d.level as number) < 1) return;
-          const c = completed.get(d.group as string);
-          if (c === undefined) return;
-          const members = d.members as NodeId[];
-          const left = leavers.get(d.group as string);
-          for (const f of c.members) {
-            if (members.includes(f) || left?.has(f)) continue;
-            const inc = c.incarnations[f]!;
-            if (w.incarnation(f) > inc) continue;
-            const failure = failedAt.get(`${f}@${inc}`) ?? 0;
-            const at = Math.max(w.fencedAtUs(f), lastFenceOkUs.get(f) ?? -1);
-            if (!w.isFenced(f) || at < failure) {
-              return w.violate(`node ${obs.node} started ${d.group as string} event ${d.eventId as number} without node ${f} (incarnation ${inc}, failed at ${failure} µs), which is ${w.isFenced(f) ? `fenced only since ${at} µs` : 'not fenced'}${w.isUp(f) ? ' and still running' : ''}`);
-            }
-          }
-          return;
+        return;
+      }
+      if (!isKind(obs, 'sm-start') || obs.data.level < 1) return;
+      const d = obs.data;
+      const c = completed.get(d.group);
+      if (c === undefined) return;
+      const left = leavers.get(d.group);
+      for (const f of c.members) {
+        if (d.members.includes(f) || left?.has(f)) continue;
+        const inc = c.incarnations[f]!;
+        if (w.incarnation(f) > inc) continue;
+        const failure = failedAt.get(`${f}@${inc}`) ?? 0;
+        const at = Math.max(w.fencedAtUs(f), lastFenceOkUs.get(f) ?? -1);
+        if (!w.isFenced(f) || at < failure) {
+          return w.violate(`node ${obs.node} started ${d.group} event ${d.eventId} without node ${f} (incarnation ${inc}, failed at ${failure} µs), which is ${w.isFenced(f) ? `fenced only since ${at} µs` : 'not fenced'}${w.isUp(f) ? ' and still running' : ''}`);
         }
       }
     },

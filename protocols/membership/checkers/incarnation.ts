@@ -4,11 +4,12 @@
 // incarnation removed from a node's view never comes back into it.
 import type { WorldChecker } from '../../../sim/world.ts';
 import type { NodeId } from '../../../sim/types.ts';
+import { isKind } from '../observations.ts';
 
 interface Installed {
-  members: NodeId[];
-  byAge: NodeId[];
-  incarnations: Record<number, number>;
+  members: readonly NodeId[];
+  byAge: readonly NodeId[];
+  incarnations: Readonly<Record<number, number>>;
 }
 
 export function incarnationChecker(): WorldChecker {
@@ -25,7 +26,8 @@ export function incarnationChecker(): WorldChecker {
         removed.delete(obs.node);
         return;
       }
-      const v = obs.data as unknown as Installed & { epoch: number };
+      if (!isKind(obs, 'view')) return;
+      const v = obs.data;
       const gone = removed.get(obs.node) ?? new Set<string>();
       removed.set(obs.node, gone);
       for (const m of v.members) {

@@ -1,6 +1,7 @@
 // An observer (no verdict) counting membership activity for run metrics: distinct epochs installed,
 // kills (expelled, merge losers, fenced nodes), fence requests and service-group starts.
 import type { Observer } from '../../../sim/world.ts';
+import { isKind } from '../observations.ts';
 
 export function membershipMetrics(): Observer {
   const epochs = new Set<number>();
@@ -10,7 +11,7 @@ export function membershipMetrics(): Observer {
   return {
     observes: ['view', 'cman-kill', 'fence-request', 'sm-start'],
     onObservation(obs) {
-      if (obs.kind === 'view') epochs.add(obs.data.epoch as number);
+      if (isKind(obs, 'view')) epochs.add(obs.data.epoch);
       else if (obs.kind === 'cman-kill') kills++;
       else if (obs.kind === 'fence-request') fences++;
       else starts++;

@@ -1,0 +1,24 @@
+// The ownership and demo negative table: a flawed variant, the checker that must catch it, the library
+// scenario and seeds where it shows (the first seed that fires is enough). Run by negative.test.ts;
+// completeness.test.ts fails when a checker has no row here.
+export const NEGATIVE_CASES: { variant: string; scenario: string; checker: string; seeds: number[] }[] = [
+  { variant: 'lease/no-token-check', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [1, 3, 4] },
+  { variant: 'lease/no-token-check', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 6, 7] },
+  { variant: 'lease/no-cas', scenario: 'ownership-paused-owner', checker: 'ownership-belief', seeds: [1, 2] },
+  { variant: 'lease/no-cas', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [1, 2] },
+  { variant: 'oldest-member/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3, 4, 5] },
+  { variant: 'oldest-member/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3, 4, 5] },
+  { variant: 'oldest-member/no-stop', scenario: 'ownership-rejoin-rebalance', checker: 'ownership-effect', seeds: [1, 2] },
+  { variant: 'oldest-member/no-stop', scenario: 'ownership-rejoin-rebalance', checker: 'ownership-client', seeds: [1, 2] },
+  { variant: 'oldest-member/no-resend', scenario: 'ownership-regress-lost-decision', checker: 'ownership-liveness', seeds: [46] },
+  { variant: 'oldest-member/no-quorum', scenario: 'ownership-minority-partition', checker: 'quorum-gating', seeds: [1, 2] },
+  { variant: 'dlm-lvb/ignore-valnotvalid', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
+  { variant: 'dlm-lvb/new-ex-request', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
+  { variant: 'dlm-lvb/plain-passwd', scenario: 'ownership-passwd-writer-death', checker: 'ownership-client', seeds: [1, 2, 3, 4, 5, 6] },
+  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3] },
+  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3] },
+  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-minority-partition', checker: 'ownership-exclusive', seeds: [1, 2] },
+  { variant: 'oldest-member/no-fencing', scenario: 'ownership-minority-partition', checker: 'ownership-exclusive', seeds: [1, 2] },
+  { variant: 'gossip/forgetful', scenario: 'owner-crash', checker: 'gossip-monotonic', seeds: [1, 2] },
+  { variant: 'gossip/quiet-after-heal', scenario: 'flapping-network', checker: 'gossip-converges', seeds: [1, 2] },
+];

@@ -70,7 +70,11 @@ export const DEFAULT_MAX_EVENTS = 20_000_000;
 const TIMER_SLOTS = 1 << 22;
 export const DEFAULT_DEADLINE_US = 30_000_000;
 
-const enum Ev { Deliver, Timer, HostFn, EngineFn }
+/**
+ * Event kinds. The disk kinds are the moment an I/O takes effect on the shared disk; the issuing
+ * host's completion runs inside that same event (no second event at the same instant).
+ */
+const enum Ev { Deliver, Timer, HostFn, EngineFn, DiskRead, DiskWrite, Fence, Unfence }
 
 /**
  * One queued event. A delivery is its own packet (the fields below `label`), so a send allocates one
@@ -81,12 +85,15 @@ interface Event extends Packet {
   t: number;
   node: NodeId;
   inc: number;
-  /** Timer: the tag. HostFn/EngineFn: the function. */
+  /** Timer: the tag. HostFn/EngineFn: the function. Disk: the completion callback. */
   a: unknown;
-  /** Timer: its id. */
+  /** Timer: its id. Disk write: the value. */
   b: unknown;
-  /** Timer: the module index. */
+  /** Disk write: its options. */
+  c: unknown;
+  /** Timer: the module index. Delivery: the module id. Fence: the victim. */
   m: number;
+  /** HostFn/EngineFn: what it is (hashed). Disk: the key. */
   label: string;
 }
 
@@ -94,7 +101,10 @@ const NO_MSG: Message = { type: '' };
 
 /** An event that is not a delivery: the packet fields are blank. */
 function event(k: Ev, t: number, node: NodeId, inc: number, a: unknown, b: unknown, m: number, label: string): Event {
-  return { k, t, node, inc, a, b, m, label, src: 0, dst: 0, module: '', msg: NO_MSG, fifo: false, srcInc: 0, dstInc: 0, id: 0 };
+  return {
+    k, t, node, inc, a, b, c: undefined, m, label,
+    src: 0, dst: 0, module: '', msg: NO_MSG, fifo: false, srcInc: 0, dstInc: 0, id: 0,
+  };
 }
 
 class Host {
@@ -107,8 +117,8 @@ class Host {
   held: Event[] = [];
   /** Durable state by module name, then key. */
   readonly durable = new Map<string, Map<string, unknown>>();
-  /** Index of each module in `modules`, by name. */
-  indexByName = new Map<string, number>();
+  /** Index of each module in `modules`, by world-wide module id (−1: none): no string lookup per delivery. */
+  indexById: number[] = [];
   readonly clock = new LocalClock();
   constructor(readonly id: NodeId) {}
 }
@@ -122,6 +132,7 @@ class ModuleContext implements Context {
     private readonly host: Host,
     readonly moduleIndex: number,
     readonly moduleName: string,
+    readonly moduleId: number,
     readonly incarnation: number,
   ) {
     this.disk = world.diskClient(host, incarnation);
@@ -145,7 +156,7 @@ class ModuleContext implements Context {
   }
 
   send(to: NodeId, msg: Message, opts?: SendOptions): void {
-    if (this.live) this.world.send(this.host, to, this.moduleName, msg, opts?.fifo === true);
+    if (this.live) this.world.send(this.host, to, this.moduleName, this.moduleId, msg, opts?.fifo === true);
   }
 
   setTimer(delayUs: number, tag: unknown): TimerId {
@@ -226,6 +237,29 @@ declare module './types.ts' {
   }
 }
 
+const DISK_LABELS = ['disk-read', 'disk-write', 'fence', 'unfence'];
+
+/** One host incarnation's view of the shared disk: no closure per operation. */
+class HostDisk implements DiskClient {
+  constructor(private readonly world: World, private readonly host: Host, private readonly inc: number) {}
+
+  read(key: string, done: (r: DiskResult) => void): void {
+    this.world.diskOp(Ev.DiskRead, this.host, this.inc, done, key, undefined, undefined, 0);
+  }
+
+  write(key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions): void {
+    this.world.diskOp(Ev.DiskWrite, this.host, this.inc, done, key, value, opts, 0);
+  }
+
+  fence(victim: NodeId, done: (ok: boolean) => void): void {
+    this.world.diskOp(Ev.Fence, this.host, this.inc, done, '', undefined, undefined, victim);
+  }
+
+  unfence(done: (ok: boolean) => void): void {
+    this.world.diskOp(Ev.Unfence, this.host, this.inc, done, '', undefined, undefined, 0);
+  }
+}
+
 /** The simulated world. Build one per run; `run()` returns the result. */
 export class World implements CheckerWorld {
   readonly seeds: SeedTree;
@@ -254,6 +288,7 @@ export class World implements CheckerWorld {
   private readonly checkers: WorldChecker[];
   private readonly observers: Observer[];
   private readonly listeners = new Map<string, Observer[]>();
+  private readonly moduleIds = new Map<string, number>();
   private readonly allListeners: Observer[] = [];
   private readonly violations: Violation[] = [];
   private readonly violated = new Set<string>();
@@ -327,19 +362,34 @@ export class World implements CheckerWorld {
   /** Process one event; false when the run is over. */
   step(): boolean {
     if (this.stopped) return false;
-    if (this.queue.peekTime() > this.endUs) {
-      this.nowUs = this.endUs;
-      return false;
+    for (;;) {
+      if (this.queue.peekTime() > this.endUs) {
+        this.nowUs = this.endUs;
+        return false;
+      }
+      if (this.eventIndex >= this.maxEvents) {
+        this.budgetExceeded();
+        return false;
+      }
+      const ev = this.queue.pop()!;
+      // A timer that can no longer fire (cancelled, or set by a dead incarnation) is not an event:
+      // it is neither counted nor hashed.
+      if (ev.k === Ev.Timer && !this.timerLive(ev)) continue;
+      this.nowUs = ev.t;
+      this.eventIndex++;
+      this.dispatch(ev);
+      return !this.stopped;
     }
-    if (this.eventIndex >= this.maxEvents) {
-      this.budgetExceeded();
-      return false;
-    }
-    const ev = this.queue.pop()!;
-    this.nowUs = ev.t;
-    this.eventIndex++;
-    this.dispatch(ev);
-    return !this.stopped;
+  }
+
+  /** Is this popped timer still pending for a live incarnation? Releases it if its host died. */
+  private timerLive(ev: Event): boolean {
+    const id = ev.b as number;
+    if (this.timerSlots[id % TIMER_SLOTS] !== ev) return false;
+    const host = this.hosts[ev.node]!;
+    if (host.up && host.incarnation === ev.inc) return true;
+    this.releaseTimer(id);
+    return false;
   }
 
   private push(t: number, ev: Event): void {
@@ -362,6 +412,8 @@ export class World implements CheckerWorld {
       this.guard(ev.node, 'engine', ev.a as () => void);
       return;
     }
+    // The disk acts whatever became of the host that issued the I/O; only its completion is gated.
+    if (ev.k >= Ev.DiskRead) return this.diskEffect(ev);
     const host = this.hosts[ev.node]!;
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
@@ -398,8 +450,8 @@ export class World implements CheckerWorld {
     this.hash.word(p.src);
     this.hash.str(p.msg.type);
     if (this.trace !== undefined) this.traceRec('deliver', p.dst, { from: p.src, module: p.module, msg: p.msg, pkt: p.id });
-    const index = host.indexByName.get(p.module);
-    if (index === undefined) return;
+    const index = host.indexById[(p as Event).m] ?? -1;
+    if (index < 0) return;
     const m = host.modules[index]!;
     if (m.onMessage === undefined) return;
     // Inline rather than through guard(): no closure per event on the hot path.
@@ -445,7 +497,8 @@ export class World implements CheckerWorld {
   private budgetExceeded(): void {
     const counts = new Map<string, number>();
     for (const e of this.queue.pending()) {
-      const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
+      const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer'
+        : e.k >= Ev.DiskRead ? DISK_LABELS[e.k - Ev.DiskRead]! : e.label;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3)
@@ -465,8 +518,13 @@ export class World implements CheckerWorld {
     host.incarnation++;
     host.modules = this.config.stack(host.id);
     host.byName = new Map(host.modules.map((m) => [m.name, m]));
-    host.indexByName = new Map(host.modules.map((m, i) => [m.name, i]));
-    host.contexts = host.modules.map((m, i) => new ModuleContext(this, host, i, m.name, host.incarnation));
+    host.indexById = [];
+    host.contexts = host.modules.map((m, i) => {
+      const id = this.moduleId(m.name);
+      while (host.indexById.length <= id) host.indexById.push(-1);
+      host.indexById[id] = i;
+      return new ModuleContext(this, host, i, m.name, id, host.incarnation);
+    });
     this.observe(host.incarnation === 1 ? 'boot' : 'restart', host.id, { incarnation: host.incarnation });
     host.modules.forEach((m, i) => {
       const ctx = host.contexts[i]!;
@@ -485,7 +543,7 @@ export class World implements CheckerWorld {
     host.held = [];
     host.modules = [];
     host.byName = new Map();
-    host.indexByName = new Map();
+    host.indexById = [];
     host.contexts = [];
     this.observe('crash', node, { incarnation: host.incarnation });
     return true;
@@ -536,7 +594,14 @@ export class World implements CheckerWorld {
 
   // ---- effects --------------------------------------------------------------------------------
 
-  send(host: Host, to: NodeId, module: string, msg: Message, fifo: boolean): void {
+  /** A small integer per module name, the same on every host (deliveries carry it, not the name). */
+  private moduleId(name: string): number {
+    let id = this.moduleIds.get(name);
+    if (id === undefined) this.moduleIds.set(name, (id = this.moduleIds.size));
+    return id;
+  }
+
+  send(host: Host, to: NodeId, module: string, moduleId: number, msg: Message, fifo: boolean): void {
     const dst = this.hosts[to];
     if (dst === undefined) throw new Error(`node ${host.id} sent ${msg.type} to unknown node ${to}`);
     const copies = this.network.route(this.nowUs, host.id, to, fifo);
@@ -545,7 +610,7 @@ export class World implements CheckerWorld {
       // A host that is down (or not booted yet) will be the next incarnation when it comes up.
       const dstInc = dst.up ? dst.incarnation : dst.incarnation + 1;
       const p: Event = {
-        k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: undefined, b: undefined, m: 0, label: '',
+        k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: undefined, b: undefined, c: undefined, m: moduleId, label: '',
         src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc, id: this.network.newPacketId(),
       };
       if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: p.id, arriveUs: t });
@@ -624,56 +689,76 @@ export class World implements CheckerWorld {
   }
 
   diskClient(host: Host, inc: number): DiskClient {
-    const live = (): boolean => host.up && host.incarnation === inc;
-    const complete = <T>(done: (r: T) => void, r: T): void => {
-      if (live()) this.hostFn(host, this.nowUs, () => done(r), 'disk-done');
-    };
-    const ioDelay = (): number => {
-      const c = this.disk.config;
-      const span = c.ioLatencyMaxUs - c.ioLatencyMinUs;
-      return c.ioLatencyMinUs + this.tape.decide(DecisionKind.diskDelayUs, span > 0 ? this.diskRng.int(0, span) : 0);
-    };
-    const fenceDelay = (): number => {
-      const c = this.disk.config;
-      const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
-      return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs)));
-    };
-    return {
-      read: (key, done) => {
-        if (!live()) return;
-        this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read');
-      },
-      write: (key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions) => {
-        if (!live()) return;
-        this.engineFn(this.nowUs + ioDelay(), () => {
-          const r = this.disk.write(host.id, key, value, opts);
-          this.hash.word(r.ok ? 1 : 0);
-          this.observe('disk-write', host.id, { key, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value });
-          complete(done, r);
-        }, 'disk-write');
-      },
-      fence: (victim, done) => {
-        if (!live()) return;
-        this.engineFn(this.nowUs + fenceDelay(), () => {
-          // Whether the device works is a taped decision, so a replay can override it either way.
-          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
-          if (ok) this.disk.fence(victim, this.nowUs);
-          this.observe('fence', victim, { by: host.id, ok });
-          complete(done, ok);
-        }, 'fence');
-      },
-      unfence: (done) => {
-        if (!live()) return;
-        this.engineFn(this.nowUs + ioDelay(), () => {
-          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
-          if (ok) {
-            this.disk.unfence(host.id);
-            this.observe('unfence', host.id, {});
-          }
-          complete(done, ok);
-        }, 'unfence');
-      },
-    };
+    return new HostDisk(this, host, inc);
+  }
+
+  /** Queue an I/O of `host`'s incarnation `inc`: it takes effect, and completes, after its latency. */
+  diskOp(k: Ev, host: Host, inc: number, done: unknown, key: string, value: unknown, opts: unknown, victim: number): void {
+    if (!host.up || host.incarnation !== inc) return;
+    const t = this.nowUs + (k === Ev.Fence ? this.fenceDelay() : this.ioDelay());
+    const ev = event(k, t, host.id, inc, done, value, victim, key);
+    ev.c = opts;
+    this.push(t, ev);
+  }
+
+  private ioDelay(): number {
+    const c = this.disk.config;
+    const span = c.ioLatencyMaxUs - c.ioLatencyMinUs;
+    return c.ioLatencyMinUs + this.tape.decide(DecisionKind.diskDelayUs, span > 0 ? this.diskRng.int(0, span) : 0);
+  }
+
+  private fenceDelay(): number {
+    const c = this.disk.config;
+    const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
+    const drawn = this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs));
+    return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, drawn);
+  }
+
+  /** An I/O takes effect; the issuer's completion runs now, in this event. */
+  private diskEffect(ev: Event): void {
+    const node = ev.node;
+    switch (ev.k) {
+      case Ev.DiskRead:
+        return this.complete(ev, this.disk.read(ev.label));
+      case Ev.DiskWrite: {
+        const opts = ev.c as DiskWriteOptions | undefined;
+        const r = this.disk.write(node, ev.label, ev.b, opts);
+        this.hash.word(r.ok ? 1 : 0);
+        this.observe('disk-write', node, { key: ev.label, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value: ev.b });
+        return this.complete(ev, r);
+      }
+      case Ev.Fence: {
+        // Whether the device works is a taped decision, so a replay can override it either way.
+        const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+        if (ok) this.disk.fence(ev.m, this.nowUs);
+        this.observe('fence', ev.m, { by: node, ok });
+        return this.complete(ev, ok);
+      }
+      case Ev.Unfence: {
+        const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+        if (ok) {
+          this.disk.unfence(node);
+          this.observe('unfence', node, {});
+        }
+        return this.complete(ev, ok);
+      }
+    }
+  }
+
+  /** Run an I/O's completion on its host if that incarnation is still up (held while it is paused). */
+  private complete(ev: Event, r: unknown): void {
+    const host = this.hosts[ev.node]!;
+    if (!host.up || host.incarnation !== ev.inc) return;
+    const done = ev.a as (r: unknown) => void;
+    if (host.paused) {
+      host.held.push(event(Ev.HostFn, this.nowUs, host.id, ev.inc, () => done(r), undefined, 0, 'disk-done'));
+      return;
+    }
+    try {
+      done(r);
+    } catch (err) {
+      this.exception(host.id, 'disk-done', err);
+    }
   }
 
   // ---- faults and phases ----------------------------------------------------------------------

@@ -74,7 +74,7 @@ export const DEFAULT_DEADLINE_US = 30_000_000;
  * Event kinds. The disk kinds are the moment an I/O takes effect on the shared disk; the issuing
  * host's completion runs inside that same event (no second event at the same instant).
  */
-const enum Ev { Deliver, Timer, HostFn, EngineFn, DiskRead, DiskWrite, Fence, Unfence }
+const enum Ev { Deliver, Timer, HostFn, EngineFn, Broadcast, DiskRead, DiskWrite, Fence, Unfence }
 
 /**
  * One queued event. A delivery is its own packet (the fields below `label`), so a send allocates one
@@ -85,7 +85,7 @@ interface Event extends Packet {
   t: number;
   node: NodeId;
   inc: number;
-  /** Timer: the tag. HostFn/EngineFn: the function. Disk: the completion callback. */
+  /** Timer: the tag. HostFn/EngineFn: the function. Disk: the completion callback. Broadcast: receivers. */
   a: unknown;
   /** Timer: its id. Disk write: the value. */
   b: unknown;
@@ -157,6 +157,10 @@ class ModuleContext implements Context {
 
   send(to: NodeId, msg: Message, opts?: SendOptions): void {
     if (this.live) this.world.send(this.host, to, this.moduleName, this.moduleId, msg, opts?.fifo === true);
+  }
+
+  broadcast(msg: Message): void {
+    if (this.live) this.world.broadcast(this.host, this.moduleName, this.moduleId, msg);
   }
 
   setTimer(delayUs: number, tag: unknown): TimerId {
@@ -414,6 +418,7 @@ export class World implements CheckerWorld {
     }
     // The disk acts whatever became of the host that issued the I/O; only its completion is gated.
     if (ev.k >= Ev.DiskRead) return this.diskEffect(ev);
+    if (ev.k === Ev.Broadcast) return this.deliverAll(ev);
     const host = this.hosts[ev.node]!;
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
@@ -462,6 +467,54 @@ export class World implements CheckerWorld {
     }
   }
 
+  /** One broadcast transmission arrives: each receiver in id order, as deliver() would take it. */
+  private deliverAll(ev: Event): void {
+    const to = ev.a as NodeId[];
+    this.hash.str(ev.msg.type);
+    for (let i = 0; i < to.length; i++) {
+      const dst = to[i]!;
+      const host = this.hosts[dst]!;
+      if (!host.up) {
+        this.network.dropped++;
+        continue;
+      }
+      if (host.paused) {
+        host.held.push(this.copyFor(ev, dst));
+        continue;
+      }
+      const verdict = this.network.checkPair(ev.src, dst, ev.msg.type);
+      if (verdict === 'hold') {
+        this.network.hold(this.copyFor(ev, dst));
+        continue;
+      }
+      if (verdict !== 'ok') {
+        this.network.dropped++;
+        if (this.trace !== undefined) this.traceRec('drop', dst, { from: ev.src, module: ev.module, type: ev.msg.type, why: verdict, pkt: ev.id });
+        continue;
+      }
+      this.hash.word(dst);
+      if (this.trace !== undefined) this.traceRec('deliver', dst, { from: ev.src, module: ev.module, msg: ev.msg, pkt: ev.id });
+      const index = host.indexById[ev.m] ?? -1;
+      if (index < 0) continue;
+      const m = host.modules[index]!;
+      if (m.onMessage === undefined) continue;
+      try {
+        m.onMessage(host.contexts[index]!, ev.src, ev.msg);
+      } catch (err) {
+        this.exception(dst, ev.module, err);
+        return;
+      }
+    }
+  }
+
+  /** One receiver's copy of a broadcast, as an ordinary delivery (held while paused or clogged). */
+  private copyFor(ev: Event, dst: NodeId): Event {
+    return {
+      k: Ev.Deliver, t: ev.t, node: dst, inc: -1, a: undefined, b: undefined, c: undefined, m: ev.m, label: '',
+      src: ev.src, dst, module: ev.module, msg: ev.msg, fifo: false, srcInc: ev.srcInc, dstInc: 0, id: ev.id,
+    };
+  }
+
   private fireTimer(host: Host, ev: Event): void {
     if (!this.releaseTimer(ev.b as number)) return;
     const index = ev.m;
@@ -498,6 +551,7 @@ export class World implements CheckerWorld {
     const counts = new Map<string, number>();
     for (const e of this.queue.pending()) {
       const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer'
+        : e.k === Ev.Broadcast ? `broadcast ${e.module}/${e.msg.type}`
         : e.k >= Ev.DiskRead ? DISK_LABELS[e.k - Ev.DiskRead]! : e.label;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
@@ -615,6 +669,21 @@ export class World implements CheckerWorld {
       };
       if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: p.id, arriveUs: t });
       this.push(t, p);
+    }
+  }
+
+  /** A datagram to every other node, as one event (see Network.routeBroadcast). */
+  broadcast(host: Host, module: string, moduleId: number, msg: Message): void {
+    const copies = this.network.routeBroadcast(this.nowUs, host.id, this.nodes);
+    const to = this.network.reached;
+    for (let c = 0; c < copies; c++) {
+      const t = c === 0 ? this.network.firstAtUs : this.network.secondAtUs;
+      const ev: Event = {
+        k: Ev.Broadcast, t, node: host.id, inc: -1, a: to, b: undefined, c: undefined, m: moduleId, label: '',
+        src: host.id, dst: 0, module, msg, fifo: false, srcInc: host.incarnation, dstInc: 0, id: this.network.newPacketId(),
+      };
+      if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: ev.id, arriveUs: t });
+      this.push(t, ev);
     }
   }
 

@@ -37,17 +37,17 @@ describe('DLM regressions found by the swarm', () => {
     await holdsNow('lvb-cancelled-write-seed224.run.json', ['dlm-lvb'], /produced seq 14, not after the last write's seq 14/);
   });
 
-  it('seed 1681: a cancelled PW→PW conversion keeps its offer in the buffer, which a new master adopts as a pending write', async () => {
-    // Master node 4 stored the same-mode conversion's value (seq 238) but could not answer (one-way
-    // partition); the holder cancelled, node 4 died, and the rebuilt copy sent the value it had read
-    // (seq 237): the write vanished and the holder's unlock wrote seq 238 again. fs/dlm's process copy
-    // sends the caller's buffer, which holds the offer, so the new master adopts that under seq 237.
-    const recovered: Record<string, unknown>[] = [];
-    await holdsNow('lvb-cancelled-same-mode-seed1681.run.json', ['dlm-lvb'], /produced seq 238, not after the last write's seq 238/, {
-      trace: (x) => void (x.k === 'dlm-lvb-recovered' && x.res === 'r2' && recovered.push(x)),
-    });
-    expect(recovered.at(-1)).toMatchObject({ seq: 237, lvb: expect.stringMatching(/^03ce/), valNotValid: false, pendingWrite: true });
+  it('seed 1681: the replay holds every property', async () => {
+    // As first found: master node 4 stored the same-mode conversion's value (seq 238) but could not
+    // answer (one-way partition); the holder cancelled, node 4 died, and the rebuilt copy sent the
+    // value it had read (seq 237): the write vanished and the holder's unlock wrote seq 238 again.
+    // fs/dlm's process copy sends the caller's buffer, which holds the offer, so the new master
+    // adopts that under seq 237. Since the engine's event order changed (issue 16: disk completions
+    // in their own event, heartbeats as one broadcast) this seed no longer reaches that recovery.
+    await holdsNow('lvb-cancelled-same-mode-seed1681.run.json', ['dlm-lvb'], /produced seq 238, not after the last write's seq 238/);
   });
+
+  it.todo('seed 1681 case: re-find a seed that reaches a cancelled PW->PW offer adopted by a new master (issue-16 event order)');
 
   it("seed 480: an unlock deferred by recovery leaves the lock, and its buffer's offer, to be rebuilt", async () => {
     // The holder wrote by EX→PR (stored as seq 10), then asked to unlock while its lockspace was

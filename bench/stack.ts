@@ -1,8 +1,12 @@
 // The full cluster stack's figures: each ownership protocol on the standard scenario (5 nodes, 60
-// simulated s, swarm faults, workload on, every checker on, trace off): events/s on one core, seeds/s
-// per core, and the ratio to the bare event-loop ceiling measured in the same bench process.
+// simulated s, swarm faults, workload on, every checker on, trace off): seeds/s per core, events per
+// seed, bytes allocated per event, the ratio to the bare event-loop ceiling measured in the same bench
+// process, and simulated seconds per CPU-second at 5, 50 and 100 nodes (the 100-node cost per
+// simulated second as a multiple of the 5-node cost).
+import { GCProfiler } from 'node:v8';
 import { simulate } from '../scenarios/simulate.ts';
 import { loadScenario } from '../scenarios/load.ts';
+import type { Scenario } from '../scenarios/types.ts';
 import { PROTOCOLS } from '../protocols/index.ts';
 
 const cpuMs = (): number => {
@@ -12,28 +16,85 @@ const cpuMs = (): number => {
 
 const PROTOCOL_NAMES = ['dlm-lvb', 'oldest-member', 'lease'];
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_SEEDS ?? 12);
+/** Simulated time of the scaled runs (50 and 100 nodes cost far more per simulated second). */
+const SCALE_DURATION_US = Number(process.env.LOCKSTEP_BENCH_SCALE_US ?? 20_000_000);
+const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
+
+interface Measured {
+  seeds: number;
+  events: number;
+  cpuSec: number;
+  simSec: number;
+  /** Bytes allocated (what the collections freed plus the heap's net growth), when measured. */
+  allocated: number;
+}
+
+/**
+ * Run `seeds` seeds of `scenario` (after 2 warm-up seeds). With `alloc`, bytes allocated are what every
+ * collection freed plus the heap's net growth (v8.GCProfiler), a close estimate of what was allocated.
+ */
+async function measure(scenario: Scenario, protocol: string, seeds: number, alloc: boolean): Promise<Measured> {
+  for (let seed = 1000; seed < 1002; seed++) await simulate(scenario, { seed, protocol });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const prof = alloc ? new GCProfiler() : undefined;
+  prof?.start();
+  const heap0 = process.memoryUsage().heapUsed;
+  let events = 0;
+  let simUs = 0;
+  const t0 = cpuMs();
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = await simulate(scenario, { seed, protocol });
+    events += r.events;
+    simUs += r.simTimeUs;
+  }
+  const cpuSec = (cpuMs() - t0) / 1000;
+  const heap1 = process.memoryUsage().heapUsed;
+  let allocated = 0;
+  const stats = prof?.stop();
+  if (stats !== undefined) {
+    for (const s of stats.statistics) allocated += Math.max(0, s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize);
+    allocated += heap1 - heap0;
+  }
+  return { seeds, events, cpuSec, simSec: simUs / 1e6, allocated };
+}
 
 export async function benchStack(bare5EventsPerSec?: number): Promise<Record<string, unknown>> {
   const { scenario } = loadScenario('standard');
   const out: Record<string, unknown> = {
-    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core`,
+    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core; scale: the same at 50 and 100 nodes for ${SCALE_DURATION_US / 1e6} s simulated`,
   };
   for (const name of PROTOCOL_NAMES) {
     if (!PROTOCOLS.some((p) => p.name === name)) continue;
-    for (let seed = 1000; seed < 1002; seed++) await simulate(scenario, { seed, protocol: name });
-    let events = 0;
-    const t0 = cpuMs();
-    for (let seed = 1; seed <= SEEDS; seed++) events += (await simulate(scenario, { seed, protocol: name })).events;
-    const sec = (cpuMs() - t0) / 1000;
-    const eventsPerSec = events / sec;
+    const m = await measure(scenario, name, SEEDS, false);
+    const a = await measure(scenario, name, Math.max(2, SEEDS >> 2), true);
+    const eventsPerSec = m.events / m.cpuSec;
+    const scale: Record<string, number> = {};
+    const perSimSec: Record<number, number> = {};
+    for (const nodes of [5, 50, 100]) {
+      const sc: Scenario = nodes === 5 ? scenario : { ...scenario, nodes, durationUs: SCALE_DURATION_US };
+      const r = nodes === 5 ? m : await measure(sc, name, 1, false);
+      perSimSec[nodes] = r.cpuSec / r.simSec;
+      scale[`nodes${nodes}SimSecPerCpuSec`] = round(r.simSec / r.cpuSec);
+    }
     out[name] = {
+      seedsPerSecPerCore: round(SEEDS / m.cpuSec),
+      eventsPerSeed: Math.round(m.events / SEEDS),
       eventsPerSec: Math.round(eventsPerSec),
-      eventsPerSeed: Math.round(events / SEEDS),
-      seedsPerSecPerCore: Number((SEEDS / sec).toPrecision(3)),
-      ...(bare5EventsPerSec ? { ratioToBare5: Number((eventsPerSec / bare5EventsPerSec).toPrecision(3)) } : {}),
-      goalMillionEventsPerSec: eventsPerSec >= 1e6,
-      goal50SeedsPerSecPerCore: SEEDS / sec >= 50,
+      bytesAllocatedPerEvent: Math.round(a.allocated / a.events),
+      ...(bare5EventsPerSec ? { ratioToBare5: round(eventsPerSec / bare5EventsPerSec) } : {}),
+      ...scale,
+      cost100vs5PerSimSec: round(perSimSec[100]! / perSimSec[5]!),
+      cost50vs5PerSimSec: round(perSimSec[50]! / perSimSec[5]!),
+      goal50SeedsPerSecPerCore: SEEDS / m.cpuSec >= 50,
+      goalRatioToBare5: bare5EventsPerSec === undefined ? undefined : eventsPerSec / bare5EventsPerSec >= 0.15,
+      goal10kSimSecPerCpuSec: m.simSec / m.cpuSec >= 10_000,
+      goal100NodesAtMost20x: perSimSec[100]! / perSimSec[5]! <= 20,
     };
   }
   return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchStack(), null, 2));
 }

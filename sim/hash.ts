@@ -3,11 +3,14 @@
 
 const PRIME_LO = 0x1b3;
 const PRIME_HI = 0x100;
+const CACHE = 64;
 
 export class TraceHash {
   private lo = 0x84222325 | 0;
   private hi = 0xcbf29ce4 | 0;
-  private readonly stringIds = new Map<string, number>();
+  /** A direct-mapped cache of string digests: a hit is one identity compare, no Map hashing. */
+  private readonly cacheKeys: (string | undefined)[] = new Array<string | undefined>(CACHE).fill(undefined);
+  private readonly cacheIds = new Int32Array(CACHE);
 
   /** Mix one 32-bit word (numbers are truncated to their low 32 bits; times are split first). */
   word(w: number): void {
@@ -30,14 +33,17 @@ export class TraceHash {
     this.word((n - lo) / 0x100000000);
   }
 
-  /** Mix a string through a cached 32-bit digest. */
+  /** Mix a string through its 32-bit FNV-1a digest (cached by slot; the digest never depends on the cache). */
   str(s: string): void {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = 0x811c9dc5;
-      for (let i = 0; i < s.length; i++) id = Math.imul(id ^ s.charCodeAt(i), 0x01000193);
-      this.stringIds.set(s, id);
+    const slot = (s.length * 31 + (s.length > 0 ? s.charCodeAt(s.length - 1) : 0)) & (CACHE - 1);
+    if (this.cacheKeys[slot] === s) {
+      this.word(this.cacheIds[slot]!);
+      return;
     }
+    let id = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) id = Math.imul(id ^ s.charCodeAt(i), 0x01000193);
+    this.cacheKeys[slot] = s;
+    this.cacheIds[slot] = id;
     this.word(id);
   }
 

@@ -181,13 +181,69 @@ export class Network {
 
   /** At delivery time: may the packet pass? 'hold' means it waits in a clog. */
   check(p: Packet): 'ok' | 'hold' | DropReason {
-    if (p.src === p.dst) return 'ok';
-    const pair = p.src * this.n + p.dst;
+    return this.checkPair(p.src, p.dst, p.msg.type);
+  }
+
+  /** check() for one receiver of a broadcast (no packet object per receiver). */
+  checkPair(src: NodeId, dst: NodeId, type: string): 'ok' | 'hold' | DropReason {
+    if (src === dst) return 'ok';
+    const pair = src * this.n + dst;
     if (this.blocked[pair] !== 0) return 'partition';
-    for (const f of this.filters) if (filters(f, p)) return 'filter';
+    for (const f of this.filters) if (filters(f, src, dst, type)) return 'filter';
     if (this.clogged[pair] !== 0) return 'hold';
     return 'ok';
   }
+
+  /**
+   * A broadcast datagram from `src` to every other node of `nodes`, as one transmission: each receiver
+   * is cut off or loses its copy on its own (one drop decision each, in id order), but the copies
+   * that survive arrive together, at firstAtUs (and again at secondAtUs when duplicated: the
+   * return is the number of copies). `reached` holds the receivers, ascending.
+   */
+  routeBroadcast(nowUs: number, src: NodeId, nodes: readonly NodeId[]): number {
+    const reached: NodeId[] = [];
+    this.unicastTo.length = 0;
+    this.droppedTo.length = 0;
+    let cfg: LinkConfig | undefined;
+    for (let i = 0; i < nodes.length; i++) {
+      const dst = nodes[i]!;
+      if (dst === src) continue;
+      // A slowed link has its own latency: that receiver gets its copy as an ordinary send.
+      if (this.slowUs[src * this.n + dst] !== 0) {
+        this.unicastTo.push(dst);
+        continue;
+      }
+      this.sent++;
+      if (this.blocked[src * this.n + dst] !== 0) {
+        this.dropped++;
+        this.droppedTo.push(dst, 0);
+        continue;
+      }
+      const link = this.link(src, dst);
+      const loss = this.burstLoss > link.loss ? this.burstLoss : link.loss;
+      if (this.tape.decide(DecisionKind.drop, this.rng.chance(loss) ? 1 : 0) !== 0) {
+        this.dropped++;
+        this.droppedTo.push(dst, 1);
+        continue;
+      }
+      cfg ??= link;
+      reached.push(dst);
+    }
+    this.reached = reached;
+    if (cfg === undefined) return 0;
+    this.firstAtUs = nowUs + cfg.latencyMinUs + this.delay(cfg);
+    const dup = this.tape.decide(DecisionKind.duplicate, this.rng.chance(cfg.duplicate) ? 1 : 0);
+    if (dup === 0) return 1;
+    this.secondAtUs = nowUs + cfg.latencyMinUs + this.delay(cfg);
+    return 2;
+  }
+
+  /** The receivers the last routeBroadcast() reached. */
+  reached: NodeId[] = [];
+  /** Receivers of the last routeBroadcast() on a slowed link: the sender unicasts to them. */
+  readonly unicastTo: NodeId[] = [];
+  /** Receivers whose copy the last routeBroadcast() dropped, as pairs (node, 0 = partition, 1 = loss). */
+  readonly droppedTo: number[] = [];
 
   hold(p: Packet): void {
     this.held.push(p);
@@ -282,9 +338,9 @@ export class Network {
 }
 
 /** Does filter `f` drop packet `p`? */
-function filters(f: Filter, p: Packet): boolean {
-  if (f.type !== undefined && f.type !== p.msg.type) return false;
-  if (f.from !== undefined && !f.from.includes(p.src)) return false;
-  if (f.to !== undefined && !f.to.includes(p.dst)) return false;
-  return f.pairs === undefined || f.pairs.some(([a, b]) => a === p.src && b === p.dst);
+function filters(f: Filter, src: NodeId, dst: NodeId, type: string): boolean {
+  if (f.type !== undefined && f.type !== type) return false;
+  if (f.from !== undefined && !f.from.includes(src)) return false;
+  if (f.to !== undefined && !f.to.includes(dst)) return false;
+  return f.pairs === undefined || f.pairs.some(([a, b]) => a === src && b === dst);
 }

@@ -66,6 +66,11 @@ export interface Context {
   /** This host's local clock in microseconds (offset and drift applied). */
   now(): number;
   send(to: NodeId, msg: Message, opts?: SendOptions): void;
+  /**
+   * Send a datagram to every other configured node as one transmission (a LAN multicast): loss and
+   * cuts apply per receiver, but the copies that arrive arrive together, in one event.
+   */
+  broadcast(msg: Message): void;
   /** Fire `onTimer(tag)` after `delayUs` of local time. */
   setTimer(delayUs: number, tag: unknown): TimerId;
   cancelTimer(id: TimerId): void;

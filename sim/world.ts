@@ -96,7 +96,11 @@ const PROBE_EVERY = 1 << 12;
 const TIMER_SLOTS = 1 << 22;
 export const DEFAULT_DEADLINE_US = 30_000_000;
 
-const enum Ev { Deliver, Timer, HostFn, EngineFn }
+/**
+ * Event kinds. The disk kinds are the moment an I/O takes effect on the shared disk; the issuing
+ * host's completion runs inside that same event (no second event at the same instant).
+ */
+const enum Ev { Deliver, Timer, HostFn, EngineFn, Broadcast, DiskRead, DiskWrite, Fence, Unfence }
 
 /**
  * One queued event. A delivery is its own packet (the fields below `label`), so a send allocates one
@@ -107,12 +111,15 @@ interface Event extends Packet {
   t: number;
   node: NodeId;
   inc: number;
-  /** Timer: the tag. HostFn/EngineFn: the function. */
+  /** Timer: the tag. HostFn/EngineFn: the function. Disk: the completion callback. Broadcast: receivers. */
   a: unknown;
-  /** Timer: its id. */
+  /** Timer: its id. Disk write: the value. */
   b: unknown;
-  /** Timer: the module index. */
+  /** Disk write: its options. */
+  c: unknown;
+  /** Timer: the module index. Delivery: the module id. Fence: the victim. */
   m: number;
+  /** HostFn/EngineFn: what it is (hashed). Disk: the key. */
   label: string;
 }
 
@@ -125,7 +132,10 @@ const NETWORK_NOISE: ReadonlySet<string> = new Set([
 
 /** An event that is not a delivery: the packet fields are blank. */
 function event(k: Ev, t: number, node: NodeId, inc: number, a: unknown, b: unknown, m: number, label: string): Event {
-  return { k, t, node, inc, a, b, m, label, src: 0, dst: 0, module: '', msg: NO_MSG, fifo: false, srcInc: 0, dstInc: 0, id: 0 };
+  return {
+    k, t, node, inc, a, b, c: undefined, m, label,
+    src: 0, dst: 0, module: '', msg: NO_MSG, fifo: false, srcInc: 0, dstInc: 0, id: 0,
+  };
 }
 
 class Host {
@@ -140,8 +150,8 @@ class Host {
   outbox: (() => void)[] = [];
   /** Durable state by module name, then key. */
   readonly durable = new Map<string, Map<string, unknown>>();
-  /** Index of each module in `modules`, by name. */
-  indexByName = new Map<string, number>();
+  /** Index of each module in `modules`, by world-wide module id (−1: none): no string lookup per delivery. */
+  indexById: number[] = [];
   readonly clock = new LocalClock();
   constructor(readonly id: NodeId) {}
 }
@@ -157,6 +167,7 @@ class ModuleContext implements Context {
     private readonly host: Host,
     readonly moduleIndex: number,
     readonly moduleName: string,
+    readonly moduleId: number,
     readonly incarnation: number,
   ) {
     this.disk = world.diskClient(host, incarnation);
@@ -181,7 +192,11 @@ class ModuleContext implements Context {
   }
 
   send(to: NodeId, msg: Message, opts?: SendOptions): void {
-    if (this.live) this.world.send(this.host, to, this.moduleName, msg, opts?.fifo === true);
+    if (this.live) this.world.send(this.host, to, this.moduleName, this.moduleId, msg, opts?.fifo === true);
+  }
+
+  broadcast(msg: Message): void {
+    if (this.live) this.world.broadcast(this.host, this.moduleName, this.moduleId, msg);
   }
 
   setTimer(delayUs: number, tag: unknown): TimerId {
@@ -276,6 +291,29 @@ declare module './types.ts' {
   }
 }
 
+const DISK_LABELS = ['disk-read', 'disk-write', 'fence', 'unfence'];
+
+/** One host incarnation's view of the shared disk: no closure per operation. */
+class HostDisk implements DiskClient {
+  constructor(private readonly world: World, private readonly host: Host, private readonly inc: number) {}
+
+  read(key: string, done: (r: DiskResult) => void): void {
+    this.world.diskOp(Ev.DiskRead, this.host, this.inc, done, key, undefined, undefined, 0);
+  }
+
+  write(key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions): void {
+    this.world.diskOp(Ev.DiskWrite, this.host, this.inc, done, key, value, opts, 0);
+  }
+
+  fence(victim: NodeId, done: (ok: boolean) => void): void {
+    this.world.diskOp(Ev.Fence, this.host, this.inc, done, '', undefined, undefined, victim);
+  }
+
+  unfence(done: (ok: boolean) => void): void {
+    this.world.diskOp(Ev.Unfence, this.host, this.inc, done, '', undefined, undefined, 0);
+  }
+}
+
 /** The simulated world. Build one per run; `run()` returns the result. */
 export class World implements CheckerWorld {
   readonly seeds: SeedTree;
@@ -304,6 +342,7 @@ export class World implements CheckerWorld {
   private readonly checkers: WorldChecker[];
   private readonly observers: Observer[];
   private readonly listeners = new Map<string, Observer[]>();
+  private readonly moduleIds = new Map<string, number>();
   private readonly allListeners: Observer[] = [];
   private readonly violations: Violation[] = [];
   private readonly violated = new Set<string>();
@@ -405,23 +444,38 @@ export class World implements CheckerWorld {
   /** Process one event; false when the run is over. */
   step(): boolean {
     if (this.stopped) return false;
-    const t = this.queue.peekTime();
-    if (t > this.endUs) {
-      this.nowUs = this.endUs;
-      return false;
+    for (;;) {
+      const t = this.queue.peekTime();
+      if (t > this.endUs) {
+        this.nowUs = this.endUs;
+        return false;
+      }
+      if (this.eventIndex >= this.maxEvents) return this.budgetExceeded(`event budget of ${this.maxEvents} events`);
+      if (t !== this.nowUs) this.sameInstant = 0;
+      else if (++this.sameInstant > this.maxPerInstant) {
+        return this.budgetExceeded(`same-instant budget of ${this.maxPerInstant} events in a row at one time`);
+      }
+      if ((this.eventIndex & (PROBE_EVERY - 1)) === 0 && !this.withinMemory()) return false;
+      if (this.beforeEvent !== undefined) this.beforeEvent();
+      const ev = this.queue.pop()!;
+      // A timer that can no longer fire (cancelled, or set by a dead incarnation) is not an event:
+      // it is neither counted nor hashed.
+      if (ev.k === Ev.Timer && !this.timerLive(ev)) continue;
+      this.nowUs = ev.t;
+      this.eventIndex++;
+      this.dispatch(ev);
+      return !this.stopped;
     }
-    if (this.eventIndex >= this.maxEvents) return this.budgetExceeded(`event budget of ${this.maxEvents} events`);
-    if (t !== this.nowUs) this.sameInstant = 0;
-    else if (++this.sameInstant > this.maxPerInstant) {
-      return this.budgetExceeded(`same-instant budget of ${this.maxPerInstant} events in a row at one time`);
-    }
-    if ((this.eventIndex & (PROBE_EVERY - 1)) === 0 && !this.withinMemory()) return false;
-    if (this.beforeEvent !== undefined) this.beforeEvent();
-    const ev = this.queue.pop()!;
-    this.nowUs = ev.t;
-    this.eventIndex++;
-    this.dispatch(ev);
-    return !this.stopped;
+  }
+
+  /** Is this popped timer still pending for a live incarnation? Releases it if its host died. */
+  private timerLive(ev: Event): boolean {
+    const id = ev.b as number;
+    if (this.timerSlots[id % TIMER_SLOTS] !== ev) return false;
+    const host = this.hosts[ev.node]!;
+    if (host.up && host.incarnation === ev.inc) return true;
+    this.releaseTimer(id);
+    return false;
   }
 
   private push(t: number, ev: Event): void {
@@ -444,6 +498,9 @@ export class World implements CheckerWorld {
       this.guard(ev.node, 'engine', ev.a as () => void);
       return;
     }
+    // The disk acts whatever became of the host that issued the I/O; only its completion is gated.
+    if (ev.k >= Ev.DiskRead) return this.diskEffect(ev);
+    if (ev.k === Ev.Broadcast) return this.deliverAll(ev);
     const host = this.hosts[ev.node]!;
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
@@ -480,8 +537,8 @@ export class World implements CheckerWorld {
     this.hash.word(p.src);
     this.hash.str(p.msg.type);
     if (this.trace !== undefined) this.traceRec('deliver', p.dst, { from: p.src, module: p.module, msg: p.msg, pkt: p.id });
-    const index = host.indexByName.get(p.module);
-    if (index === undefined) return;
+    const index = host.indexById[(p as Event).m] ?? -1;
+    if (index < 0) return;
     const m = host.modules[index]!;
     if (m.onMessage === undefined) return;
     // Inline rather than through guard(): no closure per event on the hot path.
@@ -490,6 +547,54 @@ export class World implements CheckerWorld {
     } catch (err) {
       this.exception(host.id, p.module, err);
     }
+  }
+
+  /** One broadcast transmission arrives: each receiver in id order, as deliver() would take it. */
+  private deliverAll(ev: Event): void {
+    const to = ev.a as NodeId[];
+    this.hash.str(ev.msg.type);
+    for (let i = 0; i < to.length; i++) {
+      const dst = to[i]!;
+      const host = this.hosts[dst]!;
+      if (!host.up) {
+        this.network.dropped++;
+        continue;
+      }
+      if (host.paused) {
+        host.held.push(this.copyFor(ev, dst));
+        continue;
+      }
+      const verdict = this.network.checkPair(ev.src, dst, ev.msg.type);
+      if (verdict === 'hold') {
+        this.network.hold(this.copyFor(ev, dst));
+        continue;
+      }
+      if (verdict !== 'ok') {
+        this.network.dropped++;
+        if (this.trace !== undefined) this.traceRec('drop', dst, { from: ev.src, module: ev.module, type: ev.msg.type, why: verdict, pkt: ev.id });
+        continue;
+      }
+      this.hash.word(dst);
+      if (this.trace !== undefined) this.traceRec('deliver', dst, { from: ev.src, module: ev.module, msg: ev.msg, pkt: ev.id });
+      const index = host.indexById[ev.m] ?? -1;
+      if (index < 0) continue;
+      const m = host.modules[index]!;
+      if (m.onMessage === undefined) continue;
+      try {
+        m.onMessage(host.contexts[index]!, ev.src, ev.msg);
+      } catch (err) {
+        this.exception(dst, ev.module, err);
+        return;
+      }
+    }
+  }
+
+  /** One receiver's copy of a broadcast, as an ordinary delivery (held while paused or clogged). */
+  private copyFor(ev: Event, dst: NodeId): Event {
+    return {
+      k: Ev.Deliver, t: ev.t, node: dst, inc: -1, a: undefined, b: undefined, c: undefined, m: ev.m, label: '',
+      src: ev.src, dst, module: ev.module, msg: ev.msg, fifo: false, srcInc: ev.srcInc, dstInc: 0, id: ev.id,
+    };
   }
 
   private fireTimer(host: Host, ev: Event): void {
@@ -547,7 +652,9 @@ export class World implements CheckerWorld {
   private budgetExceeded(bound: string): false {
     const counts = new Map<string, number>();
     for (const e of this.queue.pending()) {
-      const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer' : e.label;
+      const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer'
+        : e.k === Ev.Broadcast ? `broadcast ${e.module}/${e.msg.type}`
+        : e.k >= Ev.DiskRead ? DISK_LABELS[e.k - Ev.DiskRead]! : e.label;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3)
@@ -569,8 +676,13 @@ export class World implements CheckerWorld {
     host.incarnation++;
     host.modules = this.config.stack(host.id);
     host.byName = new Map(host.modules.map((m) => [m.name, m]));
-    host.indexByName = new Map(host.modules.map((m, i) => [m.name, i]));
-    host.contexts = host.modules.map((m, i) => new ModuleContext(this, host, i, m.name, host.incarnation));
+    host.indexById = [];
+    host.contexts = host.modules.map((m, i) => {
+      const id = this.moduleId(m.name);
+      while (host.indexById.length <= id) host.indexById.push(-1);
+      host.indexById[id] = i;
+      return new ModuleContext(this, host, i, m.name, id, host.incarnation);
+    });
     this.observe(host.incarnation === 1 ? 'boot' : 'restart', host.id, { incarnation: host.incarnation });
     const contexts = host.contexts; // a crash at a fault point during a start replaces host.contexts
     host.modules.forEach((m, i) => {
@@ -591,7 +703,7 @@ export class World implements CheckerWorld {
     host.outbox = [];
     host.modules = [];
     host.byName = new Map();
-    host.indexByName = new Map();
+    host.indexById = [];
     host.contexts = [];
     this.observe('crash', node, { incarnation: host.incarnation });
     return true;
@@ -645,11 +757,18 @@ export class World implements CheckerWorld {
 
   // ---- effects --------------------------------------------------------------------------------
 
-  send(host: Host, to: NodeId, module: string, msg: Message, fifo: boolean): void {
+  /** A small integer per module name, the same on every host (deliveries carry it, not the name). */
+  private moduleId(name: string): number {
+    let id = this.moduleIds.get(name);
+    if (id === undefined) this.moduleIds.set(name, (id = this.moduleIds.size));
+    return id;
+  }
+
+  send(host: Host, to: NodeId, module: string, moduleId: number, msg: Message, fifo: boolean): void {
     const dst = this.hosts[to];
     if (dst === undefined) throw new Error(`node ${host.id} sent ${msg.type} to unknown node ${to}`);
     if (host.paused) {
-      host.outbox.push(() => this.send(host, to, module, msg, fifo)); // paused at a fault point mid-handler
+      host.outbox.push(() => this.send(host, to, module, moduleId, msg, fifo)); // paused at a fault point mid-handler
       return;
     }
     if (this.tape.observer !== undefined) this.noteSend(host.id, to, module, msg.type, fifo);
@@ -662,12 +781,39 @@ export class World implements CheckerWorld {
       // A host that is down (or not booted yet) will be the next incarnation when it comes up.
       const dstInc = dst.up ? dst.incarnation : dst.incarnation + 1;
       const p: Event = {
-        k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: undefined, b: undefined, m: 0, label: '',
+        k: Ev.Deliver, t, node: to, inc: fifo ? dstInc : -1, a: undefined, b: undefined, c: undefined, m: moduleId, label: '',
         src: host.id, dst: to, module, msg, fifo, srcInc: host.incarnation, dstInc, id: this.network.newPacketId(),
       };
       if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: p.id, arriveUs: t });
       this.push(t, p);
     }
+  }
+
+  /** A datagram to every other node, as one event (see Network.routeBroadcast). */
+  broadcast(host: Host, module: string, moduleId: number, msg: Message): void {
+    if (host.paused) {
+      host.outbox.push(() => this.broadcast(host, module, moduleId, msg)); // paused at a fault point mid-handler
+      return;
+    }
+    const copies = this.network.routeBroadcast(this.nowUs, host.id, this.nodes);
+    const to = this.network.reached;
+    if (this.trace !== undefined) {
+      const d = this.network.droppedTo;
+      for (let i = 0; i < d.length; i += 2) {
+        this.traceRec('drop', d[i]!, { from: host.id, module, type: msg.type, why: d[i + 1] === 0 ? 'partition' : 'loss', atSend: true });
+      }
+    }
+    const unicast = this.network.unicastTo.length > 0 ? [...this.network.unicastTo] : undefined;
+    for (let c = 0; c < copies; c++) {
+      const t = c === 0 ? this.network.firstAtUs : this.network.secondAtUs;
+      const ev: Event = {
+        k: Ev.Broadcast, t, node: host.id, inc: -1, a: to, b: undefined, c: undefined, m: moduleId, label: '',
+        src: host.id, dst: 0, module, msg, fifo: false, srcInc: host.incarnation, dstInc: 0, id: this.network.newPacketId(),
+      };
+      if (this.trace !== undefined) this.traceRec('send', host.id, { to, module, type: msg.type, pkt: ev.id, arriveUs: t });
+      this.push(t, ev);
+    }
+    if (unicast !== undefined) for (const dst of unicast) this.send(host, dst, module, moduleId, msg, false);
   }
 
   setTimer(host: Host, moduleIndex: number, delayUs: number, tag: unknown): TimerId {
@@ -742,65 +888,80 @@ export class World implements CheckerWorld {
   }
 
   diskClient(host: Host, inc: number): DiskClient {
-    const live = (): boolean => host.up && host.incarnation === inc;
-    const complete = <T>(done: (r: T) => void, r: T): void => {
-      if (live()) this.hostFn(host, this.nowUs, () => done(r), 'disk-done', r);
-    };
-    const ioDelay = (): number => {
-      const c = this.disk.config;
-      const span = c.ioLatencyMaxUs - c.ioLatencyMinUs;
-      return c.ioLatencyMinUs + this.tape.decide(DecisionKind.diskDelayUs, span > 0 ? this.diskRng.int(0, span) : 0);
-    };
-    const fenceDelay = (): number => {
-      const c = this.disk.config;
-      const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
-      return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs)));
-    };
-    /** I/O issued by a host paused mid-handler waits for its resume. */
-    const whenRunning = (fn: () => void): boolean => {
-      if (!host.paused) return false;
-      host.outbox.push(fn);
-      return true;
-    };
-    return {
-      read: (key, done) => {
-        if (!live()) return;
-        if (whenRunning(() => this.diskClient(host, inc).read(key, done))) return;
-        this.engineFn(this.nowUs + ioDelay(), () => complete(done, this.disk.read(key)), 'disk-read', [host.id, key]);
-      },
-      write: (key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions) => {
-        if (!live()) return;
-        if (whenRunning(() => this.diskClient(host, inc).write(key, value, done, opts))) return;
-        this.engineFn(this.nowUs + ioDelay(), () => {
-          const r = this.disk.write(host.id, key, value, opts);
-          this.hash.word(r.ok ? 1 : 0);
-          this.observe('disk-write', host.id, { key, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value });
-          complete(done, r);
-        }, 'disk-write', [host.id, key, value, opts]);
-      },
-      fence: (victim, done) => {
-        if (!live()) return;
-        if (whenRunning(() => this.diskClient(host, inc).fence(victim, done))) return;
-        this.engineFn(this.nowUs + fenceDelay(), () => {
-          // Whether the device works is a taped decision, so a replay can override it either way.
-          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
-          if (ok) this.disk.fence(victim, this.nowUs);
-          this.observe('fence', victim, { by: host.id, ok });
-          complete(done, ok);
-        }, 'fence', [host.id, victim]);
-      },
-      unfence: (done) => {
-        if (!live()) return;
-        this.engineFn(this.nowUs + ioDelay(), () => {
-          const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
-          if (ok) {
-            this.disk.unfence(host.id);
-            this.observe('unfence', host.id, {});
-          }
-          complete(done, ok);
-        }, 'unfence', host.id);
-      },
-    };
+    return new HostDisk(this, host, inc);
+  }
+
+  /** Queue an I/O of `host`'s incarnation `inc`: it takes effect, and completes, after its latency. */
+  diskOp(k: Ev, host: Host, inc: number, done: unknown, key: string, value: unknown, opts: unknown, victim: number): void {
+    if (!host.up || host.incarnation !== inc) return;
+    if (host.paused) { // I/O issued by a host paused mid-handler (at a fault point) waits for its resume
+      host.outbox.push(() => this.diskOp(k, host, inc, done, key, value, opts, victim));
+      return;
+    }
+    const t = this.nowUs + (k === Ev.Fence ? this.fenceDelay() : this.ioDelay());
+    const ev = event(k, t, host.id, inc, done, value, victim, key);
+    ev.c = opts;
+    this.push(t, ev);
+  }
+
+  private ioDelay(): number {
+    const c = this.disk.config;
+    const span = c.ioLatencyMaxUs - c.ioLatencyMinUs;
+    return c.ioLatencyMinUs + this.tape.decide(DecisionKind.diskDelayUs, span > 0 ? this.diskRng.int(0, span) : 0);
+  }
+
+  private fenceDelay(): number {
+    const c = this.disk.config;
+    const extra = this.nowUs < this.disk.slowUntilUs ? this.disk.slowExtraUs : 0;
+    const drawn = this.diskRng.int(0, Math.max(0, c.fenceLatencyMaxUs - c.fenceLatencyMinUs));
+    return c.fenceLatencyMinUs + extra + this.tape.decide(DecisionKind.diskDelayUs, drawn);
+  }
+
+  /** An I/O takes effect; the issuer's completion runs now, in this event. */
+  private diskEffect(ev: Event): void {
+    const node = ev.node;
+    switch (ev.k) {
+      case Ev.DiskRead:
+        return this.complete(ev, this.disk.read(ev.label));
+      case Ev.DiskWrite: {
+        const opts = ev.c as DiskWriteOptions | undefined;
+        const r = this.disk.write(node, ev.label, ev.b, opts);
+        this.hash.word(r.ok ? 1 : 0);
+        this.observe('disk-write', node, { key: ev.label, ok: r.ok, reason: r.reason, version: r.version, token: opts?.token, value: ev.b });
+        return this.complete(ev, r);
+      }
+      case Ev.Fence: {
+        // Whether the device works is a taped decision, so a replay can override it either way.
+        const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+        if (ok) this.disk.fence(ev.m, this.nowUs);
+        this.observe('fence', ev.m, { by: node, ok });
+        return this.complete(ev, ok);
+      }
+      case Ev.Unfence: {
+        const ok = this.tape.decide(DecisionKind.fenceFail, this.disk.deviceFailed(this.nowUs) ? 1 : 0) === 0;
+        if (ok) {
+          this.disk.unfence(node);
+          this.observe('unfence', node, {});
+        }
+        return this.complete(ev, ok);
+      }
+    }
+  }
+
+  /** Run an I/O's completion on its host if that incarnation is still up (held while it is paused). */
+  private complete(ev: Event, r: unknown): void {
+    const host = this.hosts[ev.node]!;
+    if (!host.up || host.incarnation !== ev.inc) return;
+    const done = ev.a as (r: unknown) => void;
+    if (host.paused) {
+      host.held.push(event(Ev.HostFn, this.nowUs, host.id, ev.inc, () => done(r), undefined, 0, 'disk-done'));
+      return;
+    }
+    try {
+      done(r);
+    } catch (err) {
+      this.exception(host.id, 'disk-done', err);
+    }
   }
 
   // ---- faults and phases ----------------------------------------------------------------------

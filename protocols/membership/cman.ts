@@ -171,9 +171,9 @@ export class Cman implements Module, ClusterApi {
 
   onTimer(ctx: Context, tag: unknown): void {
     if (this.dead || tag !== 'tick') return;
-    for (const n of ctx.allNodes) {
-      if (n !== ctx.node) ctx.send(n, { type: 'hb', inc: ctx.incarnation, gen: this.highestGen, view: this.cur ?? null });
-    }
+    // One multicast per tick (as totem's): the copies that arrive arrive together, in one event.
+    // Failure detection is unchanged: each receiver still times out a sender on its own lastUs.
+    ctx.broadcast({ type: 'hb', inc: ctx.incarnation, gen: this.highestGen, view: this.cur ?? null });
     this.evaluate();
     if (!this.dead) this.sm.tick(2 * this.opts.heartbeatUs);
     ctx.setTimer(this.opts.heartbeatUs, 'tick');

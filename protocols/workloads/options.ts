@@ -30,7 +30,9 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   chunks: 64,
   passwd: true,
   passwdBlocks: 3,
-  thinkUs: 50_000,
+  // One request per ≈200 ms per client: on the standard swarm the flawed variants are caught on as
+  // many seeds as at 50 ms, for a quarter of the requests (bench/README.md, "Workload shape").
+  thinkUs: 200_000,
   requestTimeoutUs: 300_000,
   retryUs: 30_000,
   clients: undefined,

@@ -98,6 +98,8 @@ describe('DLM regressions found by the swarm', () => {
     expect(log).toEqual(['cancel true', `convert ${Status.ECANCEL} PW`, 'read 3,206 seq 2 vnv false']);
   });
 
+  it.todo('seed 1681 case: re-find a seed that reaches a cancelled PW->PW offer adopted by a new master (issue-16 event order)');
+
   it("seed 480: an unlock deferred by recovery leaves the lock, and its buffer's offer, to be rebuilt", async () => {
     // The holder wrote by EX→PR (stored as seq 10), then asked to unlock while its lockspace was
     // already stopped: the unlock waits, so the PR copy is rebuilt and adopted with its own value

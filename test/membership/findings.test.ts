@@ -10,21 +10,15 @@ import { simulateRunFile } from '../../scenarios/shrink.ts';
 const dir = new URL('./findings/', import.meta.url).pathname;
 
 describe('membership regressions found by the swarm', () => {
-  it('seed 489: a fence domain that regains quorum fences the nodes it never heard of before recovery starts', async () => {
+  it('seed 489: the replay holds every property', async () => {
+    // Since the engine's event order changed (issue 16: disk completions in their own event,
+    // heartbeats as one broadcast) this seed no longer reaches the case (node 3 is not on the
+    // other side); the replay must still hold every property.
     const rf = readRunFile(`${dir}fence-lost-lineage-seed489.run.json`);
     expect(rf.violations.map((v) => v.checker)).toEqual(['fence-before-recovery']); // as first found
-    const fences: { t: number; node: number; by: number }[] = [];
-    const starts: { t: number; node: number }[] = [];
-    const r = await simulateRunFile(rf, {
-      trace: (x) => {
-        if (x.k === 'fence' && x.ok === true) fences.push({ t: x.t, node: x.node, by: x.by as number });
-        if (x.k === 'sm-start' && x.group === 'dlm:ws' && x.t > 27_000_000) starts.push({ t: x.t, node: x.node });
-      },
-    });
+    const r = await simulateRunFile(rf);
     expect(r.violations).toEqual([]);
-    const node3 = fences.find((f) => f.node === 3 && f.t > 26_000_000);
-    expect(node3).toBeDefined();
-    expect(starts.length).toBeGreaterThan(0);
-    expect(node3!.t).toBeLessThan(starts[0]!.t);
   });
+
+  it.todo('seed 489 case: re-find a swarm-partitions seed where a domain regains quorum with a never-heard-of node (issue-16 event order)');
 });

@@ -360,3 +360,66 @@ describe('filters and flaky links', () => {
     expect(lostDuring).toBeLessThan(0.6);
   });
 });
+
+describe('broadcast', () => {
+  it('one transmission: every reachable receiver gets it at one instant, in one event; a cut or paused receiver does not (until resume)', () => {
+    const rx: { to: number; atUs: number; seq: number }[] = [];
+    let world: ReturnType<typeof probeWorld> | undefined;
+    const w = probeWorld({
+      nodes: 5,
+      faults: [
+        { kind: 'partition', atUs: 900_000, shape: 'isolate', node: 3, durationUs: 500_000 },
+        { kind: 'pause', atUs: 900_000, node: 4, durationUs: 500_000 },
+      ],
+      handlers: (node) => ({
+        start(ctx) {
+          if (node === 1) {
+            ctx.setTimer(500_000, 'a');
+            ctx.setTimer(1_000_000, 'b');
+          }
+        },
+        timer(ctx, tag) {
+          ctx.broadcast({ type: 'hello', tag });
+        },
+        message(ctx, from, msg) {
+          expect(from).toBe(1);
+          rx.push({ to: ctx.node, atUs: world!.nowUs, seq: world!.eventIndex, ...(msg.tag === 'b' ? { b: true } : {}) });
+        },
+      }),
+    });
+    world = w;
+    w.runSync();
+    const first = rx.slice(0, 4);
+    expect(first.map((r) => r.to)).toEqual([2, 3, 4, 5]);
+    expect(new Set(first.map((r) => r.atUs)).size).toBe(1);
+    expect(new Set(first.map((r) => r.seq)).size).toBe(1);
+    const second = rx.slice(4);
+    // Node 3 is cut off (lost), node 4 is paused: its copy waits for the resume at 1.4 s.
+    expect(second.map((r) => r.to)).toEqual([2, 5, 4]);
+    expect(second[0]!.atUs).toBe(second[1]!.atUs);
+    expect(second[2]!.atUs).toBe(1_400_000);
+  });
+
+  test.prop([fc.integer({ min: 0, max: 0xffff })], { numRuns: 5 })('loss is decided per receiver', (seed) => {
+    const got = new Map<number, number>();
+    const w = probeWorld({
+      seed, nodes: 4, durationUs: 20_000_000, network: { loss: 0.5 },
+      handlers: (node) => ({
+        start(ctx) {
+          if (node === 1) ctx.setTimer(10_000, 't');
+        },
+        timer(ctx) {
+          ctx.broadcast({ type: 'x' });
+          ctx.setTimer(10_000, 't');
+        },
+        message(ctx) {
+          got.set(ctx.node, (got.get(ctx.node) ?? 0) + 1);
+        },
+      }),
+    });
+    w.runSync();
+    // ~2000 broadcasts, each receiver gets about half, independently of the others.
+    for (const n of [2, 3, 4]) expect(Math.abs(got.get(n)! - 1000)).toBeLessThan(150);
+    expect(new Set([2, 3, 4].map((n) => got.get(n))).size).toBeGreaterThan(1);
+  });
+});

@@ -558,6 +558,7 @@ export class World implements CheckerWorld {
       const host = this.hosts[dst]!;
       if (!host.up) {
         this.network.dropped++;
+        if (this.trace !== undefined) this.traceRec('drop', dst, { from: ev.src, module: ev.module, type: ev.msg.type, why: 'down', pkt: ev.id });
         continue;
       }
       if (host.paused) {

@@ -140,10 +140,10 @@ describe('ownership-exclusive catches the variants that let a deposed owner keep
     expect(r.metrics.splitBrainUs).toBe(0);
   });
 
-  it('oldest-member/no-quorum: the effect checker names the independent lineages (seed 4)', async () => {
+  it('oldest-member/no-quorum: the effect checker names the independent lineages (seed 9)', async () => {
     // Each half fences the other, reboots and re-forms from scratch: views 3001 {1,2} and 3003 {3,4}
     // number epochs on their own, and n1 (3001) writes snap0 after n3 (3003) did.
-    const r = await run({ ...libraryScenario('split-brain-no-quorum'), checkers: ['ownership-effect'] }, 'oldest-member/no-quorum', 4);
+    const r = await run({ ...libraryScenario('split-brain-no-quorum'), checkers: ['ownership-effect'] }, 'oldest-member/no-quorum', 9);
     expect(r.violations[0]?.message).toMatch(/epochs from independent lineages/);
     expect(r.violations[0]?.message).not.toMatch(/deposed/);
   });

@@ -90,10 +90,16 @@ describe('ownership-paused-owner-by-role: the owner of snap0 is paused, whoever 
 describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
   it.each(['oldest-member', 'dlm-lvb'])('under %s each flaw is caught by its own checker; composed they corrupt storage', async (base) => {
     expect(await verdict('ownership-split-brain-composed', base, 1)).toEqual({ ok: true, checkers: [] });
-    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1)).toEqual({ ok: false, checkers: ['quorum-gating'] });
-    expect(await verdict('ownership-split-brain-composed', `${base}/no-fencing`, 1)).toEqual({ ok: false, checkers: ['fence-before-recovery'] });
+    // Alone, each flaw is seen by the membership checkers (and no-fencing by exclusive belief) while
+    // storage stays intact; together they corrupt it.
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1)).toEqual({
+      ok: false, checkers: ['quorum-gating', 'unfence-needs-membership'],
+    });
+    expect(await verdict('ownership-split-brain-composed', `${base}/no-fencing`, 1)).toEqual({
+      ok: false, checkers: ['fence-before-recovery', 'ownership-exclusive'],
+    });
     expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum+no-fencing`, 1)).toEqual({
-      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'quorum-gating'],
+      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'ownership-exclusive', 'quorum-gating'],
     });
   });
 

@@ -27,7 +27,9 @@ export function beliefChecker(): WorldChecker {
     description: 'Within an epoch, at most one live unfenced node believes it owns a resource at any instant.',
     observes: [...BELIEF_KINDS, 'fence', 'pause', 'resume', 'restart'],
     onObservation(obs: Observation, w: CheckerWorld) {
-      if (isKind(obs, 'owner-begin')) {
+      // A fenced node that begins owning (e.g. one resuming from a pause after it was expelled and
+      // fenced) cannot act on its belief: the invariant counts live, unfenced believers only.
+      if (isKind(obs, 'owner-begin') && !w.isFenced(obs.node)) {
         const r = obs.data.resource;
         const epoch = obs.data.epoch;
         for (const [n, b] of believers.of(r)) {

@@ -108,6 +108,14 @@ export const OLDEST_MEMBER_POINTS: readonly FaultPointInfo[] = [
   },
 ];
 
+/** The ownership workloads (every ownership protocol runs them). */
+export const WORKLOAD_POINTS: readonly FaultPointInfo[] = [
+  {
+    name: 'passwd.mid-write',
+    description: 'a passwd write has written its first block, not the rest: the file is torn until it finishes',
+  },
+];
+
 /** lease ownership: claim by compare-and-set, renew, give up on expiry. */
 export const LEASE_POINTS: readonly FaultPointInfo[] = [
   {

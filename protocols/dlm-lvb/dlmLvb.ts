@@ -48,6 +48,8 @@ export interface DlmLvbOptions {
   newExRequest: boolean;
   /** Flaw: passwd with plain PR/EX locks and no value block, so a writer dying mid-write goes unnoticed. */
   plainPasswd: boolean;
+  /** Flaw: passwd trusts a zero value block as if it vouched for the file (finding F13). */
+  passwdTrustsZero?: boolean;
 }
 
 interface ClaimRecord {
@@ -193,14 +195,18 @@ export class DlmLvb implements Ownership {
     for (;;) {
       const res = await lk.convert(want, { valueBlock: true });
       if (!res.ok) return this.dropFileLock(resource, `convert to ${want}: ${res.status}`);
-      if (!res.flags.valNotValid) return () => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {});
-      this.ctx.observe(VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
+      // A zero value block vouches for nothing: the resource is new to its master. When the only lock
+      // on it (a writer's) died with its master, the rebuilt resource has no lock with a value block,
+      // so recover_lvb flags nothing and the LVB comes back zero without VALNOTVALID (finding F13).
+      const unknown = res.flags.valNotValid || (this.opts.passwdTrustsZero !== true && isZero(res.valueBlock));
+      if (!unknown) return () => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {});
+      if (res.flags.valNotValid) this.ctx.observe(VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
       if (want === 'PR') {
         // Only an EX holder may repair: go down, come back at EX, repair, store a valid LVB, retry.
         await lk.convert('NL');
         const ex = await lk.convert('EX', { valueBlock: true });
         if (!ex.ok) return this.dropFileLock(resource, `convert to EX: ${ex.status}`);
-        if (ex.flags.valNotValid) await this.repairFile(resource);
+        if (ex.flags.valNotValid || (this.opts.passwdTrustsZero !== true && isZero(ex.valueBlock))) await this.repairFile(resource);
         await lk.convert('NL', { valueBlock: this.fileStamp() });
         continue;
       }
@@ -288,4 +294,9 @@ export class DlmLvb implements Ownership {
     this.ctx.disk.write(key, value, (r) => d.resolve(r));
     return d.promise;
   }
+}
+
+/** True for a missing or all-zero value block: no holder has stored a value since the resource was new. */
+function isZero(lvb: Uint8Array | undefined): boolean {
+  return lvb === undefined || lvb.every((b) => b === 0);
 }

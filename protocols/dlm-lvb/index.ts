@@ -13,7 +13,7 @@ import { exDeathCoverage, valNotValidCoverage } from '../ownership/coverage.ts';
 import { ownerRole } from '../ownership/roles.ts';
 import { membershipRoles } from '../membership/roles.ts';
 import { dlmRoles } from '../dlm/roles.ts';
-import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
+import { DLM_LVB_POINTS, DLM_POINTS, MEMBERSHIP_POINTS, WORKLOAD_POINTS } from '../faultPoints.ts';
 import { DLM_LAYER, MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
 import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
@@ -29,6 +29,7 @@ export const dlmLvbProtocol = defineProtocol({
   variants: [
     { name: 'ignore-valnotvalid', flaw: "Trusts the LVB even when VALNOTVALID: after an owner dies, its successor takes the stale epoch + 1, the dead owner's own epoch.", caughtBy: [EFFECT_CHECKER] },
     { name: 'new-ex-request', flaw: 'Waits with a new EX request instead of an NL→EX conversion and trusts a zero LVB: when the owner dies with the lock\'s master, the LVB comes back zero without VALNOTVALID and the epoch restarts.', caughtBy: [EFFECT_CHECKER] },
+    { name: 'passwd-trusts-zero', flaw: 'passwd repairs the file only on VALNOTVALID and trusts a zero value block: a writer that dies holding the only lock on the file takes the resource with it, the new master rebuilds it with no value block and no VALNOTVALID (fs/dlm recover_lvb flags nothing when no lock carries a value block), and the next reader is granted the torn file.', caughtBy: [CLIENT_CHECKER] },
     { name: 'plain-passwd', flaw: 'passwd as "lock for read, read, unlock" with no value block: a writer that dies mid-write leaves a torn file that readers are then granted.', caughtBy: [CLIENT_CHECKER] },
     { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },
   ],
@@ -42,10 +43,11 @@ export const dlmLvbProtocol = defineProtocol({
     const built = buildOwnershipRun(input, (_node, b) => [
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
       dlmModule(dv !== undefined ? { variant: dv } : {}),
-      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: parts.includes('ignore-valnotvalid'), newExRequest: parts.includes('new-ex-request'), plainPasswd: parts.includes('plain-passwd') }),
+      new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: parts.includes('ignore-valnotvalid'), newExRequest: parts.includes('new-ex-request'), plainPasswd: parts.includes('plain-passwd'),
+        passwdTrustsZero: parts.includes('passwd-trusts-zero') }),
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true, exclusiveBelief: true });
     return { ...built, roles: [ownerRole(), ...membershipRoles(), ...dlmRoles()] };
   },
-  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS, ...DLM_LVB_POINTS],
+  faultPoints: [...MEMBERSHIP_POINTS, ...DLM_POINTS, ...DLM_LVB_POINTS, ...WORKLOAD_POINTS],
   sourceFiles: ['protocols/dlm-lvb/dlmLvb.ts', 'protocols/dlm-lvb/lvbRecord.ts', 'protocols/dlm-lvb/index.ts'],
 });

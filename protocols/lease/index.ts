@@ -6,7 +6,7 @@ import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { BELIEF_CHECKER } from '../ownership/belief.ts';
 import { ownerRole } from '../ownership/roles.ts';
-import { LEASE_POINTS } from '../faultPoints.ts';
+import { LEASE_POINTS, WORKLOAD_POINTS } from '../faultPoints.ts';
 import { variantParts } from '../variants.ts';
 import { timeUs } from '../membership/options.ts';
 import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
@@ -45,6 +45,6 @@ export const leaseProtocol = defineProtocol({
     ]);
     return { ...built, roles: [ownerRole()] };
   },
-  faultPoints: LEASE_POINTS,
+  faultPoints: [...LEASE_POINTS, ...WORKLOAD_POINTS],
   sourceFiles: ['protocols/lease/lease.ts', 'protocols/lease/index.ts'],
 });

@@ -9,7 +9,7 @@ import { EFFECT_CHECKER } from '../ownership/effect.ts';
 import { CLIENT_CHECKER } from '../ownership/client.ts';
 import { ownerRole } from '../ownership/roles.ts';
 import { membershipRoles } from '../membership/roles.ts';
-import { MEMBERSHIP_POINTS, OLDEST_MEMBER_POINTS } from '../faultPoints.ts';
+import { MEMBERSHIP_POINTS, OLDEST_MEMBER_POINTS, WORKLOAD_POINTS } from '../faultPoints.ts';
 import { MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
 import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
@@ -40,6 +40,6 @@ export const oldestMemberProtocol = defineProtocol({
     ], { checkers: membershipCheckers(mopts, { coverage: false }), exclusiveBelief: true });
     return { ...built, roles: [ownerRole(), ...membershipRoles()] };
   },
-  faultPoints: [...MEMBERSHIP_POINTS, ...OLDEST_MEMBER_POINTS],
+  faultPoints: [...MEMBERSHIP_POINTS, ...OLDEST_MEMBER_POINTS, ...WORKLOAD_POINTS],
   sourceFiles: ['protocols/oldest-member/oldestMember.ts', 'protocols/oldest-member/index.ts'],
 });

@@ -40,6 +40,7 @@ function writeAll(env: OpEnv, blocks: number, done: (o: OpOutcome) => void): voi
     const version = ((r.value as PasswdBlock | undefined)?.version ?? 0) + 1;
     const next = (i: number): void => {
       if (i === blocks) return done({ ok: true, result: { version } });
+      if (i === 1) env.ctx.faultPoint('passwd.mid-write');
       const rec: PasswdBlock = { epoch: env.stamp.epoch, owner: env.stamp.owner, version, block: i };
       env.ctx.disk.write(passwdKey(i), rec, (w) => (w.ok ? next(i + 1) : done({ ok: false, reason: w.reason ?? 'refused' })), env.writeOpts);
     };

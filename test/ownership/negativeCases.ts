@@ -15,6 +15,7 @@ export const NEGATIVE_CASES: { variant: string; scenario: string; checker: strin
   { variant: 'dlm-lvb/ignore-valnotvalid', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
   { variant: 'dlm-lvb/new-ex-request', scenario: 'ownership-owner-crash', checker: 'ownership-effect', seeds: [1, 2] },
   { variant: 'dlm-lvb/plain-passwd', scenario: 'ownership-passwd-writer-death', checker: 'ownership-client', seeds: [1, 2, 3, 4, 5, 6] },
+  { variant: 'dlm-lvb/passwd-trusts-zero', scenario: 'ownership-passwd-torn-write', checker: 'ownership-client', seeds: [2] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-effect', seeds: [2, 3] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-minority-partition', checker: 'ownership-exclusive', seeds: [1, 2] },

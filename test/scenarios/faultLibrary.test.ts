@@ -91,10 +91,11 @@ describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
   it.each(['oldest-member', 'dlm-lvb'])('under %s each flaw is caught by its own checker; composed they corrupt storage', async (base) => {
     expect(await verdict('ownership-split-brain-composed', base, 1)).toEqual({ ok: true, checkers: [] });
     // Alone, each flaw is seen by the membership checkers (and no-fencing by exclusive belief) while
-    // storage stays intact; together they corrupt it.
-    expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1)).toEqual({
-      ok: false, checkers: ['quorum-gating', 'unfence-needs-membership'],
-    });
+    // the snapshot stores stay intact; together they corrupt them. (Under dlm-lvb, no-quorum alone
+    // can also tear the passwd file, which is locked rather than owned: docs/faults.md.)
+    const noQuorum = await verdict('ownership-split-brain-composed', `${base}/no-quorum`, 1);
+    expect(noQuorum.checkers).toEqual(expect.arrayContaining(['quorum-gating', 'unfence-needs-membership']));
+    expect(noQuorum.checkers).not.toContain('ownership-effect');
     expect(await verdict('ownership-split-brain-composed', `${base}/no-fencing`, 1)).toEqual({
       ok: false, checkers: ['fence-before-recovery', 'ownership-exclusive'],
     });

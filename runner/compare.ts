@@ -9,7 +9,7 @@ import { runSeed } from './runSeed.ts';
 import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { pluginsFor } from './plugins.ts';
 import { codeVersion } from './codeVersion.ts';
-import type { CellSummary, CompareResults, FailureRef, RunOutcome } from './summary.ts';
+import type { CellSummary, CompareResults, FailureRef } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
 import { protocolLinesOfCode } from './loc.ts';
 
@@ -20,7 +20,7 @@ export interface ScenarioEntry {
 }
 
 /** Runs seeds of one scenario under one protocol, reporting each finished run. */
-export type BatchRunner = (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (r: RunOutcome) => void) => Promise<void>;
+export type BatchRunner = (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void) => Promise<void>;
 
 export interface CompareOptions {
   /** Protocol names (`name` or `name/variant`). */
@@ -76,27 +76,17 @@ function compareJob(entry: ScenarioEntry, protocol: string, version: string): Wo
 }
 
 /** A finished seed as compare counts it. */
-export function outcomeOf(m: SeedOutcome): RunOutcome {
-  const rec = m.record;
-  return {
-    scenario: rec.scenario, protocol: rec.protocol, seed: rec.seed, ok: rec.ok, traceHash: rec.traceHash,
-    events: rec.events, simTimeUs: rec.simTimeUs, violations: rec.violations, faultsFired: rec.faultsFired,
-    coverage: rec.coverage, ...(rec.metrics ? { metrics: rec.metrics } : {}), wallMs: rec.ms,
-    ...(m.runFile ? { runFile: m.runFile } : {}),
-  };
-}
-
 /** Run seeds in this thread. */
 export const inProcessRunner: BatchRunner = async (entry, protocol, seeds, onRun) => {
   const job = compareJob(entry, protocol, codeVersion());
-  for (const seed of seeds) onRun(outcomeOf(await runSeed(job, seed)));
+  for (const seed of seeds) onRun(await runSeed(job, seed));
 };
 
 /** Run seeds on the CLI's warm worker pool (explore's workers), one message per finished seed. */
 export function poolRunner(pool: WorkerPool): BatchRunner {
   const version = codeVersion();
   return async (entry, protocol, seeds, onRun) => {
-    await pool.run(compareJob(entry, protocol, version), seeds, (m) => onRun(outcomeOf(m)), () => false);
+    await pool.run(compareJob(entry, protocol, version), seeds, (m) => onRun(m), () => false);
   };
 }
 
@@ -131,7 +121,7 @@ interface Cell {
   entry: ScenarioEntry;
   protocol: string;
   acc: CellAccumulator;
-  smallest: RunOutcome[];
+  smallest: SeedOutcome[];
 }
 
 export async function runCompare(opts: CompareOptions): Promise<CompareResults> {
@@ -148,8 +138,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
   let done = 0;
   let total = 0;
   const runCell = async (cell: Cell, seeds: number[]): Promise<void> => {
-    await runner(cell.entry, cell.protocol, seeds, (r) => {
-      if (cell.acc.add(r) !== undefined && opts.runDir !== undefined && r.runFile !== undefined) keepSmallest(cell.smallest, r, keep);
+    await runner(cell.entry, cell.protocol, seeds, (o) => {
+      if (cell.acc.add(o.record) !== undefined && opts.runDir !== undefined && o.runFile !== undefined) keepSmallest(cell.smallest, o, keep);
       opts.onProgress?.(++done, total, `${cell.entry.scenario.name} × ${cell.protocol}`);
     });
   };
@@ -214,19 +204,19 @@ function range(start: number, count: number): number[] {
 }
 
 /** Keep the `keep` smallest failing outcomes (fewest events, then faults, then seed). */
-function keepSmallest(list: RunOutcome[], r: RunOutcome, keep: number): void {
-  list.push(r);
-  list.sort((a, b) => a.events - b.events || a.faultsFired - b.faultsFired || a.seed - b.seed);
+function keepSmallest(list: SeedOutcome[], o: SeedOutcome, keep: number): void {
+  list.push(o);
+  list.sort((a, b) => a.record.events - b.record.events || a.record.faultsFired - b.record.faultsFired || a.record.seed - b.record.seed);
   if (list.length > keep) list.length = keep;
 }
 
 function writeSmallest(dir: string, cell: Cell): void {
   const refs = new Map<number, FailureRef>();
   for (const f of cell.acc.peekFailures()) refs.set(f.seed, f);
-  for (const r of cell.smallest) {
-    const path = runFilePath(dir, cell.entry.scenario.name, cell.protocol, r.seed);
-    writeRunFile(path, r.runFile!);
-    const ref = refs.get(r.seed);
+  for (const o of cell.smallest) {
+    const path = runFilePath(dir, cell.entry.scenario.name, cell.protocol, o.record.seed);
+    writeRunFile(path, o.runFile!);
+    const ref = refs.get(o.record.seed);
     if (ref) ref.runFile = path;
   }
 }

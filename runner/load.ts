@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Violation } from '../sim/types.ts';
 import { readResults, mergeResults } from './results.ts';
-import type { ExploreSummary, SeedRecord } from './results.ts';
+import type { ExploreSummary } from './results.ts';
 import { InputError } from './errors.ts';
 import { MAX_JSON_DEPTH, jsonDepth } from '../scenarios/jsonDepth.ts';
 import { resolveProtocol } from '../protocols/index.ts';
@@ -79,20 +79,12 @@ function cellsFromJsonl(paths: readonly string[], warnings: string[], accs: Cell
       if (g === undefined) groups.set(key, (g = { acc: new CellAccumulator(r.scenario, r.protocol), seen: new Set() }));
       if (g.seen.has(r.seed)) continue;
       g.seen.add(r.seed);
-      const ref = g.acc.add(outcomeOf(r));
+      const ref = g.acc.add(r);
       if (ref && r.runFile) ref.runFile = r.runFile;
     }
   }
   accs.push(...[...groups.values()].map((g) => g.acc));
   return [...groups.values()].map((g) => g.acc.finish());
-}
-
-function outcomeOf(r: SeedRecord): Parameters<CellAccumulator['add']>[0] {
-  return {
-    scenario: r.scenario, protocol: r.protocol, seed: r.seed, ok: r.ok, traceHash: r.traceHash, events: r.events ?? 0,
-    simTimeUs: r.simTimeUs ?? 0, violations: r.violations, faultsFired: typeof r.faultsFired === 'number' ? r.faultsFired : 0,
-    coverage: r.coverage ?? {}, ...(r.metrics ? { metrics: r.metrics } : {}), wallMs: r.ms ?? 0,
-  };
 }
 
 /** An explore summary has no per-seed metrics: the cell has rates and failures only. */
@@ -104,10 +96,10 @@ function cellFromSummary(s: ExploreSummary): CellSummary {
   let okSeed = first;
   for (let i = 0; i < s.seeds - s.failures.length; i++) {
     while (failing.has(okSeed)) okSeed++;
-    acc.add({ scenario: s.scenario, protocol: s.protocol, seed: okSeed++, ok: true, traceHash: '', events: 0, simTimeUs: 0, violations: [], faultsFired: 0, coverage: {} });
+    acc.add({ seed: okSeed++, events: 0, simTimeUs: 0, violations: [], faultsFired: 0, coverage: {}, ms: 0 });
   }
   for (const [seed, violations] of failing) {
-    const ref = acc.add({ scenario: s.scenario, protocol: s.protocol, seed, ok: false, traceHash: '', events: 0, simTimeUs: 0, violations, faultsFired: 0, coverage: {} });
+    const ref = acc.add({ seed, events: 0, simTimeUs: 0, violations, faultsFired: 0, coverage: {}, ms: 0 });
     const rf = runFiles.get(seed);
     if (ref && rf) ref.runFile = rf;
   }

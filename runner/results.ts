@@ -5,6 +5,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunSummary, Violation } from '../sim/types.ts';
+import { CellAccumulator } from './summary.ts';
 import { InputError } from './errors.ts';
 import { fileSafe } from './files.ts';
 import type { Shard } from './shard.ts';
@@ -131,19 +132,19 @@ export function summarize(records: readonly SeedRecord[], scenario: string, prot
   const bySeed = new Map<number, SeedRecord>();
   for (const r of records) if (!bySeed.has(r.seed)) bySeed.set(r.seed, r);
   const sorted = [...bySeed.values()].sort((a, b) => a.seed - b.seed);
-  const checkersFired: Record<string, number> = {};
-  const coverage: Record<string, number> = {};
-  let workerMs = 0;
+  // The one summariser: compare's cell accumulator, read as the explore summary of DESIGN §5.
+  const acc = new CellAccumulator(scenario, protocol);
   for (const r of sorted) {
-    workerMs += r.ms ?? 0;
-    for (const c of new Set(r.violations.map((v) => v.checker))) checkersFired[c] = (checkersFired[c] ?? 0) + 1;
-    for (const [c, hit] of Object.entries(r.coverage)) coverage[c] = (coverage[c] ?? 0) + (hit ? 1 : 0);
+    const ref = acc.add(r);
+    if (ref !== undefined && r.runFile !== undefined) ref.runFile = r.runFile;
   }
-  const failures = sorted.filter((r) => !r.ok).map((r) => ({ seed: r.seed, violations: r.violations, runFile: r.runFile ?? null }));
+  const cell = acc.finish();
   return {
-    scenario, protocol, seeds: sorted.length, failed: failures.length, failures, checkersFired, coverage,
-    seedsPerSec: round2(seedsPerSec ?? (workerMs > 0 ? sorted.length / (workerMs / 1000) : 0)),
-    workerSec: round2(workerMs / 1000),
+    scenario, protocol, seeds: cell.seeds, failed: cell.failed,
+    failures: cell.failures.map((f) => ({ seed: f.seed, violations: f.violations, runFile: f.runFile ?? null })),
+    checkersFired: cell.checkersFired, coverage: cell.coverage,
+    seedsPerSec: round2(seedsPerSec ?? cell.seedsPerSec),
+    workerSec: round2(cell.wallMs / 1000),
     firstSeed: sorted[0]?.seed ?? null,
     lastSeed: sorted[sorted.length - 1]?.seed ?? null,
   };

@@ -1,7 +1,7 @@
 // The comparison's results: per protocol × scenario cells and per protocol summaries, shaped as
 // explore summaries (DESIGN §5) plus the comparison's metrics. Pure: built from run outcomes.
-import type { RunSummary, Violation } from '../sim/types.ts';
-import type { RunFile } from '../scenarios/runfile.ts';
+import type { Violation } from '../sim/types.ts';
+import type { SeedRecord } from './results.ts';
 import type { Distribution, RateCi } from './stats.ts';
 import { distribution, wilson } from './stats.ts';
 import type { MetricName } from './metrics.ts';
@@ -9,17 +9,8 @@ import { METRIC_RULES, runMetrics } from './metrics.ts';
 
 export const COMPARE_FORMAT = 'lockstep-compare/1';
 
-/** What compare keeps of one run (enough to tabulate it and to write its run-file). */
-export interface RunOutcome extends RunSummary {
-  /** How many faults fired. */
-  faultsFired: number;
-  coverage: Record<string, boolean>;
-  /** RunResult.metrics; absent when the source did not record them. */
-  metrics?: Record<string, number>;
-  wallMs?: number;
-  /** The run-file of a failing run (in memory; compare writes the smallest ones). */
-  runFile?: RunFile;
-}
+/** What a summary reads of one seed: the one per-seed record (results.ts), whatever produced it. */
+export type SeedFacts = Pick<SeedRecord, 'seed' | 'violations' | 'events' | 'faultsFired' | 'coverage' | 'simTimeUs' | 'metrics' | 'ms'>;
 
 export interface FailureRef {
   seed: number;
@@ -110,9 +101,9 @@ export class CellAccumulator {
 
   constructor(readonly scenario: string, readonly protocol: string) {}
 
-  add(r: RunOutcome): FailureRef | undefined {
+  add(r: SeedFacts): FailureRef | undefined {
     this.seeds++;
-    this.wallMs += r.wallMs ?? 0;
+    this.wallMs += r.ms;
     for (const [name, reached] of Object.entries(r.coverage)) this.coverage[name] = (this.coverage[name] ?? 0) + (reached ? 1 : 0);
     for (const [name, v] of Object.entries(runMetrics({ metrics: r.metrics ?? {}, simTimeUs: r.simTimeUs })) as [MetricName, number][]) {
       let xs = this.samples.get(name);

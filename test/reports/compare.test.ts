@@ -9,7 +9,7 @@ import type { ScenarioEntry } from '../../runner/compare.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import { readRunFile } from '../../runner/runFiles.ts';
 import { WorkerPool } from '../../runner/pool.ts';
-import type { RunOutcome } from '../../runner/summary.ts';
+import type { SeedOutcome } from '../../runner/runSeed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,13 +113,13 @@ describe('runCompare', () => {
   it("gives the same per-seed results on the CLI's worker pool as in process", async () => {
     const pool = await WorkerPool.start(2);
     try {
-      const viaPool: RunOutcome[] = [];
-      const local: RunOutcome[] = [];
+      const viaPool: SeedOutcome[] = [];
+      const local: SeedOutcome[] = [];
       await poolRunner(pool)(crashes, 'gossip/forgetful', [1, 2, 3, 4, 5, 6], (r) => viaPool.push(r));
       await inProcessRunner(crashes, 'gossip/forgetful', [1, 2, 3, 4, 5, 6], (r) => local.push(r));
-      const key = (r: RunOutcome): string => `${r.seed}:${r.traceHash}:${r.ok}:${r.metrics?.messagesSent}`;
+      const key = ({ record: r }: SeedOutcome): string => `${r.seed}:${r.traceHash}:${r.ok}:${r.metrics?.messagesSent}`;
       expect(viaPool.map(key).sort()).toEqual(local.map(key).sort());
-      expect(viaPool.filter((r) => !r.ok).every((r) => r.runFile?.createdBy === 'compare')).toBe(true);
+      expect(viaPool.filter((o) => !o.record.ok).every((o) => o.runFile?.createdBy === 'compare')).toBe(true);
     } finally {
       await pool.close();
     }

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { plan, simulate } from '../../scenarios/simulate.ts';
 import { buildRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
-import type { RunOutcome, CompareResults } from '../../runner/summary.ts';
+import type { CompareResults } from '../../runner/summary.ts';
+import type { SeedRecord } from '../../runner/results.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from '../../runner/summary.ts';
 import { answerQuestion } from '../../reports/answer.ts';
 
 export const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)> & 'quotes' | pipes \`ticks\``;
 
-function outcome(scenario: string, protocol: string, seed: number, opts: { fail?: 'always' | 'eventually'; latencyUs?: number; message?: string } = {}): RunOutcome {
+function outcome(scenario: string, protocol: string, seed: number, opts: { fail?: 'always' | 'eventually'; latencyUs?: number; message?: string } = {}): SeedRecord {
   const violations = opts.fail === undefined ? [] : [{
     checker: opts.fail === 'always' ? 'ownership-belief' : 'ownership-liveness', kind: opts.fail, atEvent: 100 + seed, atUs: 5_000_000 + seed,
     message: opts.message ?? `two owners of r1 at seed ${seed}`,
@@ -19,7 +20,7 @@ function outcome(scenario: string, protocol: string, seed: number, opts: { fail?
     scenario, protocol, seed, ok: violations.length === 0, traceHash: `h${seed}`, events: 1000 + seed * 10, simTimeUs: 30_000_000,
     violations, faultsFired: 1 + (seed % 3), coverage: { 'ownership-handover': seed % 2 === 0 },
     metrics: { messagesSent: 3000 + seed, failovers: 1, failoverLatencyUsMean: opts.latencyUs ?? 200_000 + seed * 1000, requestsServed: 500 + seed, unavailableUsTotal: 300_000, messagesPerFailover: 40, messagesPerSecSteady: 100 },
-    wallMs: 10,
+    ms: 10,
   };
 }
 

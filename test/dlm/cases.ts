@@ -3,14 +3,18 @@
 import { runCluster, bytes } from './harness.ts';
 import type { AppCtx } from './harness.ts';
 import { Status } from '../../protocols/dlm/index.ts';
-import type { LockResult } from '../../protocols/dlm/index.ts';
+import type { LockResult, LostLvbSignal } from '../../protocols/dlm/index.ts';
 
 export const BASE_US = 3_000_000;
 
-/** Wait until BASE_US + `us` (the cluster has formed by BASE_US) and the node is a member. */
+/**
+ * Wait until the node is a member and the time is `us`: below BASE_US it counts from BASE_US (the
+ * cluster has formed by then), from BASE_US on it is absolute.
+ */
 export async function at(a: AppCtx, us: number): Promise<void> {
   await a.ready();
-  if (BASE_US + us > a.ctx.now()) await a.sleep(BASE_US + us - a.ctx.now());
+  const target = us < BASE_US ? BASE_US + us : us;
+  if (target > a.ctx.now()) await a.sleep(target - a.ctx.now());
 }
 
 export interface Outcome {
@@ -24,7 +28,7 @@ async function outcome(log: string[], run: ReturnType<typeof runCluster>): Promi
   return { log, checkers: result.violations.map((v) => v.checker), messages: result.violations.map((v) => v.message) };
 }
 
-const CRASH_US = BASE_US + 2_000_000;
+export const CRASH_US = BASE_US + 2_000_000;
 
 /**
  * The CONVDEADLK minimal case: 3 nodes, 'r' mastered on node 1; node 1 NL; node 2 CW (A) and NL (B);
@@ -149,4 +153,47 @@ export function downConversionHeld(variant?: string): Promise<Outcome> {
       },
     },
   }));
+}
+
+/** Node 3, an EX value-block holder of 'v' (mastered on node 1), writes 5 and dies; 4 reads, 5 writes 9. */
+export async function holderDies(lostLvb: LostLvbSignal, variant?: string): Promise<{ log: string[]; checkers: string[] }> {
+  const log: string[] = [];
+  const { result } = await runCluster({
+    lostLvb,
+    ...(variant !== undefined ? { variant } : {}),
+    faults: [{ kind: 'crash', atUs: CRASH_US, node: 3, durationUs: 20_000_000 }],
+    scripts: {
+      1: async (a) => {
+        await at(a, 1_000_000);
+        await a.ls.lock('v', 'NL');
+      },
+      3: async (a) => {
+        if (a.ctx.incarnation > 1) return;
+        await at(a, 1_200_000);
+        const lk = await a.ls.lock('v', 'EX', { valueBlock: true });
+        lk.valueBlock = bytes(5);
+        await lk.convert('PW');
+        await lk.convert('EX');
+        await a.sleep(60_000_000);
+      },
+      4: async (a) => {
+        await at(a, 1_500_000);
+        const r = await a.ls.lock('v', 'PR', { valueBlock: true });
+        log.push(`read1 vnv=${r.flags.valNotValid} v=${r.valueBlock![0]} seq=${r.lvbSeq}`);
+        await r.unlock();
+        await at(a, BASE_US + 6_000_000);
+        const r2 = await a.ls.lock('v', 'PR', { valueBlock: true });
+        log.push(`read2 vnv=${r2.flags.valNotValid} v=${r2.valueBlock![0]} seq=${r2.lvbSeq}`);
+        await r2.unlock();
+      },
+      5: async (a) => {
+        await at(a, BASE_US + 5_000_000);
+        const w = await a.ls.lock('v', 'EX', { valueBlock: true });
+        log.push(`writer vnv=${w.flags.valNotValid} v=${w.valueBlock![0]}`);
+        w.valueBlock = bytes(9);
+        await w.unlock();
+      },
+    },
+  });
+  return { log, checkers: result.violations.map((v) => v.checker) };
 }

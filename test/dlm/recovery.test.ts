@@ -4,20 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { runCluster, bytes } from './harness.ts';
 import type { AppCtx } from './harness.ts';
+import { BASE_US, CRASH_US, at, holderDies } from './cases.ts';
 import { dirNode } from '../../protocols/dlm/directory.ts';
 import type { Dlm } from '../../protocols/dlm/index.ts';
 
 /** The cluster forms at about 2.1 s (cman's join wait); scripted times below are after BASE_US. */
-const BASE_US = 3_000_000;
-const CRASH_US = BASE_US + 2_000_000;
 const crash = (node: number) => [{ kind: 'crash', atUs: CRASH_US, node, durationUs: 20_000_000 }];
-
-async function at(a: AppCtx, us: number): Promise<void> {
-  await a.ready();
-  const now = a.ctx.now();
-  const target = us < BASE_US ? BASE_US + us : us;
-  if (target > now) await a.sleep(target - now);
-}
 
 /** Holds EX on `res` with a value block after writing `value` through an EX→PW→EX round trip. */
 async function exWriterHolds(a: AppCtx, res: string, value: number): Promise<void> {
@@ -30,39 +22,11 @@ async function exWriterHolds(a: AppCtx, res: string, value: number): Promise<voi
 
 describe('a PW/EX value-block holder dies', () => {
   it('surviving master: the next read carries VALNOTVALID with the contents kept, until a PW/EX holder writes', async () => {
-    const log: string[] = [];
-    const { result } = await runCluster({
-      faults: crash(3),
-      scripts: {
-        1: async (a) => {
-          await at(a, 1_000_000);
-          await a.ls.lock('v', 'NL'); // node 1 masters 'v' and survives
-        },
-        3: async (a) => {
-          await at(a, 1_200_000);
-          await exWriterHolds(a, 'v', 5);
-        },
-        4: async (a) => {
-          await at(a, 1_500_000);
-          const r = await a.ls.lock('v', 'PR', { valueBlock: true }); // blocked until node 3 is purged
-          log.push(`read1 vnv=${r.flags.valNotValid} v=${r.valueBlock![0]} seq=${r.lvbSeq}`);
-          await r.unlock();
-          await at(a, BASE_US + 6_000_000);
-          const r2 = await a.ls.lock('v', 'PR', { valueBlock: true });
-          log.push(`read2 vnv=${r2.flags.valNotValid} v=${r2.valueBlock![0]} seq=${r2.lvbSeq}`);
-          await r2.unlock();
-        },
-        5: async (a) => {
-          await at(a, BASE_US + 5_000_000);
-          const w = await a.ls.lock('v', 'EX', { valueBlock: true });
-          log.push(`writer vnv=${w.flags.valNotValid}`);
-          w.valueBlock = bytes(9);
-          await w.unlock(); // EX unlock writes and clears VALNOTVALID
-        },
-      },
-    });
-    expect(result.violations).toEqual([]);
-    expect(log).toEqual(['read1 vnv=true v=5 seq=1', 'writer vnv=true', 'read2 vnv=false v=9 seq=2']);
+    // Node 1 masters 'v' and survives; node 4's first read waits until node 3 is purged; node 5's EX
+    // unlock writes and clears VALNOTVALID.
+    const o = await holderDies('valnotvalid');
+    expect(o.checkers).toEqual([]);
+    expect(o.log).toEqual(['read1 vnv=true v=5 seq=1', 'writer vnv=true v=5', 'read2 vnv=false v=9 seq=2']);
   });
 
   it('new master holding only NL copies: VALNOTVALID and the highest-seq copy', async () => {

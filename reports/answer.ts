@@ -9,9 +9,9 @@ export function answerQuestion(results: CompareResults): string[] {
   const out: string[] = [];
   const mixes = results.scenarios.length;
   const bases = results.protocols.filter((p) => p.variant === undefined);
-  for (const p of bases) out.push(answerFor(p, mixes));
+  for (const p of bases) out.push(answerFor(p, p.scenariosRun ?? mixes));
   const variants = results.protocols.filter((p) => p.variant !== undefined);
-  if (variants.length > 0) out.push(flawsLine(variants));
+  if (variants.length > 0) out.push(flawsLine(variants, results.seedMode === 'auto'));
   const failover = failoverLine(results, bases);
   if (failover !== undefined) out.push(failover);
   if (out.length === 0) out.push('No protocol ran, so there is nothing to answer.');
@@ -42,14 +42,14 @@ function answerFor(p: ProtocolSummary, mixes: number): string {
     `(95% CI ${per1000(s.lo)}–${per1000(s.hi)}). Checkers that fired: ${checkers}.${example} ${live}${errs}`;
 }
 
-function flawsLine(variants: readonly ProtocolSummary[]): string {
+function flawsLine(variants: readonly ProtocolSummary[], untilCaught: boolean): string {
   const caught = variants.filter((v) => v.failed > 0);
   const missed = variants.filter((v) => v.failed === 0);
   const parts = caught.map((v) => {
     const top = Object.entries(v.checkersFired).sort((a, b) => b[1] - a[1])[0];
     return `${v.protocol} in ${v.failed} of ${v.seeds} runs${top ? ` (mostly by ${top[0]})` : ''}`;
   });
-  let line = `Planted flaws: ${caught.length} of ${variants.length} flawed variants were caught`;
+  let line = `Planted flaws: ${caught.length} of ${variants.length} flawed variants were caught${untilCaught ? ' (each ran until its first counterexample)' : ''}`;
   line += parts.length > 0 ? ` — ${parts.join('; ')}.` : '.';
   if (missed.length > 0) {
     line += ` Not caught in these seeds: ${missed.map((v) => `${v.protocol}${v.caughtBy && v.caughtBy.length > 0 ? ` (expected ${v.caughtBy.join(', ')})` : ''}`).join('; ')} — more seeds or a targeted scenario are needed.`;

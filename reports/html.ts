@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { CompareResults } from '../runner/summary.ts';
 import type { RunView } from './runView.ts';
 import type { Column } from './table.ts';
-import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
+import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow, seedsText } from './table.ts';
 import { esc, jsonForScript } from './html/escape.ts';
 import { latencyChart, protocolColour, rateChart } from './html/charts.ts';
 import { duration, per1000 } from './format.ts';
@@ -37,7 +37,7 @@ export function renderHtml(input: HtmlInput): string {
 function subtitle(r: CompareResults | undefined, runs: readonly RunView[]): string {
   if (r) {
     const runsTotal = r.cells.reduce((s, c) => s + c.seeds, 0);
-    return `${r.protocols.length} protocols × ${r.scenarios.length} scenarios × ${r.seedsPerCell} seeds (${r.seedStart}–${r.seedStart + r.seedsPerCell - 1}) on identical fault tapes · ${runsTotal.toLocaleString('en-US')} runs in ${(r.wallMs / 1000).toFixed(1)} s`;
+    return `${r.protocols.length} protocols × ${r.scenarios.length} scenarios × ${seedsText(r)} on identical fault tapes · ${runsTotal.toLocaleString('en-US')} runs in ${(r.wallMs / 1000).toFixed(1)} s`;
   }
   const v = runs[0];
   return v ? `${v.protocol} · ${v.scenario} · seed ${v.seed} · ${v.nodes.length} nodes · ${duration(v.endUs)} simulated` : '';
@@ -102,7 +102,7 @@ function matrixSection(r: CompareResults): string {
   const rows = r.protocols.map((p) => {
     const tds = r.scenarios.map((s) => {
       const c = r.cells.find((x) => x.scenario === s.name && x.protocol === p.protocol);
-      if (c === undefined) return '<td class="mx none"></td>';
+      if (c === undefined) return `<td class="mx none" title="${esc(`${p.protocol} on ${s.name}: not run${p.variant !== undefined && p.failed > 0 ? ' (the variant was caught before it reached this scenario)' : ''}`)}"></td>`;
       const rate = c.seeds > 0 ? c.failed / c.seeds : 0;
       const tip = `${p.protocol} on ${s.name}: ${c.failed} of ${c.seeds} runs failed — safety ${c.safety.count}, liveness ${c.liveness.count}, errors ${c.errors.count}${c.byChecker.length ? ` (${c.byChecker.map((b) => `${b.checker} ×${b.count}`).join(', ')})` : ''}`;
       const kind = c.safety.count > 0 ? 'safety' : c.liveness.count > 0 ? 'liveness' : c.errors.count > 0 ? 'error' : 'ok';
@@ -113,7 +113,7 @@ function matrixSection(r: CompareResults): string {
     return `<tr><th class="mx-name"><span class="swatch" style="background:${protocolColour(p.protocol, names)}"></span>${esc(base)}${variant !== undefined ? `<span class="variant">/${esc(variant)}</span>` : ''}</th>${tds}</tr>`;
   }).join('');
   return `<section id="matrix"><h2>At a glance: failing runs per protocol and scenario</h2><div class="scroll"><table class="matrix">${head}${rows}</table></div>
-<p class="legend-row"><span><i class="mx-key mx-safety"></i>safety violated</span><span><i class="mx-key mx-liveness"></i>liveness only</span><span><i class="mx-key mx-error"></i>budget/exception</span><span>· no failure in ${r.seedsPerCell} seeds · darker = higher rate · hover for checkers</span></p></section>`;
+<p class="legend-row"><span><i class="mx-key mx-safety"></i>safety violated</span><span><i class="mx-key mx-liveness"></i>liveness only</span><span><i class="mx-key mx-error"></i>budget/exception</span><span>· no failure in ${r.seedsPerCell !== undefined ? `${r.seedsPerCell} seeds` : 'the seeds run'}${r.seedsPerCell === undefined ? ' · blank = not run (a variant stops once caught)' : ''} · darker = higher rate · hover for checkers</span></p></section>`;
 }
 
 function scenarioSection(r: CompareResults): string {

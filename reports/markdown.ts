@@ -2,7 +2,7 @@
 // the per-fault-mix tables (folded in a <details> block).
 import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
-import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
+import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow, seedsText } from './table.ts';
 
 /** Escape a table cell: pipes, backticks and newlines would break the row; HTML is neutralised. */
 export function mdCell(text: string): string {
@@ -22,14 +22,16 @@ function table(cols: readonly Column[], rows: readonly Record<string, string>[])
 
 export function renderMarkdown(results: CompareResults, opts: { htmlPath?: string } = {}): string {
   const out: string[] = [];
-  out.push(`## Lockstep compare: ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${results.seedsPerCell} seeds`);
+  out.push(`## Lockstep compare: ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${seedsText(results)}`);
   out.push('');
   for (const a of results.answer) out.push(mdText(a), '');
   out.push(`### All ${results.scenarios.length} scenarios`);
   out.push('');
   out.push(...table(PROTOCOL_COLUMNS, results.protocols.map(protocolRow)));
   out.push('');
-  out.push('Rates: runs with a violation per 1,000 seeds [95% Wilson interval]. Every protocol ran the same seeds, so the same fault schedules.');
+  out.push(results.seedsPerCell !== undefined
+    ? 'Rates: runs with a violation per 1,000 seeds [95% Wilson interval]. Every protocol ran the same seeds, so the same fault schedules.'
+    : 'Rates: runs with a violation per 1,000 seeds [95% Wilson interval]. The correct designs ran the same seeds, so the same fault schedules; each flawed variant ran the same seeds until one caught it (its runs column counts them).');
   out.push('');
   const failures = failureRows(results);
   if (failures.length > 0) {
@@ -50,6 +52,6 @@ export function renderMarkdown(results: CompareResults, opts: { htmlPath?: strin
     out.push('Smallest failing examples:', '', ...repro, '');
   }
   if (opts.htmlPath) out.push(`Full report: \`${opts.htmlPath.replace(/`/g, '')}\``, '');
-  out.push(`<sub>code ${mdCell(results.codeVersion)} · seeds ${results.seedStart}–${results.seedStart + results.seedsPerCell - 1}</sub>`);
+  out.push(`<sub>code ${mdCell(results.codeVersion)} · ${mdCell(seedsText(results))}</sub>`);
   return `${out.join('\n')}\n`;
 }

@@ -11,9 +11,23 @@ export interface Column {
   align: 'left' | 'right';
 }
 
+/**
+ * The seeds the comparison ran, for a headline: "20 seeds (seeds 1–20)" when every cell ran the
+ * same, else the correct designs' count and how the variants ran ('auto' stops a variant once caught).
+ */
+export function seedsText(r: CompareResults): string {
+  const range = (n: number): string => (n === 1 ? `seed ${r.seedStart}` : `seeds ${r.seedStart}–${r.seedStart + n - 1}`);
+  if (r.seedsPerCell !== undefined) return `${r.seedsPerCell} ${r.seedsPerCell === 1 ? 'seed' : 'seeds'} (${range(r.seedsPerCell)})`;
+  const bases = r.protocols.filter((p) => p.variant === undefined);
+  const counts = new Set(bases.map((p) => p.seedsPerScenario));
+  const n = bases[0]?.seedsPerScenario;
+  const base = counts.size === 1 && n !== undefined ? `${n} ${n === 1 ? 'seed' : 'seeds'} per correct design (${range(n)})` : 'unequal seeds per scenario';
+  return r.protocols.some((p) => p.variant !== undefined) && r.seedMode === 'auto' ? `${base}, flawed variants until caught` : base;
+}
+
 export const CELL_COLUMNS: readonly Column[] = [
   { key: 'protocol', title: 'protocol', help: 'Protocol or protocol/variant (a variant carries a planted flaw).', align: 'left' },
-  { key: 'seeds', title: 'seeds', help: 'Runs (seeds) of this protocol on this fault mix; every protocol ran the same seeds.', align: 'right' },
+  { key: 'seeds', title: 'seeds', help: 'Runs (seeds) of this protocol on this scenario: the same seeds for every protocol (with --seeds auto a flawed variant stops once caught).', align: 'right' },
   { key: 'safety', title: 'safety /1k [95% CI]', help: 'Runs with a safety (always) violation per 1,000 seeds, with the 95% Wilson interval.', align: 'right' },
   { key: 'liveness', title: 'liveness /1k', help: 'Runs with a liveness (eventually) violation per 1,000 seeds, with the 95% Wilson interval.', align: 'right' },
   { key: 'failover', title: 'failover p50/p99', help: 'Failover latency (owner lost → new owner serving), median and 99th percentile over runs.', align: 'right' },

@@ -6,7 +6,7 @@ import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
 import { colourFor } from './style.ts';
 import type { TermStream } from './style.ts';
-import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow } from './table.ts';
+import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow, seedsText } from './table.ts';
 
 export interface TerminalOptions {
   color: boolean;
@@ -70,7 +70,7 @@ export function renderTerminal(results: CompareResults, opts: TerminalOptions): 
     return text;
   };
   const lines: string[] = [];
-  lines.push(c.bold(`Lockstep compare — ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${results.seedsPerCell} seeds (seeds ${results.seedStart}–${results.seedStart + results.seedsPerCell - 1}, identical fault tapes)`));
+  lines.push(c.bold(`Lockstep compare — ${results.protocols.length} protocols × ${results.scenarios.length} scenarios × ${seedsText(results)}; identical fault tapes`));
   lines.push('');
   const perScenario = opts.perScenario ?? results.scenarios.length <= 6;
   if (perScenario) {

@@ -3,14 +3,16 @@
 import type { Scenario } from '../scenarios/types.ts';
 import { plan, buildInputOf } from '../scenarios/simulate.ts';
 import { PROTOCOLS, resolveProtocol } from '../protocols/index.ts';
-import type { WorkerPool } from './pool.ts';
+import type { RunOptions, SeedPool } from './pool.ts';
 import { runFilePath, writeRunFile } from './runFiles.ts';
 import { runSeed } from './runSeed.ts';
 import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { pluginsFor } from './plugins.ts';
 import { codeVersion } from './codeVersion.ts';
+import type { SeedRecord } from './results.ts';
 import type { CellSummary, CompareResults, FailureRef } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
+import { wilson } from './stats.ts';
 import { protocolLinesOfCode } from './loc.ts';
 
 export interface ScenarioEntry {
@@ -19,15 +21,24 @@ export interface ScenarioEntry {
   source: string;
 }
 
-/** Runs seeds of one scenario under one protocol, reporting each finished run. */
-export type BatchRunner = (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void) => Promise<void>;
+/**
+ * Runs seeds of one scenario under one protocol, reporting each finished run. Compare calls it for
+ * many cells at once; `opts.priority` says which of them a pool serves first.
+ */
+export type BatchRunner = (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void, opts?: RunOptions) => Promise<void>;
 
 export interface CompareOptions {
   /** Protocol names (`name` or `name/variant`). */
   protocols: readonly string[];
   scenarios: readonly ScenarioEntry[];
-  /** Seeds per protocol × scenario; 'auto' picks a count that fits `budgetMs`. */
+  /**
+   * Seeds per protocol × scenario; 'auto' spends `budgetMs`: the correct designs run the same seeds
+   * on every scenario, round after round, for as long as a round fits; each flawed variant runs until
+   * it is caught (see runCompare).
+   */
   seeds: number | 'auto';
+  /** With 'auto': at most this many seeds per cell (default AUTO_MAX_SEEDS). */
+  maxSeeds?: number;
   seedStart?: number;
   /** Wall-clock budget for 'auto' (default 50 s). */
   budgetMs?: number;
@@ -75,18 +86,20 @@ function compareJob(entry: ScenarioEntry, protocol: string, version: string): Wo
   };
 }
 
-/** A finished seed as compare counts it. */
-/** Run seeds in this thread. */
+/** Run seeds in this thread, one after another. */
 export const inProcessRunner: BatchRunner = async (entry, protocol, seeds, onRun) => {
   const job = compareJob(entry, protocol, codeVersion());
   for (const seed of seeds) onRun(await runSeed(job, seed));
 };
 
-/** Run seeds on the CLI's warm worker pool (explore's workers), one message per finished seed. */
-export function poolRunner(pool: WorkerPool): BatchRunner {
+/**
+ * Run seeds on the CLI's warm worker pool (explore's workers), one message per finished seed. Cells
+ * run concurrently share the workers, so every worker stays busy even with one seed per cell.
+ */
+export function poolRunner(pool: SeedPool): BatchRunner {
   const version = codeVersion();
-  return async (entry, protocol, seeds, onRun) => {
-    await pool.run(compareJob(entry, protocol, version), seeds, (m) => onRun(m), () => false);
+  return async (entry, protocol, seeds, onRun, opts) => {
+    await pool.run(compareJob(entry, protocol, version), seeds, (m) => onRun(m), () => false, opts);
   };
 }
 
@@ -111,19 +124,46 @@ export function compatibleScenarios(entries: readonly ScenarioEntry[], protocols
   return { entries: ok, skipped };
 }
 
-const PILOT_SEEDS = 1;
-export const AUTO_MIN_SEEDS = PILOT_SEEDS;
+/** The 95% upper bound 'auto' aims at for a correct design with no failure: 10 races per 1,000 runs. */
+export const AUTO_TARGET_BOUND = 0.01;
+/** Failure-free runs that bring the Wilson 95% upper bound down to AUTO_TARGET_BOUND (381). */
+export const AUTO_TARGET_RUNS = runsForBound(AUTO_TARGET_BOUND);
+export const AUTO_MIN_SEEDS = 1;
 export const AUTO_MAX_SEEDS = 2000;
-/** 'auto' runs the seeds after the pilot in about this many rounds, checking the clock after each. */
-const AUTO_ROUNDS = 4;
+/** A flawed variant runs on this many scenarios at a time, and stops after the batch that caught it. */
+export const VARIANT_BATCH = 4;
+
+/** The fewest failure-free runs whose 95% Wilson upper bound is at most `bound`. */
+export function runsForBound(bound: number): number {
+  let n = 1;
+  while (wilson(0, n).hi > bound) n++;
+  return n;
+}
 
 interface Cell {
   entry: ScenarioEntry;
   protocol: string;
-  acc: CellAccumulator;
+  /** Every finished seed; summed in seed order at the end, so arrival order cannot change a summary. */
+  records: SeedRecord[];
   smallest: SeedOutcome[];
 }
 
+/**
+ * Run the comparison. Every cell (scenario × protocol) is submitted to the runner at once, so a pool
+ * keeps all its workers busy; each cell's outcomes are summarised in seed order, so the results do
+ * not depend on the number of workers or on which run finished first.
+ *
+ * `seeds: N` runs seeds first..first+N-1 in every cell. `seeds: 'auto'` spends the budget:
+ * - the correct designs (no variant) run in rounds: round r is seed first+r on every scenario for
+ *   every correct design, so they all face identical tapes and end with equal counts; a round starts
+ *   while the estimate (the rounds' measured worker time over the workers) says it ends in budget;
+ * - each flawed variant runs seed first+r on its scenarios VARIANT_BATCH at a time (seed first on
+ *   every scenario, then first+1 …) and stops after the first batch in which a run failed — its
+ *   counterexample — or when the budget is spent. Which runs a variant gets depends only on the
+ *   outcomes, never on timing, except where the budget cuts it short.
+ * The workers serve, in order: variants' first seed, the correct designs' rounds up to
+ * AUTO_TARGET_RUNS runs each, then both by seed (the lower seed first).
+ */
 export async function runCompare(opts: CompareOptions): Promise<CompareResults> {
   const started = performance.now();
   const runner = opts.runner ?? inProcessRunner;
@@ -132,46 +172,42 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
   const protocols = [...new Set(opts.protocols.map((p) => resolveProtocol(p).name))];
   const cells: Cell[] = [];
   for (const entry of opts.scenarios) for (const protocol of protocols) {
-    cells.push({ entry, protocol, acc: new CellAccumulator(entry.scenario.name, protocol), smallest: [] });
+    cells.push({ entry, protocol, records: [], smallest: [] });
   }
   const keep = opts.runFilesPerCell ?? 3;
   let done = 0;
   let total = 0;
-  const runCell = async (cell: Cell, seeds: number[]): Promise<void> => {
+  /** Run seeds of a cell; true when one of them failed. */
+  const runCell = async (cell: Cell, seeds: number[], priority: number): Promise<boolean> => {
+    total += seeds.length;
+    let failed = false;
     await runner(cell.entry, cell.protocol, seeds, (o) => {
-      if (cell.acc.add(o.record) !== undefined && opts.runDir !== undefined && o.runFile !== undefined) keepSmallest(cell.smallest, o, keep);
+      cell.records.push(o.record);
+      if (o.record.violations.length > 0) {
+        failed = true;
+        if (opts.runDir !== undefined && o.runFile !== undefined) keepSmallest(cell.smallest, o, keep);
+      }
       opts.onProgress?.(++done, total, `${cell.entry.scenario.name} × ${cell.protocol}`);
-    });
+    }, { priority });
+    return failed;
   };
 
-  let seeds: number;
   if (opts.seeds === 'auto') {
-    // Rounds of seeds over every cell: the pilot measures the cost of a run, later rounds stop once
-    // the budget is spent — always at a round boundary, so every cell has run the same seeds.
-    const budget = opts.budgetMs ?? 50_000;
-    total = cells.length * PILOT_SEEDS;
-    const pilotStart = performance.now();
-    for (const cell of cells) await runCell(cell, range(seedStart, PILOT_SEEDS));
-    seeds = PILOT_SEEDS;
-    const msPerSeedRound = Math.max(0.05, (performance.now() - pilotStart) / PILOT_SEEDS);
-    const target = Math.min(AUTO_MAX_SEEDS, Math.max(AUTO_MIN_SEEDS, PILOT_SEEDS + Math.floor(Math.max(0, budget - (performance.now() - started)) / msPerSeedRound)));
-    const step = Math.max(1, Math.ceil((target - PILOT_SEEDS) / AUTO_ROUNDS));
-    while (seeds < target && performance.now() - started < budget) {
-      const count = Math.min(step, target - seeds);
-      total = cells.length * (seeds + count);
-      for (const cell of cells) await runCell(cell, range(seedStart + seeds, count));
-      seeds += count;
-    }
+    await runAuto(opts, cells, protocols, runCell, started, workers, seedStart);
   } else {
-    seeds = opts.seeds;
-    total = cells.length * seeds;
-    // One cell at a time (the pool runs one job at a time, spreading its seeds over every worker).
-    for (const cell of cells) await runCell(cell, range(seedStart, seeds));
+    const seeds = range(seedStart, opts.seeds);
+    await Promise.all(cells.map((cell) => runCell(cell, seeds, 0)));
   }
 
-  const summaries: CellSummary[] = cells.map((cell) => {
-    if (opts.runDir !== undefined) writeSmallest(opts.runDir, cell);
-    return cell.acc.finish();
+  const ran = cells.filter((cell) => cell.records.length > 0);
+  const accs = ran.map((cell) => {
+    const acc = new CellAccumulator(cell.entry.scenario.name, cell.protocol);
+    for (const r of [...cell.records].sort((a, b) => a.seed - b.seed)) acc.add(r);
+    return acc;
+  });
+  const summaries: CellSummary[] = ran.map((cell, i) => {
+    if (opts.runDir !== undefined) writeSmallest(opts.runDir, cell, accs[i]!);
+    return accs[i]!.finish();
   });
   const protocolSummaries = protocols.map((name) => {
     const r = resolveProtocol(name);
@@ -181,14 +217,16 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
       ...(r.variant ? { variant: r.variant.name, flaw: r.variant.flaw, caughtBy: r.variant.caughtBy } : {}),
       description: r.def.description,
       linesOfCode: protocolLinesOfCode(r.def.sourceFiles),
-    }, cells.map((c) => c.acc));
+    }, accs);
   });
+  const counts = new Set(cells.map((c) => c.records.length));
   const results: CompareResults = {
     format: COMPARE_FORMAT,
     createdBy: 'lockstep compare',
     codeVersion: codeVersion(),
     seedStart,
-    seedsPerCell: seeds,
+    seedMode: opts.seeds === 'auto' ? 'auto' : 'fixed',
+    ...(counts.size === 1 ? { seedsPerCell: [...counts][0]! } : {}),
     workers,
     wallMs: performance.now() - started,
     scenarios: opts.scenarios.map((e) => ({ name: e.scenario.name, description: e.scenario.description, nodes: e.scenario.nodes })),
@@ -197,6 +235,53 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     answer: [],
   };
   return results;
+}
+
+type RunCell = (cell: Cell, seeds: number[], priority: number) => Promise<boolean>;
+
+/** Pool priorities of 'auto' (lower first). */
+const FIRST_SEED_OF_VARIANTS = 0;
+const CORRECT_UP_TO_TARGET = 1;
+const bySeed = (r: number): number => 2 + r;
+
+async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number): Promise<void> {
+  const deadline = started + (opts.budgetMs ?? 50_000);
+  const maxSeeds = Math.max(AUTO_MIN_SEEDS, Math.min(opts.maxSeeds ?? AUTO_MAX_SEEDS, AUTO_MAX_SEEDS));
+  const isVariant = (p: string): boolean => resolveProtocol(p).variant !== undefined;
+  const correct = cells.filter((c) => !isVariant(c.protocol));
+  const targetRounds = Math.ceil(AUTO_TARGET_RUNS / Math.max(1, opts.scenarios.length));
+
+  const correctRounds = async (): Promise<void> => {
+    if (correct.length === 0) return;
+    const inFlight: Promise<unknown>[] = [];
+    for (let r = 0; r < maxSeeds; r++) {
+      // Round 1 waits for round 0 (the pilot: it measures a round); later rounds overlap one round.
+      if (inFlight.length >= (r <= 1 ? 1 : 2)) await inFlight.shift();
+      if (r > 0) {
+        const runs = correct.reduce((s, c) => s + c.records.length, 0);
+        const workMs = correct.reduce((s, c) => s + c.records.reduce((t, x) => t + x.ms, 0), 0);
+        const roundMs = (workMs / Math.max(1, runs)) * correct.length / workers;
+        if (performance.now() + roundMs * (inFlight.length + 1) > deadline) break;
+      }
+      const priority = r < targetRounds ? CORRECT_UP_TO_TARGET : bySeed(r);
+      inFlight.push(Promise.all(correct.map((c) => runCell(c, [seedStart + r], priority))));
+    }
+    await Promise.all(inFlight);
+  };
+
+  const variantUntilCaught = async (protocol: string): Promise<void> => {
+    const mine = cells.filter((c) => c.protocol === protocol);
+    for (let r = 0; r < maxSeeds; r++) {
+      for (let i = 0; i < mine.length; i += VARIANT_BATCH) {
+        if ((r > 0 || i > 0) && performance.now() >= deadline) return;
+        const priority = r === 0 ? FIRST_SEED_OF_VARIANTS : bySeed(r);
+        const failed = await Promise.all(mine.slice(i, i + VARIANT_BATCH).map((c) => runCell(c, [seedStart + r], priority)));
+        if (failed.some((f) => f)) return;
+      }
+    }
+  };
+
+  await Promise.all([correctRounds(), ...protocols.filter(isVariant).map(variantUntilCaught)]);
 }
 
 function range(start: number, count: number): number[] {
@@ -210,9 +295,9 @@ function keepSmallest(list: SeedOutcome[], o: SeedOutcome, keep: number): void {
   if (list.length > keep) list.length = keep;
 }
 
-function writeSmallest(dir: string, cell: Cell): void {
+function writeSmallest(dir: string, cell: Cell, acc: CellAccumulator): void {
   const refs = new Map<number, FailureRef>();
-  for (const f of cell.acc.peekFailures()) refs.set(f.seed, f);
+  for (const f of acc.peekFailures()) refs.set(f.seed, f);
   for (const o of cell.smallest) {
     const path = runFilePath(dir, cell.entry.scenario.name, cell.protocol, o.record.seed);
     writeRunFile(path, o.runFile!);

@@ -8,7 +8,7 @@ import { InputError } from './errors.ts';
 import { MAX_JSON_DEPTH, jsonDepth } from '../scenarios/jsonDepth.ts';
 import { resolveProtocol } from '../protocols/index.ts';
 import type { CellSummary, CompareResults, ProtocolSummary } from './summary.ts';
-import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
+import { CellAccumulator, COMPARE_FORMAT, COMPARE_FORMAT_V1, summarizeProtocol } from './summary.ts';
 import { protocolLinesOfCode } from './loc.ts';
 
 export interface LoadedResults {
@@ -24,7 +24,7 @@ function sniff(path: string, text: string): Kind {
   if (t.startsWith('{')) {
     try {
       const o = JSON.parse(t) as Record<string, unknown>;
-      if (o.format === COMPARE_FORMAT) return 'compare';
+      if (o.format === COMPARE_FORMAT || o.format === COMPARE_FORMAT_V1) return 'compare';
       if (typeof o.seeds === 'number' && Array.isArray(o.failures)) return 'summary';
       if (typeof o.seed === 'number') return 'jsonl';
     } catch {
@@ -32,6 +32,17 @@ function sniff(path: string, text: string): Kind {
     }
   }
   throw new InputError(`${path}: expected compare --json output, an explore results file (.jsonl) or an explore --json summary`);
+}
+
+/** A lockstep-compare/1 file as /2: every cell ran seedsPerCell seeds (the only mode /1 had). */
+function upgradeCompare(r: CompareResults): CompareResults {
+  if ((r.format as string) !== COMPARE_FORMAT_V1) return r;
+  return {
+    ...r,
+    format: COMPARE_FORMAT,
+    seedMode: 'fixed',
+    protocols: r.protocols.map((p) => ({ ...p, scenariosRun: p.scenariosRun ?? r.cells.filter((c) => c.protocol === p.protocol && c.seeds > 0).length, ...(r.seedsPerCell !== undefined ? { seedsPerScenario: r.seedsPerCell } : {}) })),
+  };
 }
 
 export function loadResults(paths: readonly string[]): LoadedResults {
@@ -48,7 +59,7 @@ export function loadResults(paths: readonly string[]): LoadedResults {
     }
     if (jsonDepth(text) > MAX_JSON_DEPTH) throw new InputError(`${path}: results nest deeper than ${MAX_JSON_DEPTH} levels`);
     const kind = sniff(path, text);
-    if (kind === 'compare') compares.push(JSON.parse(text) as CompareResults);
+    if (kind === 'compare') compares.push(upgradeCompare(JSON.parse(text) as CompareResults));
     else if (kind === 'jsonl') jsonl.push(path);
     else {
       const o = JSON.parse(text) as ExploreSummary & { summaries?: ExploreSummary[] };
@@ -126,13 +137,14 @@ function assemble(cells: CellSummary[], accs: readonly CellAccumulator[]): Compa
     }
     return summarizeProtocol(cells, info, accs);
   });
-  const seedsPerCell = Math.max(0, ...cells.map((c) => c.seeds));
+  const counts = new Set(cells.map((c) => c.seeds));
   const results: CompareResults = {
     format: COMPARE_FORMAT,
     createdBy: 'lockstep report',
     codeVersion: 'from saved results',
     seedStart: Math.min(...cells.flatMap((c) => c.failures.map((f) => f.seed)), 1),
-    seedsPerCell,
+    seedMode: counts.size === 1 ? 'fixed' : 'auto',
+    ...(counts.size === 1 ? { seedsPerCell: [...counts][0]! } : {}),
     workers: 0,
     wallMs: cells.reduce((s, c) => s + c.wallMs, 0),
     scenarios: scenarios.map((name) => ({ name, description: '', nodes: 0 })),

@@ -10,14 +10,24 @@ export type { WorkerJob } from './runSeed.ts';
 export type ToWorker = { job: WorkerJob; seeds: number[] };
 export type FromWorker = { type: 'ready' } | { type: 'done' } | SeedOutcome;
 
+/** How a run shares the pool with other runs in progress. */
+export interface RunOptions {
+  /**
+   * Lower runs first: an idle worker takes its next chunk from the run with the lowest priority
+   * that still has seeds to hand out, the earliest started among equals (default 0).
+   */
+  priority?: number;
+}
+
 /** Runs seeds somewhere and reports each as it finishes. */
 export interface SeedPool {
   readonly size: number;
   /**
    * Run `seeds` of `job`; `onResult` sees each finished seed as it arrives. When `stop()` turns true,
-   * no new seed is started and the call resolves once the seeds in flight have finished.
+   * no new seed is started and the call resolves once the seeds in flight have finished. Several runs
+   * may be in progress at once (compare submits every cell): they share the workers by priority.
    */
-  run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean): Promise<void>;
+  run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean, opts?: RunOptions): Promise<void>;
   /** Stop (also on Ctrl-C: results already reported stay); a run in progress rejects with PoolClosedError. */
   close(): Promise<void>;
 }
@@ -31,13 +41,44 @@ export async function startPool(size: number): Promise<SeedPool> {
 export class InProcessPool implements SeedPool {
   readonly size = 1;
   private closed = false;
+  private batches: Batch[] = [];
+  private started = 0;
+  private looping = false;
 
-  async run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean): Promise<void> {
-    for (const seed of seeds) {
-      if (stop()) return;
-      await new Promise<void>((r) => setImmediate(r));
-      if (this.closed) throw new PoolClosedError('the explore was interrupted');
-      onResult(await runSeed(job, seed));
+  /** Concurrent runs share the thread seed by seed, by priority (as on the worker pool). */
+  run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean, opts: RunOptions = {}): Promise<void> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the explore was interrupted'));
+    return new Promise((resolve, reject) => {
+      this.batches.push(newBatch(job, seeds, 1, opts, this.started++, onResult, stop, resolve, reject));
+      if (!this.looping) void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    try {
+      for (;;) {
+        for (const x of this.batches) if (x.next >= x.seeds.length || x.stop()) settle(x, undefined);
+        this.batches = this.batches.filter((x) => !x.settled);
+        const b = pick(this.batches);
+        if (b === undefined) return;
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.closed) {
+          for (const x of this.batches) settle(x, new PoolClosedError('the explore was interrupted'));
+          this.batches = [];
+          return;
+        }
+        if (b.settled || b.stop()) continue;
+        const seed = b.seeds[b.next++]!;
+        try {
+          b.onResult(await runSeed(b.job, seed));
+        } catch (e) {
+          b.next = b.seeds.length;
+          settle(b, e as Error);
+        }
+      }
+    } finally {
+      this.looping = false;
     }
   }
 
@@ -62,15 +103,55 @@ export function chunkSize(seeds: number, workers: number): number {
 /** A run that was cut short by close(). */
 export class PoolClosedError extends Error {}
 
+/** One run handed to the pool: its seeds go out in chunks to idle workers. */
+interface Batch {
+  job: WorkerJob;
+  seeds: readonly number[];
+  chunk: number;
+  next: number;
+  inFlight: number;
+  priority: number;
+  order: number;
+  settled: boolean;
+  onResult: (m: SeedOutcome) => void;
+  stop: () => boolean;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+function newBatch(job: WorkerJob, seeds: readonly number[], workers: number, opts: RunOptions, order: number, onResult: (m: SeedOutcome) => void, stop: () => boolean, resolve: () => void, reject: (e: Error) => void): Batch {
+  return { job, seeds, chunk: chunkSize(seeds.length, workers), next: 0, inFlight: 0, priority: opts.priority ?? 0, order, settled: false, onResult, stop, resolve, reject };
+}
+
+/** The run an idle worker serves next: lowest priority with seeds left, earliest started among equals. */
+function pick(batches: readonly Batch[]): Batch | undefined {
+  let best: Batch | undefined;
+  for (const b of batches) {
+    if (b.settled || b.next >= b.seeds.length || b.stop()) continue;
+    if (best === undefined || b.priority < best.priority || (b.priority === best.priority && b.order < best.order)) best = b;
+  }
+  return best;
+}
+
+/** Resolve or reject a run once. */
+function settle(b: Batch, e: Error | undefined): void {
+  if (b.settled) return;
+  b.settled = true;
+  if (e) b.reject(e);
+  else b.resolve();
+}
+
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** The run whose chunk this worker is running, if any. */
+  batch: Batch | undefined;
 }
 
 export class WorkerPool implements SeedPool {
   private readonly slots: Slot[] = [];
-  private failure: ((e: Error) => void) | undefined;
-  private onMessage: ((slot: Slot, m: FromWorker) => void) | undefined;
+  /** Runs not yet finished, in the order they were started. */
+  private batches: Batch[] = [];
+  private started = 0;
   private closed = false;
 
   private constructor() {}
@@ -89,7 +170,7 @@ export class WorkerPool implements SeedPool {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL);
-      const slot: Slot = { worker, busy: false };
+      const slot: Slot = { worker, batch: undefined };
       let ready = false;
       worker.on('message', (m: FromWorker) => {
         if (!ready && m.type === 'ready') {
@@ -98,63 +179,77 @@ export class WorkerPool implements SeedPool {
           resolve();
           return;
         }
-        this.onMessage?.(slot, m);
+        this.onMessage(slot, m);
       });
-      worker.on('error', (e) => (ready ? this.failure?.(e) : reject(e)));
+      worker.on('error', (e) => (ready ? this.failAll(e) : reject(e)));
       worker.on('exit', (code) => {
         if (this.closed) return;
         const e = new Error(`explore worker exited unexpectedly (code ${code})`);
-        if (ready) this.failure?.(e);
+        if (ready) this.failAll(e);
         else reject(e);
       });
     });
   }
 
-  run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean): Promise<void> {
-    const size = chunkSize(seeds.length, this.slots.length);
-    let next = 0;
-    let inFlight = 0;
+  run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean, opts: RunOptions = {}): Promise<void> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the explore was interrupted'));
     return new Promise((resolve, reject) => {
-      const dispatch = (): void => {
-        for (const slot of this.slots) {
-          if (slot.busy || next >= seeds.length || stop()) continue;
-          const chunk = seeds.slice(next, next + size);
-          next += chunk.length;
-          slot.busy = true;
-          inFlight++;
-          slot.worker.postMessage({ job, seeds: chunk } satisfies ToWorker);
-        }
-        if (inFlight === 0) finish(undefined);
-      };
-      const finish = (e: Error | undefined): void => {
-        this.onMessage = undefined;
-        this.failure = undefined;
-        if (e) reject(e);
-        else resolve();
-      };
-      this.failure = finish;
-      this.onMessage = (slot, m) => {
-        if (m.type === 'result') {
-          try {
-            onResult(m);
-          } catch (e) {
-            finish(e as Error);
-          }
-          return;
-        }
-        if (m.type === 'done') {
-          slot.busy = false;
-          inFlight--;
-          dispatch();
-        }
-      };
-      dispatch();
+      this.batches.push(newBatch(job, seeds, this.slots.length, opts, this.started++, onResult, stop, resolve, reject));
+      this.dispatch();
     });
+  }
+
+  /** Hand a chunk to every idle worker; settle the runs with nothing left to run or in flight. */
+  private dispatch(): void {
+    for (const b of [...this.batches]) {
+      if (b.inFlight === 0 && (b.next >= b.seeds.length || b.stop())) this.settle(b, undefined);
+    }
+    for (const slot of this.slots) {
+      if (slot.batch !== undefined) continue;
+      const best = pick(this.batches);
+      if (best === undefined) break;
+      const chunk = best.seeds.slice(best.next, best.next + best.chunk);
+      best.next += chunk.length;
+      best.inFlight++;
+      slot.batch = best;
+      slot.worker.postMessage({ job: best.job, seeds: chunk } satisfies ToWorker);
+    }
+  }
+
+  private settle(b: Batch, e: Error | undefined): void {
+    const i = this.batches.indexOf(b);
+    if (i >= 0) this.batches.splice(i, 1);
+    settle(b, e);
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    const b = slot.batch;
+    if (b === undefined) return;
+    if (m.type === 'result') {
+      if (b.settled) return;
+      try {
+        b.onResult(m);
+      } catch (e) {
+        // The run fails; its chunk still finishes on the worker (its 'done' frees the slot).
+        b.next = b.seeds.length;
+        this.settle(b, e as Error);
+      }
+      return;
+    }
+    if (m.type === 'done') {
+      slot.batch = undefined;
+      b.inFlight--;
+      this.dispatch();
+    }
+  }
+
+  private failAll(e: Error): void {
+    for (const b of [...this.batches]) this.settle(b, e);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.failure?.(new PoolClosedError('the explore was interrupted'));
+    this.failAll(new PoolClosedError('the explore was interrupted'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

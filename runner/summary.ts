@@ -7,7 +7,9 @@ import { distribution, wilson } from './stats.ts';
 import type { MetricName } from './metrics.ts';
 import { METRIC_RULES, runMetrics } from './metrics.ts';
 
-export const COMPARE_FORMAT = 'lockstep-compare/1';
+export const COMPARE_FORMAT = 'lockstep-compare/2';
+/** The previous format: every cell ran `seedsPerCell` seeds (read by `lockstep report`). */
+export const COMPARE_FORMAT_V1 = 'lockstep-compare/1';
 
 /** What a summary reads of one seed: the one per-seed record (results.ts), whatever produced it. */
 export type SeedFacts = Pick<SeedRecord, 'seed' | 'violations' | 'events' | 'faultsFired' | 'coverage' | 'simTimeUs' | 'metrics' | 'ms'>;
@@ -65,6 +67,10 @@ export interface ProtocolSummary extends SummaryColumns {
   caughtBy?: string[];
   description: string;
   linesOfCode: number | undefined;
+  /** Scenarios this protocol ran at least one seed of. */
+  scenariosRun: number;
+  /** Seeds per scenario when this protocol ran the same count on each of them; absent when they differ. */
+  seedsPerScenario?: number;
   /** The comparison's metrics over all this protocol's runs. */
   metrics: Partial<Record<MetricName, Distribution>>;
 }
@@ -74,7 +80,14 @@ export interface CompareResults {
   createdBy: string;
   codeVersion: string;
   seedStart: number;
-  seedsPerCell: number;
+  /**
+   * 'fixed' (--seeds N: every cell ran seeds seedStart..seedStart+N-1) or 'auto' (the budget: the
+   * correct designs ran the same seeds on every scenario, each flawed variant ran until caught, so
+   * cells can differ; a cell a variant never reached is absent). Per protocol: ProtocolSummary.
+   */
+  seedMode: 'fixed' | 'auto';
+  /** Seeds per cell when every protocol ran the same count on every scenario; absent when they differ. */
+  seedsPerCell?: number;
   workers: number;
   wallMs: number;
   scenarios: { name: string; description: string; nodes: number }[];
@@ -176,14 +189,18 @@ export function smallestOf(failures: readonly FailureRef[]): FailureRef | undefi
   return best;
 }
 
+/** What a protocol row says about the protocol itself (not its runs). */
+export type ProtocolInfo = Pick<ProtocolSummary, 'protocol' | 'base' | 'variant' | 'flaw' | 'caughtBy' | 'description' | 'linesOfCode'>;
+
 /** Aggregate a protocol's cells (a seed counts once per scenario it ran on). */
 export function summarizeProtocol(
   cells: readonly CellSummary[],
-  info: Pick<ProtocolSummary, 'protocol' | 'base' | 'variant' | 'flaw' | 'caughtBy' | 'description' | 'linesOfCode'>,
+  info: ProtocolInfo,
   accumulators: readonly CellAccumulator[] = [],
 ): ProtocolSummary {
   const mine = cells.filter((c) => c.protocol === info.protocol);
   const seeds = mine.reduce((s, c) => s + c.seeds, 0);
+  const counts = new Set(mine.map((c) => c.seeds));
   const checkersFired: Record<string, number> = {};
   for (const c of mine) for (const [k, v] of Object.entries(c.checkersFired)) checkersFired[k] = (checkersFired[k] ?? 0) + v;
   const sum = (f: (c: CellSummary) => number): number => mine.reduce((s, c) => s + f(c), 0);
@@ -194,6 +211,8 @@ export function summarizeProtocol(
     scenario: mine.map((c) => c.scenario).join(','),
     ...info,
     seeds,
+    scenariosRun: mine.filter((c) => c.seeds > 0).length,
+    ...(counts.size === 1 ? { seedsPerScenario: [...counts][0]! } : {}),
     failed: sum((c) => c.failed),
     failures,
     checkersFired,

@@ -13,9 +13,10 @@ import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
 import { InputError, EXIT_OK, EXIT_VIOLATED } from '../../runner/errors.ts';
-import { WorkerPool } from '../../runner/pool.ts';
+import { startPool } from '../../runner/pool.ts';
+import type { SeedPool } from '../../runner/pool.ts';
 import { checkOutDir, writeFileAtomic } from '../../runner/files.ts';
-import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runCompare } from '../../runner/compare.ts';
+import { compatibleScenarios, expandProtocols, poolRunner, runCompare } from '../../runner/compare.ts';
 import type { ScenarioEntry } from '../../runner/compare.ts';
 import type { CompareResults } from '../../runner/summary.ts';
 import { compareVerdict } from '../../runner/summary.ts';
@@ -109,7 +110,7 @@ export async function compare(args: CompareArgs): Promise<number> {
   const maxDiagrams = parseCount(args.diagrams, '--diagrams', 50);
   for (const n of notes) process.stderr.write(`${err.dim(`note: ${n}`)}\n`);
   const runDir = join(args.out, 'compare-runs');
-  let pool: WorkerPool | undefined;
+  let pool: SeedPool | undefined;
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   const onProgress = (done: number, total: number, label: string): void => {
@@ -121,10 +122,10 @@ export async function compare(args: CompareArgs): Promise<number> {
   };
   let results: CompareResults;
   try {
-    if (workers > 1) pool = await WorkerPool.start(workers);
+    pool = await startPool(workers);
     results = await runCompare({
       protocols, scenarios: entries, seeds, seedStart, budgetMs, runDir, workers,
-      runner: pool ? poolRunner(pool) : inProcessRunner, onProgress,
+      runner: poolRunner(pool), onProgress,
     });
   } finally {
     if (tty) process.stderr.write('\r\x1b[2K');
@@ -168,7 +169,7 @@ function exitFor(results: CompareResults): number {
     process.stderr.write(`${err.bad('failed:')} ${c.protocol} (a correct design) failed ${c.failed} of ${c.seeds} seeds\n`);
   }
   for (const m of v.variantsMissed) {
-    process.stderr.write(`${err.bad('missed:')} flawed variant ${m.protocol} was not caught in ${m.seeds} seeds\n`);
+    process.stderr.write(`${err.bad('missed:')} flawed variant ${m.protocol} was not caught in ${m.seeds} runs\n`);
   }
   return v.correctFailed.length > 0 || v.variantsMissed.length > 0 ? EXIT_VIOLATED : EXIT_OK;
 }
@@ -182,7 +183,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('seeds', { alias: 'n', type: 'string', describe: "Seeds per protocol × scenario, or 'auto' (default): as many as fit the --budget" })
     .option('first-seed', { type: 'number', describe: 'First seed (default 1); every protocol runs seeds first..first+seeds-1' })
     .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads (default: the number of cores; 1 = in this process)' })
-    .option('budget', { type: 'number', describe: 'Seconds of wall clock for --seeds auto (default 50)' })
+    .option('budget', { type: 'number', describe: 'Seconds of wall clock for --seeds auto (default 50): the correct designs run equal seeds on every scenario for as long as a round fits, each flawed variant until it is caught' })
     .option('variants', { type: 'boolean', default: true, describe: 'With --protocols, also run the variants of each named base protocol (--no-variants to skip)' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for the report, results and run-files' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON (per protocol and per protocol × scenario summaries)' })

@@ -43,7 +43,7 @@ export function syntheticResults(hostile = false): CompareResults {
   }
   const cells = accs.map((a) => a.finish());
   const results: CompareResults = {
-    format: COMPARE_FORMAT, createdBy: 'test', codeVersion: '0.1.0+test', seedStart: 1, seedsPerCell: 20, workers: 1, wallMs: 1234,
+    format: COMPARE_FORMAT, createdBy: 'test', codeVersion: '0.1.0+test', seedStart: 1, seedMode: 'fixed', seedsPerCell: 20, workers: 1, wallMs: 1234,
     scenarios,
     protocols: protocols.map((p) => summarizeProtocol(cells, {
       protocol: p, base: p.split('/')[0]!, description: `protocol ${p}`, linesOfCode: p === 'beta' ? 321 : 123,

@@ -37,7 +37,7 @@ describe('lockstep compare and report', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.format).toBe('lockstep-compare/1');
+    expect(json.format).toBe('lockstep-compare/2');
     expect(json.protocols.map((p: { protocol: string }) => p.protocol)).toEqual(['gossip', 'gossip/forgetful', 'gossip/quiet-after-heal']);
     for (const p of json.protocols) {
       for (const k of ['scenario', 'protocol', 'seeds', 'failed', 'failures', 'checkersFired', 'seedsPerSec']) expect(p).toHaveProperty(k);

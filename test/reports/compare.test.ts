@@ -1,4 +1,8 @@
 import { answerQuestion } from '../../reports/answer.ts';
+import { renderTerminal } from '../../reports/terminal.ts';
+import { renderMarkdown } from '../../reports/markdown.ts';
+import { renderHtml } from '../../reports/html.ts';
+import { renderJunit } from '../../reports/junit.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +12,7 @@ import { compatibleScenarios, expandProtocols, inProcessRunner, poolRunner, runC
 import type { ScenarioEntry } from '../../runner/compare.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import { readRunFile } from '../../runner/runFiles.ts';
-import { WorkerPool } from '../../runner/pool.ts';
+import { InProcessPool, WorkerPool } from '../../runner/pool.ts';
 import type { SeedOutcome } from '../../runner/runSeed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-compare-'));
@@ -61,6 +65,7 @@ describe('runCompare', () => {
     const r = await runCompare({ protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes, standard], seeds: 12, runDir: dir, runFilesPerCell: 2 });
     expect(r.cells).toHaveLength(4);
     expect(r.seedsPerCell).toBe(12);
+    expect(r.seedMode).toBe('fixed');
     const good = r.protocols.find((p) => p.protocol === 'gossip')!;
     const bad = r.protocols.find((p) => p.protocol === 'gossip/forgetful')!;
     // The explore fields of DESIGN §5, per protocol.
@@ -101,13 +106,66 @@ describe('runCompare', () => {
     expect(strip(a.cells)).toEqual(strip(b.cells));
   });
 
-  it("picks a seed count from the budget with --seeds auto (at least the pilot's), more when there is time", async () => {
+  it('with --seeds auto runs the correct design at least the first round, more when there is time', async () => {
     const r = await runCompare({ protocols: ['gossip'], scenarios: [crashes], seeds: 'auto', budgetMs: 1 });
+    expect(r.seedMode).toBe('auto');
     expect(r.seedsPerCell).toBe(1);
     expect(r.cells[0]!.seeds).toBe(1);
-    const more = await runCompare({ protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes], seeds: 'auto', budgetMs: 1500 });
+    const more = await runCompare({ protocols: ['gossip'], scenarios: [crashes, standard], seeds: 'auto', budgetMs: 1500 });
     expect(more.seedsPerCell).toBeGreaterThan(1);
-    expect(more.cells.map((c) => c.seeds)).toEqual([more.seedsPerCell, more.seedsPerCell]);
+    expect(more.protocols[0]!.seedsPerScenario).toBe(more.seedsPerCell);
+  });
+
+  it('with --seeds auto gives every correct design the same seeds and stops each variant once caught', async () => {
+    const protocols = ['gossip', 'gossip/forgetful', 'gossip/quiet-after-heal'];
+    const r = await runCompare({ protocols, scenarios: [crashes, standard], seeds: 'auto', budgetMs: 120_000, maxSeeds: 4 });
+    // The correct design ran every round on every scenario: the cap, on a budget that is not the limit.
+    const good = r.cells.filter((c) => c.protocol === 'gossip');
+    expect(good.map((c) => c.seeds)).toEqual([4, 4]);
+    expect(r.protocols.find((p) => p.protocol === 'gossip')).toMatchObject({ seeds: 8, seedsPerScenario: 4, scenariosRun: 2 });
+    for (const v of ['gossip/forgetful', 'gossip/quiet-after-heal']) {
+      const p = r.protocols.find((x) => x.protocol === v)!;
+      expect(p.failed).toBeGreaterThan(0);
+      // Seeds go out one seed over every scenario (2 < VARIANT_BATCH) at a time: the variant stops after
+      // the first seed that failed somewhere, so it ran exactly the seeds up to its first counterexample.
+      const firstFail = Math.min(...p.failures.map((f) => f.seed));
+      for (const c of r.cells.filter((x) => x.protocol === v)) expect(c.seeds).toBe(firstFail - r.seedStart + 1);
+      expect(p.seeds).toBe(2 * (firstFail - r.seedStart + 1));
+    }
+    expect(r.seedsPerCell).toBeUndefined();
+    expect(answerQuestion(r).join(' ')).toMatch(/each ran until its first counterexample/);
+    // Every renderer tells the unequal counts honestly.
+    r.answer = answerQuestion(r);
+    const term = renderTerminal(r, { color: false, perScenario: true });
+    expect(term).toContain('× 4 seeds per correct design (seeds 1–4), flawed variants until caught');
+    const md = renderMarkdown(r);
+    expect(md).toContain('4 seeds per correct design');
+    expect(md).toMatch(/each flawed variant ran the same seeds until one caught it/);
+    const html = renderHtml({ results: r });
+    expect(html).toContain('flawed variants until caught');
+    const junit = renderJunit(r);
+    expect(junit).toMatch(/name="gossip\/forgetful" tests="2"/);
+    for (const out of [term, md, junit]) expect(out).not.toMatch(/undefined|NaN/);
+    expect(html.split('<script>')[0]).not.toMatch(/undefined|NaN/);
+  });
+
+  it('gives the same summaries whatever the number of workers (cells run concurrently on the pool)', async () => {
+    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === 'wallMs' || k === 'seedsPerSec' || k === 'workers' ? 0 : v)));
+    const base = { protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes, standard], seeds: 6 } as const;
+    const one = await runCompare({ ...base, protocols: [...base.protocols], scenarios: [...base.scenarios], runner: poolRunner(new InProcessPool()), workers: 1 });
+    const pool = await WorkerPool.start(2);
+    try {
+      const two = await runCompare({ ...base, protocols: [...base.protocols], scenarios: [...base.scenarios], runner: poolRunner(pool), workers: 2 });
+      expect(strip(two.cells)).toEqual(strip(one.cells));
+      expect(strip(two.protocols)).toEqual(strip(one.protocols));
+      // Variant stopping under 'auto' depends on outcomes only: the same on one worker and on two.
+      const auto = { protocols: ['gossip', 'gossip/forgetful'], scenarios: [crashes, standard], seeds: 'auto', budgetMs: 120_000, maxSeeds: 3 } as const;
+      const a1 = await runCompare({ ...auto, protocols: [...auto.protocols], scenarios: [...auto.scenarios], runner: poolRunner(new InProcessPool()) });
+      const a2 = await runCompare({ ...auto, protocols: [...auto.protocols], scenarios: [...auto.scenarios], runner: poolRunner(pool), workers: 2 });
+      expect(strip(a2.cells)).toEqual(strip(a1.cells));
+    } finally {
+      await pool.close();
+    }
   });
 
   it("gives the same per-seed results on the CLI's worker pool as in process", async () => {

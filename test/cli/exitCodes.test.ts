@@ -70,7 +70,7 @@ describe('exit codes of every command', () => {
     expect(ok.code, ok.stderr).toBe(0);
     const missed = await cli(['compare', '-p', 'gossip', '-s', 'calm.json', '-n', '2', '--workers', '1', '--json', '--out', 'c2'], dir);
     expect(missed.code).toBe(1);
-    expect(missed.stderr).toMatch(/missed: flawed variant gossip\/forgetful was not caught in 2 seeds/);
+    expect(missed.stderr).toMatch(/missed: flawed variant gossip\/forgetful was not caught in 2 runs/);
     expect((await cli(['compare', '-p', 'nosuch', '--out', 'c3'], dir)).code).toBe(2);
     // report of the compare results draws the smallest failures' diagrams
     const rep = await cli(['report', join('c1', 'compare-results.json'), '--html', '--out', 'c1r'], dir);

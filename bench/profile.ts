@@ -28,7 +28,7 @@ function summary(file: string): void {
   for (const [id, us] of self) {
     total += us;
     const cf = byId.get(id)!.callFrame;
-    const f = cf.url.replace(/^.*\/perf16\//, '') || `(${cf.functionName || 'native'})`;
+    const f = cf.url.replace(/^.*\/(sim|protocols|scenarios|runner|bench|node_modules)\//, '$1/') || `(${cf.functionName || 'native'})`;
     perFile.set(f, (perFile.get(f) ?? 0) + us);
     const fn = `${cf.functionName || '(anon)'} ${f}:${cf.lineNumber + 1}`;
     perFn.set(fn, (perFn.get(fn) ?? 0) + us);
@@ -37,6 +37,20 @@ function summary(file: string): void {
     .slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   console.log(`total ${(total / 1e6).toFixed(2)} s sampled\n-- by file --\n${top(perFile, 30).join('\n')}`);
   console.log(`-- by function --\n${top(perFn, 40).join('\n')}`);
+  // Inclusive time per project file (a file counts once per sample wherever it is on the stack).
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)!.callFrame.url;
+      const m = /\/((sim|protocols|scenarios)\/.*)$/.exec(url);
+      if (m) seen.add(m[1]!);
+    }
+    for (const f of seen) incl.set(f, (incl.get(f) ?? 0) + us);
+  }
+  console.log(`-- inclusive by project file --\n${top(incl, 30).join('\n')}`);
 }
 
 async function run(protocol: string, seeds: number): Promise<void> {

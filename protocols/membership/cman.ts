@@ -157,6 +157,8 @@ export class Cman implements Module, ClusterApi {
 
   onMessage(ctx: Context, from: NodeId, msg: Message): void {
     if (this.dead) return;
+    // Heartbeats are n − 1 receipts per node per tick: tested first, with no string scan.
+    if (msg.type === 'hb') return this.onHeartbeat(from, msg);
     if (msg.type.startsWith('sm-')) {
       this.sm.onMessage(from, msg);
       return;
@@ -291,7 +293,7 @@ export class Cman implements Module, ClusterApi {
       if (!this.alive(n)) continue;
       const p = this.peers.get(n)!;
       if (this.isExcluded(n, p.inc) || this.departed.get(n) === p.inc) continue;
-      if (cur.members.includes(n)) {
+      if (cur.incarnations[n] !== undefined) { // a member (O(1), not a scan of the member list per node)
         const sameInc = p.inc === cur.incarnations[n];
         if (this.flaws.noIncarnation && !sameInc && p.view === null) out.push({ node: n, inc: p.inc });
         else if (this.usable(n, cur)) out.push({ node: n, inc: p.inc });

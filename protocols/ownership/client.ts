@@ -5,6 +5,7 @@
 import type { CheckerWorld, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from '../workloads/options.ts';
+import { usedChangeOf } from '../workloads/snapshot.ts';
 import type { SnapshotRecord } from '../workloads/snapshot.ts';
 import { resourceOfKey } from './effect.ts';
 
@@ -16,13 +17,64 @@ interface ChunkState {
   freeing: boolean;
 }
 
-/** One resource's acknowledged chunks, indexed by chunk number, with a count of those not being freed. */
+/**
+ * One resource's acknowledged chunks, indexed by chunk number, and a mirror of the last accepted
+ * metadata record's `used` list (chunk → allocation id(s)), kept incrementally: `active` counts the
+ * acknowledged chunks not being freed, `matched` those of them the mirror holds with their allocation
+ * id. A write is checked by `matched === active`, after updating the mirror from the one chunk the
+ * write changed (a full rebuild only when the record was not made from the last accepted one).
+ */
 interface ChunkTable {
   states: (ChunkState | undefined)[];
   active: number;
-  /** Per-chunk stamp of the last write checked (counts each chunk of a record once). */
-  seen: number[];
-  stamp: number;
+  /** Allocation id(s) of each chunk in the last accepted record (an array only if a record listed a chunk twice). */
+  mirror: (string | string[] | undefined)[];
+  /** The `used` list the mirror is of. */
+  mirrorUsed: SnapshotRecord['used'] | undefined;
+  matched: number;
+}
+
+const holds = (m: string | string[] | undefined, id: string): boolean =>
+  m === id || (Array.isArray(m) && m.includes(id));
+
+/** Is chunk c acknowledged, not being freed, and in the mirrored record with its allocation id? */
+const isMatched = (t: ChunkTable, c: number): boolean => {
+  const s = t.states[c];
+  return s !== undefined && !s.freeing && holds(t.mirror[c], s.allocId);
+};
+
+/** Change the mirror's entry for chunk c, keeping `matched`. */
+const setMirror = (t: ChunkTable, c: number, m: string | string[] | undefined): void => {
+  if (isMatched(t, c)) t.matched--;
+  t.mirror[c] = m;
+  if (isMatched(t, c)) t.matched++;
+};
+
+const withId = (m: string | string[] | undefined, id: string): string | string[] =>
+  m === undefined ? id : Array.isArray(m) ? [...m, id] : [m, id];
+
+/** Mirror the record `used` (from scratch, or from the one change that made it from the mirrored list). */
+function mirrorRecord(t: ChunkTable, used: SnapshotRecord['used']): void {
+  if (used === t.mirrorUsed) return;
+  const change = usedChangeOf(used);
+  if (change !== undefined && change.base === t.mirrorUsed) {
+    const c = change.chunk;
+    const m = t.mirror[c];
+    if (change.added) setMirror(t, c, withId(m, change.allocId));
+    else if (m === change.allocId) setMirror(t, c, undefined);
+    else if (Array.isArray(m)) {
+      const rest = m.filter((id) => id !== change.allocId);
+      setMirror(t, c, rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest);
+    }
+  } else {
+    const old = t.mirrorUsed ?? [];
+    for (let i = 0; i < old.length; i++) setMirror(t, old[i]![0], undefined);
+    for (let i = 0; i < used.length; i++) {
+      const e = used[i]!;
+      setMirror(t, e[0], withId(t.mirror[e[0]], e[1]));
+    }
+  }
+  t.mirrorUsed = used;
 }
 
 export function clientChecker(): WorldChecker {
@@ -35,14 +87,16 @@ export function clientChecker(): WorldChecker {
   let acks = 0;
   const table = (r: string): ChunkTable => {
     let t = chunks.get(r);
-    if (t === undefined) chunks.set(r, (t = { states: [], active: 0, seen: [], stamp: 0 }));
+    if (t === undefined) chunks.set(r, (t = { states: [], active: 0, mirror: [], mirrorUsed: undefined, matched: 0 }));
     return t;
   };
   const put = (t: ChunkTable, c: number, s: ChunkState | undefined): void => {
     const old = t.states[c];
     if (old !== undefined && !old.freeing) t.active--;
+    if (isMatched(t, c)) t.matched--;
     if (s !== undefined && !s.freeing) t.active++;
     t.states[c] = s;
+    if (isMatched(t, c)) t.matched++;
   };
   const onRequest = (obs: Observation): void => {
     const d = obs.data;
@@ -90,34 +144,24 @@ export function clientChecker(): WorldChecker {
       w.violate(`stale passwd read by n${obs.node} (request ${id}): got version ${versions[0]}, but version ${floor} was acknowledged before the read was sent`);
     }
   };
-  // Every acknowledged chunk not being freed must be in an accepted write with its allocation id.
-  // Counted in one pass over the record (a write runs this, so no allocation); the slow path only
-  // names the dropped chunk.
+  // Every acknowledged chunk not being freed must be in an accepted write with its allocation id: the
+  // mirror of the accepted record follows each write from the one chunk it changed, and the counts
+  // compare in O(1); the slow path only names the dropped chunk.
   const onWrite = (obs: Observation, w: CheckerWorld): void => {
     if (obs.data.ok !== true) return;
     const key = obs.data.key as string;
     const r = resourceOfKey(key);
     if (r === undefined || r === 'passwd' || key.length !== 5 + r.length) return; // meta/<r> only
-    const t = chunks.get(r);
-    if (t === undefined || t.active === 0) return;
     const rec = obs.data.value as SnapshotRecord;
-    const used = rec.used;
-    const stamp = ++t.stamp;
-    let matched = 0;
-    for (let i = 0; i < used.length; i++) {
-      const e = used[i]!;
-      const c = e[0];
+    const t = table(r);
+    mirrorRecord(t, rec.used);
+    if (t.matched === t.active) return;
+    for (let c = 0; c < t.states.length; c++) {
       const s = t.states[c];
-      if (s === undefined || s.freeing || s.allocId !== e[1] || t.seen[c] === stamp) continue;
-      t.seen[c] = stamp;
-      matched++;
-    }
-    if (matched === t.active) return;
-    t.states.forEach((s, c) => {
-      if (s === undefined || s.freeing || allocIdOf(used, c) === s.allocId || matched === t.active) return;
-      matched = t.active; // report the first one only
+      if (s === undefined || s.freeing || holds(t.mirror[c], s.allocId)) continue;
       w.violate(`lost update: n${obs.node}'s accepted write of ${key} (epoch ${rec.epoch}, seq ${rec.seq}) drops chunk ${c}, whose allocation ${s.allocId} was acknowledged at ${s.ackedAtUs} µs`);
-    });
+      return; // the first one only
+    }
   };
   return {
     name: CLIENT_CHECKER,
@@ -135,17 +179,3 @@ export function clientChecker(): WorldChecker {
   };
 }
 
-
-/** The allocation id holding chunk `c` in a record's `used` list (ascending by chunk), by binary search. */
-function allocIdOf(used: SnapshotRecord['used'], c: number): string | undefined {
-  let lo = 0;
-  let hi = used.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = used[mid]![0];
-    if (at === c) return used[mid]![1];
-    if (at < c) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}

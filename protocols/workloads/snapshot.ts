@@ -15,6 +15,26 @@ export interface SnapshotRecord {
   used: readonly (readonly [number, string])[];
 }
 
+/** How a `used` list was made from another: one chunk added or removed (`added` false: every entry equal to it removed). */
+export interface UsedChange {
+  base: SnapshotRecord['used'];
+  chunk: number;
+  allocId: string;
+  added: boolean;
+}
+
+/**
+ * Each `used` list this workload builds → the list it was built from and the one entry it changed, so
+ * a checker can follow a record from the one chunk a write changed instead of rescanning it. Keyed
+ * weakly by the list itself (no field on the disk value, nothing kept alive, no order to depend on).
+ */
+const derived = new WeakMap<SnapshotRecord['used'], UsedChange>();
+
+/** The change that made `used` from another list, if this workload built it by one alloc or free. */
+export function usedChangeOf(used: SnapshotRecord['used']): UsedChange | undefined {
+  return derived.get(used);
+}
+
 const EMPTY: SnapshotRecord = { epoch: null, owner: 0, seq: 0, used: [] };
 
 /** Read the record, apply `op`, write it back; `done` gets the result or why the storage refused. */
@@ -48,6 +68,7 @@ function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { us
     const next = used.slice(0, at);
     next.push([want, reqId]);
     for (let i = at; i < used.length; i++) next.push(used[i]!);
+    derived.set(next, { base: used, chunk: want, allocId: reqId, added: true });
     return { used: next, result: { chunk: want } };
   }
   if (op.kind === 'free') {
@@ -56,6 +77,7 @@ function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { us
       const e = used[i]!;
       if (!(e[0] === op.chunk && e[1] === op.allocId)) next.push(e);
     }
+    derived.set(next, { base: used, chunk: op.chunk!, allocId: op.allocId!, added: false });
     return { used: next, result: { chunk: op.chunk! } };
   }
   throw new Error(`snapshot store asked to run a ${op.kind} operation`);

@@ -384,7 +384,7 @@ export class ServiceManager {
     }
     const prev = best?.members ?? [];
     const prevInc = best?.incarnations ?? {};
-    const wasIn = (m: NodeId): boolean => prev.includes(m) && prevInc[m] === v.incarnations[m];
+    const wasIn = (m: NodeId): boolean => prev.includes(m) && (this.flaws.rebootNotFailed || prevInc[m] === v.incarnations[m]);
     const leavers = holders.filter((m) => this.report0(c, m, name)!.leaving);
     const members = holders.filter((m) => {
       const g = this.report0(c, m, name)!;

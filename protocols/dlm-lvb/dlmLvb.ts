@@ -30,6 +30,7 @@ import type { Dlm } from '../dlm/dlm.ts';
 import type { DlmLock, LockspaceHandle } from '../dlm/api.ts';
 import type { GrantListener, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
 import { EX_HOLDER, OWNERSHIP_MODULE, VALNOTVALID_READ, metaKey } from '../ownership/api.ts';
+import { observeOwnership } from '../ownership/observations.ts';
 import { OwnerBook } from '../ownership/book.ts';
 import { recoverResource } from '../workloads/recovery.ts';
 import { decodeOwner, encodeOwner } from './lvbRecord.ts';
@@ -83,7 +84,7 @@ export class DlmLvb implements Ownership {
   }
 
   onTimer(_ctx: Context, tag: unknown): void {
-    const id = (tag as { sleep: number }).sleep;
+    const id = (tag as DlmLvbTimerTag).sleep; // only this module's own sleep timers reach it
     const d = this.sleepers.get(id);
     this.sleepers.delete(id);
     d?.resolve();
@@ -98,11 +99,11 @@ export class DlmLvb implements Ownership {
         await this.sleep(this.opts.retryUs);
         continue;
       }
-      this.ctx.observe(EX_HOLDER, { resource: r, held: true });
+      observeOwnership(this.ctx, EX_HOLDER, { resource: r, held: true });
       this.ctx.faultPoint('dlm-lvb.ex-granted');
       const invalid = lk.flags.valNotValid;
       const lvb = decodeOwner(lk.valueBlock);
-      if (invalid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'claimant', lvbOwner: lvb.owner, lvbEpoch: lvb.epoch });
+      if (invalid) observeOwnership(this.ctx, VALNOTVALID_READ, { resource: r, by: 'claimant', lvbOwner: lvb.owner, lvbEpoch: lvb.epoch });
       let epoch = lvb.epoch + 1;
       // A flagged record is stale; a zero record is a lost one (the whole cluster restarted): ask the disk.
       const trustAll = this.opts.ignoreValNotValid || this.opts.newExRequest;
@@ -114,7 +115,7 @@ export class DlmLvb implements Ownership {
       if (!(await this.recover(g))) return; // fenced: the fence watchdog reboots this node
       this.ctx.faultPoint('dlm-lvb.claimed');
       const res = await lk.convert('PW', { valueBlock: encodeOwner({ owner: this.ctx.node, epoch }, LVB_SIZE) });
-      this.ctx.observe(EX_HOLDER, { resource: r, held: false });
+      observeOwnership(this.ctx, EX_HOLDER, { resource: r, held: false });
       if (!res.ok) {
         this.book.end(this.ctx, r, `EX→PW refused: ${res.status}`);
         return;
@@ -166,7 +167,7 @@ export class DlmLvb implements Ownership {
       const lk = await this.ls.lock(`own:${r}`, 'NL', { valueBlock: true, flags: { expedite: true } });
       if (lk.status !== 0) return;
       const rec = decodeOwner(lk.valueBlock);
-      if (lk.flags.valNotValid) this.ctx.observe(VALNOTVALID_READ, { resource: r, by: 'reader', lvbOwner: rec.owner, lvbEpoch: rec.epoch });
+      if (lk.flags.valNotValid) observeOwnership(this.ctx, VALNOTVALID_READ, { resource: r, by: 'reader', lvbOwner: rec.owner, lvbEpoch: rec.epoch });
       if (lk.flags.valNotValid && !this.opts.ignoreValNotValid) this.hints.delete(r);
       else if (rec.owner !== 0) this.hints.set(r, rec.owner);
       await lk.unlock();
@@ -200,7 +201,7 @@ export class DlmLvb implements Ownership {
       // so recover_lvb flags nothing and the LVB comes back zero without VALNOTVALID (finding F13).
       const unknown = res.flags.valNotValid || (this.opts.passwdTrustsZero !== true && isZero(res.valueBlock));
       if (!unknown) return () => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {});
-      if (res.flags.valNotValid) this.ctx.observe(VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
+      if (res.flags.valNotValid) observeOwnership(this.ctx, VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
       if (want === 'PR') {
         // Only an EX holder may repair: go down, come back at EX, repair, store a valid LVB, retry.
         await lk.convert('NL');
@@ -278,7 +279,8 @@ export class DlmLvb implements Ownership {
     const id = this.nextSleep++;
     const d = this.ctx.deferred<void>();
     this.sleepers.set(id, d);
-    const t: TimerId = this.ctx.setTimer(us, { sleep: id });
+    const tag: DlmLvbTimerTag = { sleep: id };
+    const t: TimerId = this.ctx.setTimer(us, tag);
     if (t < 0) this.sleepers.delete(id);
     return d.promise;
   }
@@ -300,3 +302,6 @@ export class DlmLvb implements Ownership {
 function isZero(lvb: Uint8Array | undefined): boolean {
   return lvb === undefined || lvb.every((b) => b === 0);
 }
+
+/** dlm-lvb's one timer: wake sleeper `sleep`. */
+export type DlmLvbTimerTag = { sleep: number };

@@ -25,7 +25,8 @@ export class AppService implements Module, ServiceCallbacks {
   }
 
   start(_members: readonly NodeId[], eventId: number, _type: StartType, _info: StartInfo): void {
-    this.ctx.setTimer(this.ctx.random().int(0, this.recoveryUsMax), { done: eventId });
+    const tag: AppServiceTimerTag = { done: eventId };
+    this.ctx.setTimer(this.ctx.random().int(0, this.recoveryUsMax), tag);
   }
 
   finish(_eventId: number): void {
@@ -33,6 +34,9 @@ export class AppService implements Module, ServiceCallbacks {
   }
 
   onTimer(_ctx: Context, tag: unknown): void {
-    this.group?.startDone((tag as { done: number }).done);
+    this.group?.startDone((tag as AppServiceTimerTag).done); // only this module's own timers reach it
   }
 }
+
+/** The app service's one timer: its recovery of an event is done. */
+export type AppServiceTimerTag = { done: number };

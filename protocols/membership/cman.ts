@@ -23,7 +23,8 @@ import type { Deferred } from '../../sim/world.ts';
 import type { ClusterApi, MembershipOptions, ServiceCallbacks, ServiceGroup, View } from './api.ts';
 import { computeQuorum, holdsAll } from './quorum.ts';
 import type { MembershipFlaws } from './variants.ts';
-import { ServiceManager } from './serviceManager.ts';
+import { ServiceManager, asSmMsg } from './serviceManager.ts';
+import { observeMembership } from './observations.ts';
 
 /** The full view as installed and gossiped (View plus the quorum bookkeeping of its lineage). */
 export interface FullView extends View {
@@ -48,6 +49,23 @@ interface Transition {
   view: FullView;
   acks: Set<NodeId>;
   startUs: number;
+}
+
+/** cman's own messages ('sm-*' ones belong to the service manager): heartbeats and the two-phase view change. */
+export type CmanMsg =
+  | { type: 'hb'; inc: number; gen: number; view: FullView | null }
+  | { type: 'prepare'; gen: number; inc: number; prevEpoch: number; view: FullView }
+  | { type: 'ack'; gen: number; ok: true }
+  | { type: 'ack'; gen: number; ok: false; why: string; highest: number }
+  | { type: 'commit'; gen: number; view: FullView };
+
+/** cman's one timer: the heartbeat tick. */
+export type CmanTimerTag = 'tick';
+const TICK: CmanTimerTag = 'tick';
+
+/** The engine hands every module a generic Message; only cman sends these types to cman. */
+function asCmanMsg(msg: Message): CmanMsg {
+  return msg as unknown as CmanMsg;
 }
 
 const EPOCH_STRIDE = 1000;
@@ -99,6 +117,11 @@ export class Cman implements Module, ClusterApi {
     return this.cur;
   }
 
+  /** The installed view with its quorum bookkeeping (the service manager's coordinator needs it). */
+  fullView(): FullView | undefined {
+    return this.cur;
+  }
+
   quorate(): boolean {
     return this.cur?.quorate === true;
   }
@@ -132,7 +155,7 @@ export class Cman implements Module, ClusterApi {
   kill(reason: string): void {
     if (this.dead) return;
     this.dead = true;
-    this.ctx.observe('cman-kill', { reason, epoch: this.cur?.epoch ?? 0 });
+    observeMembership(this.ctx, 'cman-kill', { reason, epoch: this.cur?.epoch ?? 0 });
     this.ctx.log(`killed: ${reason}`);
     this.ctx.reboot(this.opts.rebootDelayUs, reason);
   }
@@ -152,7 +175,7 @@ export class Cman implements Module, ClusterApi {
     this.highestGen = (ctx.storage('gen') as number | undefined) ?? 0;
     this.bootUs = ctx.now();
     this.sm.bind(ctx);
-    ctx.setTimer(ctx.random().int(0, this.opts.heartbeatUs), 'tick');
+    ctx.setTimer(ctx.random().int(0, this.opts.heartbeatUs), TICK);
   }
 
   onMessage(ctx: Context, from: NodeId, msg: Message): void {
@@ -160,14 +183,15 @@ export class Cman implements Module, ClusterApi {
     // Heartbeats are n − 1 receipts per node per tick: tested first, with no string scan.
     if (msg.type === 'hb') return this.onHeartbeat(from, msg);
     if (msg.type.startsWith('sm-')) {
-      this.sm.onMessage(from, msg);
+      this.sm.onMessage(from, asSmMsg(msg));
       return;
     }
-    switch (msg.type) {
+    const m = asCmanMsg(msg);
+    switch (m.type) {
       case 'hb': return this.onHeartbeat(from, msg);
-      case 'prepare': return this.onPrepare(from, msg);
-      case 'ack': return this.onAck(from, msg);
-      case 'commit': return this.onCommit(from, msg);
+      case 'prepare': return this.onPrepare(from, m);
+      case 'ack': return this.onAck(from, m);
+      case 'commit': return this.onCommit(from, m);
     }
   }
 
@@ -338,16 +362,16 @@ export class Cman implements Module, ClusterApi {
     assert(byAge.length === members.length, `byAge ${byAge.join(',')} does not match members ${members.join(',')}`);
     this.tr = { gen, view, acks: new Set([me]), startUs: this.ctx.now() };
     for (const m of members) {
-      if (m !== me) this.ctx.send(m, { type: 'prepare', gen, inc: this.ctx.incarnation, prevEpoch: cur?.epoch ?? 0, view }, { fifo: true });
+      if (m !== me) this.send(m, { type: 'prepare', gen, inc: this.ctx.incarnation, prevEpoch: cur?.epoch ?? 0, view });
     }
     if (members.length === 1) this.commit();
   }
 
-  private onAck(from: NodeId, msg: Message): void {
+  private onAck(from: NodeId, msg: Extract<CmanMsg, { type: 'ack' }>): void {
     const tr = this.tr;
     if (tr === undefined || msg.gen !== tr.gen) return;
-    if (msg.ok !== true) {
-      this.bumpGen(msg.highest as number);
+    if (!msg.ok) {
+      this.bumpGen(msg.highest);
       if (msg.why !== 'gen') this.exclude(from, tr.view.incarnations[from]!);
       this.tr = undefined;
       return;
@@ -361,18 +385,23 @@ export class Cman implements Module, ClusterApi {
     this.tr = undefined;
     for (const m of tr.view.members) {
       if (m === this.ctx.node) continue;
-      this.ctx.send(m, { type: 'commit', gen: tr.gen, view: tr.view }, { fifo: true });
+      this.send(m, { type: 'commit', gen: tr.gen, view: tr.view });
       this.ctx.faultPoint('cman.transition');
     }
     this.install(tr.view);
   }
 
+  /** A FIFO message to cman on `to`. */
+  private send(to: NodeId, msg: CmanMsg): void {
+    this.ctx.send(to, msg, { fifo: true });
+  }
+
   // ---- transitions (member side) ----------------------------------------------------------------
 
-  private onPrepare(from: NodeId, msg: Message): void {
-    const gen = msg.gen as number;
-    const view = msg.view as FullView;
-    const refuse = (why: string): void => this.ctx.send(from, { type: 'ack', gen, ok: false, why, highest: Math.max(this.highestGen, this.promised) }, { fifo: true });
+  private onPrepare(from: NodeId, msg: Extract<CmanMsg, { type: 'prepare' }>): void {
+    const gen = msg.gen;
+    const view = msg.view;
+    const refuse = (why: string): void => this.send(from, { type: 'ack', gen, ok: false, why, highest: Math.max(this.highestGen, this.promised) });
     if (gen <= this.promised) return refuse('gen');
     // A proposal built from an older incarnation's heartbeats (we rebooted since) is not for us.
     if (view.incarnations[this.ctx.node] !== this.ctx.incarnation) return refuse('incarnation');
@@ -385,13 +414,13 @@ export class Cman implements Module, ClusterApi {
     this.promised = gen;
     this.bumpGen(gen);
     this.tr = undefined;
-    this.ctx.send(from, { type: 'ack', gen, ok: true }, { fifo: true });
+    this.send(from, { type: 'ack', gen, ok: true });
   }
 
-  private onCommit(from: NodeId, msg: Message): void {
+  private onCommit(from: NodeId, msg: Extract<CmanMsg, { type: 'commit' }>): void {
     if (msg.gen !== this.promised) return;
     const cur = this.cur;
-    const view = msg.view as FullView;
+    const view = msg.view;
     if (cur !== undefined && (!cur.members.includes(from) || cur.epoch === view.epoch)) return;
     this.install(view);
   }
@@ -409,11 +438,11 @@ export class Cman implements Module, ClusterApi {
     this.cur = v;
     this.bumpGen(v.gen);
     this.mismatchSince.clear();
-    this.ctx.observe('view', {
+    observeMembership(this.ctx, 'view', {
       epoch: v.epoch, members: v.members, byAge: v.byAge, incarnations: v.incarnations, quorate: v.quorate, master: v.master,
     });
     if (prev?.quorate !== v.quorate) {
-      this.ctx.observe('quorum', { quorate: v.quorate, votes: v.votes, expectedVotes: v.expectedVotes, quorum: v.quorum, epoch: v.epoch });
+      observeMembership(this.ctx, 'quorum', { quorate: v.quorate, votes: v.votes, expectedVotes: v.expectedVotes, quorum: v.quorum, epoch: v.epoch });
     }
     this.ctx.faultPoint('cman.view-installed');
     this.sm.onView(v);

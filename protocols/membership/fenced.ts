@@ -12,6 +12,14 @@ import type { MembershipOptions, ServiceCallbacks, ServiceGroup, StartInfo, Star
 import { LEVEL_FENCE } from './api.ts';
 import type { Cman } from './cman.ts';
 import type { MembershipFlaws } from './variants.ts';
+import { observeMembership } from './observations.ts';
+
+/** fenced's timers: the watchdog probe, and a fence or unfence (re)try of one event. */
+export type FencedTimerTag = 'watchdog' | { fence: number } | { unfence: number };
+
+function setTimer(ctx: Context, delayUs: number, tag: FencedTimerTag): void {
+  ctx.setTimer(delayUs, tag);
+}
 
 export const FENCE_GROUP = 'fence';
 /** Disk key prefix of the watchdog's probe writes (ownership checkers may ignore it). */
@@ -96,7 +104,7 @@ export class Fenced implements Module, ServiceCallbacks {
       // Two-node fence race: the higher node id waits fenceDelayUs (the `delay` of a real fence
       // device), so the lower one wins and the loser's watchdog kills it before its own attempt.
       const delay = me === this.ctx.allNodes[0] ? 0 : this.opts.fenceDelayUs;
-      this.ctx.setTimer(this.opts.postFailDelayUs + delay, { fence: eventId });
+      setTimer(this.ctx, this.opts.postFailDelayUs + delay, { fence: eventId });
     }
   }
 
@@ -105,10 +113,10 @@ export class Fenced implements Module, ServiceCallbacks {
   // ---- fencing ------------------------------------------------------------------------------
 
   onTimer(ctx: Context, tag: unknown): void {
-    if (tag === 'watchdog') return this.probe();
-    const t = tag as { fence?: number; unfence?: number };
-    if (t.fence !== undefined) this.selfCheckThenFence(t.fence);
-    else if (t.unfence !== undefined) this.unfence(t.unfence);
+    const t = tag as FencedTimerTag; // only fenced's own setTimer calls reach this module
+    if (t === 'watchdog') return this.probe();
+    if ('fence' in t) this.selfCheckThenFence(t.fence);
+    else this.unfence(t.unfence);
   }
 
   private current(eventId: number): Job | undefined {
@@ -120,7 +128,7 @@ export class Fenced implements Module, ServiceCallbacks {
     if (this.current(eventId) === undefined) return;
     this.ctx.disk.write(`${FENCE_CHECK_PREFIX}${this.ctx.node}`, this.ctx.incarnation, (r) => {
       if (!r.ok && r.reason === 'fenced') {
-        this.ctx.observe('fence-watchdog', { before: 'fencing' });
+        observeMembership(this.ctx, 'fence-watchdog', { before: 'fencing' });
         this.cman().kill('fenced: lost the fence race');
         return;
       }
@@ -137,12 +145,12 @@ export class Fenced implements Module, ServiceCallbacks {
       if (job.fenced.has(v) || job.inFlight.has(v)) continue;
       const inc = view?.incarnations[v];
       if (view !== undefined && view.members.includes(v) && inc !== undefined && inc !== job.failedInc[v]) {
-        this.ctx.observe('fence-drop', { victim: v, why: `rejoined as incarnation ${inc}` });
+        observeMembership(this.ctx, 'fence-drop', { victim: v, why: `rejoined as incarnation ${inc}` });
         job.fenced.add(v);
         continue;
       }
       job.inFlight.add(v);
-      this.ctx.observe('fence-request', { victim: v, epoch: job.epoch, eventId, failedInc: job.failedInc[v] ?? 0 });
+      observeMembership(this.ctx, 'fence-request', { victim: v, epoch: job.epoch, eventId, failedInc: job.failedInc[v] ?? 0 });
       this.ctx.disk.fence(v, (ok) => this.fenced(eventId, v, ok));
       this.ctx.faultPoint('fence.request');
     }
@@ -150,7 +158,7 @@ export class Fenced implements Module, ServiceCallbacks {
   }
 
   private fenced(eventId: number, victim: NodeId, ok: boolean): void {
-    this.ctx.observe('fence-result', { victim, ok });
+    observeMembership(this.ctx, 'fence-result', { victim, ok });
     const job = this.current(eventId);
     if (job === undefined) return;
     job.inFlight.delete(victim);
@@ -159,7 +167,7 @@ export class Fenced implements Module, ServiceCallbacks {
       this.ctx.faultPoint('fence.done');
       this.maybeDone(job);
     } else {
-      this.ctx.setTimer(this.opts.fenceRetryUs, { fence: eventId });
+      setTimer(this.ctx, this.opts.fenceRetryUs, { fence: eventId });
     }
   }
 
@@ -167,13 +175,13 @@ export class Fenced implements Module, ServiceCallbacks {
     this.ctx.disk.unfence((ok) => {
       const job = this.current(eventId);
       if (!ok) {
-        if (job !== undefined) this.ctx.setTimer(this.opts.fenceRetryUs, { unfence: eventId });
+        if (job !== undefined) setTimer(this.ctx, this.opts.fenceRetryUs, { unfence: eventId });
         return;
       }
       this.unfenced = true;
       if (!this.watchdog) {
         this.watchdog = true;
-        this.ctx.setTimer(this.opts.fenceCheckUs, 'watchdog');
+        setTimer(this.ctx, this.opts.fenceCheckUs, 'watchdog');
       }
       if (job !== undefined) {
         job.unfencing = false;
@@ -192,11 +200,11 @@ export class Fenced implements Module, ServiceCallbacks {
   private probe(): void {
     this.ctx.disk.write(`${FENCE_CHECK_PREFIX}${this.ctx.node}`, this.ctx.incarnation, (r) => {
       if (!r.ok && r.reason === 'fenced') {
-        this.ctx.observe('fence-watchdog', {});
+        observeMembership(this.ctx, 'fence-watchdog', {});
         this.cman().kill('fenced: my disk registration is gone');
         return;
       }
-      this.ctx.setTimer(this.opts.fenceCheckUs, 'watchdog');
+      setTimer(this.ctx, this.opts.fenceCheckUs, 'watchdog');
     });
   }
 }

@@ -16,6 +16,7 @@ import { incarnationChecker } from './checkers/incarnation.ts';
 import { quorumGatingChecker } from './checkers/quorumGating.ts';
 import { barrierOrderChecker } from './checkers/barrierOrder.ts';
 import { fenceBeforeRecoveryChecker } from './checkers/fenceBeforeRecovery.ts';
+import { failureRecoveredChecker } from './checkers/failureRecovered.ts';
 import { unfenceMembershipChecker } from './checkers/unfenceMembership.ts';
 import { livenessChecker } from './checkers/liveness.ts';
 import { membershipMetrics } from './checkers/metrics.ts';
@@ -56,7 +57,7 @@ export function membershipStack(opts: MembershipOptions & { variant?: string }):
  */
 export function membershipCheckers(opts?: MembershipOptions, which: { liveness?: boolean; coverage?: boolean } = {}): WorldChecker[] {
   const out: WorldChecker[] = [
-    viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts?.source), barrierOrderChecker(), fenceBeforeRecoveryChecker(),
+    viewAgreementChecker(), incarnationChecker(), quorumGatingChecker(opts?.source), barrierOrderChecker(), fenceBeforeRecoveryChecker(), failureRecoveredChecker(),
     unfenceMembershipChecker(opts?.source),
   ];
   if (which.liveness !== false) out.push(livenessChecker());

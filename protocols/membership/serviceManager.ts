@@ -15,11 +15,30 @@ import type { Deferred } from '../../sim/world.ts';
 import type { GroupState, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from './api.ts';
 import type { Cman, FullView } from './cman.ts';
 import type { MembershipFlaws } from './variants.ts';
+import { observeMembership } from './observations.ts';
+
+/** The service manager's messages (all FIFO, all stamped with the sender's view epoch). */
+export type SmMsg =
+  | { type: 'sm-report'; epoch: number; groups: GroupReport[] }
+  | { type: 'sm-query'; epoch: number }
+  | { type: 'sm-stop' | 'sm-finish' | 'sm-left'; epoch: number; group: string; eventId: number }
+  | { type: 'sm-stopped'; epoch: number; group: string; eventId: number }
+  | { type: 'sm-done'; epoch: number; group: string; eventId: number | undefined }
+  | { type: 'sm-start'; epoch: number; group: string; eventId: number; members: NodeId[]; startType: StartType; info: StartInfo };
+
+/** The engine hands modules a generic Message; cman routes 'sm-*' ones here, the one place they are typed. */
+export function asSmMsg(msg: Message): SmMsg {
+  return msg as unknown as SmMsg;
+}
+
+function send(ctx: Context, to: NodeId, msg: SmMsg): void {
+  ctx.send(to, msg, { fifo: true });
+}
 
 interface Completed {
   eventId: number;
   members: NodeId[];
-  incarnations: Record<number, number>;
+  incarnations: Readonly<Record<number, number>>;
 }
 
 interface GroupRec {
@@ -31,7 +50,7 @@ interface GroupRec {
   leaving: boolean;
   event: number | undefined;
   members: NodeId[];
-  incarnations: Record<number, number>;
+  incarnations: Readonly<Record<number, number>>;
   completed: Completed | undefined;
   inStart: boolean;
   waiters: Deferred<number>[];
@@ -119,7 +138,7 @@ export class ServiceManager {
   private readonly groups = new Map<string, GroupRec>();
   private coord: Coordinator | undefined;
   /** Messages of a view not installed yet. */
-  private early: { from: NodeId; msg: Message }[] = [];
+  private early: { from: NodeId; msg: SmMsg }[] = [];
 
   constructor(private readonly cman: Cman, private readonly flaws: MembershipFlaws) {}
 
@@ -140,7 +159,7 @@ export class ServiceManager {
     };
     rec.handle = new GroupHandle(this, rec);
     this.groups.set(name, rec);
-    this.ctx.observe('sm-join', { group: name, level });
+    observeMembership(this.ctx, 'sm-join', { group: name, level });
     this.report();
     return rec.handle;
   }
@@ -148,7 +167,7 @@ export class ServiceManager {
   leave(rec: GroupRec): void {
     if (rec.leaving || rec.state === 'left') return;
     rec.leaving = true;
-    this.ctx.observe('sm-leave', { group: rec.name, level: rec.level });
+    observeMembership(this.ctx, 'sm-leave', { group: rec.name, level: rec.level });
     this.report();
   }
 
@@ -159,15 +178,15 @@ export class ServiceManager {
       return;
     }
     rec.state = 'started';
-    this.ctx.observe('sm-start-done', { group: rec.name, level: rec.level, eventId });
+    observeMembership(this.ctx, 'sm-start-done', { group: rec.name, level: rec.level, eventId });
     this.ctx.faultPoint('sm.start-done');
     this.sendDone(rec);
   }
 
   private sendDone(rec: GroupRec): void {
-    const v = this.cman.view() as FullView | undefined;
+    const v = this.cman.fullView();
     rec.doneSentUs = this.ctx.now();
-    if (v !== undefined) this.ctx.send(coordinatorOf(v), { type: 'sm-done', epoch: v.epoch, group: rec.name, eventId: rec.event }, { fifo: true });
+    if (v !== undefined) send(this.ctx, coordinatorOf(v), { type: 'sm-done', epoch: v.epoch, group: rec.name, eventId: rec.event });
   }
 
   /**
@@ -185,7 +204,7 @@ export class ServiceManager {
     const missing = c.view.members.filter((m) => !c.reports.has(m));
     if (missing.length > 0 && now - c.queriedUs >= retransmitUs) {
       c.queriedUs = now;
-      for (const m of missing) this.ctx.send(m, { type: 'sm-query', epoch: c.view.epoch }, { fifo: true });
+      for (const m of missing) send(this.ctx, m, { type: 'sm-query', epoch: c.view.epoch });
     }
     for (const ev of c.events) if (now - ev.sentUs >= retransmitUs) this.sendStage(c, ev, [...ev.waiting]);
   }
@@ -213,7 +232,7 @@ export class ServiceManager {
     }
     this.coord = coordinatorOf(v) === this.ctx.node ? { view: v, reports: new Map(), seq: 0, events: [], finished: new Set(), queriedUs: this.ctx.now() } : undefined;
     this.report();
-    const early = this.early.filter((e) => (e.msg.epoch as number) >= v.epoch);
+    const early = this.early.filter((e) => e.msg.epoch >= v.epoch);
     this.early = early.filter((e) => e.msg.epoch !== v.epoch);
     for (const e of early) if (e.msg.epoch === v.epoch) this.onMessage(e.from, e.msg);
   }
@@ -221,72 +240,72 @@ export class ServiceManager {
   private stopLocal(rec: GroupRec, eventId: number): void {
     if (rec.state === 'stopped' || rec.state === 'joining' || rec.state === 'left') return;
     rec.state = 'stopped';
-    this.ctx.observe('sm-stop', { group: rec.name, level: rec.level, eventId });
+    observeMembership(this.ctx, 'sm-stop', { group: rec.name, level: rec.level, eventId });
     rec.cb.stop();
     this.ctx.faultPoint('sm.stopped');
   }
 
   private report(): void {
-    const v = this.cman.view() as FullView | undefined;
+    const v = this.cman.fullView();
     if (v === undefined) return;
     const groups: GroupReport[] = [...this.groups.values()].map((r) => ({
       name: r.name, level: r.level, state: r.state, leaving: r.leaving, completed: r.completed,
     }));
-    this.ctx.send(coordinatorOf(v), { type: 'sm-report', epoch: v.epoch, groups }, { fifo: true });
+    send(this.ctx, coordinatorOf(v), { type: 'sm-report', epoch: v.epoch, groups });
   }
 
-  onMessage(from: NodeId, msg: Message): void {
-    const v = this.cman.view() as FullView | undefined;
+  onMessage(from: NodeId, msg: SmMsg): void {
+    const v = this.cman.fullView();
     if (v === undefined || msg.epoch !== v.epoch) {
       // A newer view's message may overtake that view's commit (another sender): keep it until
       // the view is installed. Older generations are dropped then.
-      if (v === undefined || (msg.epoch as number) > v.epoch) this.early.push({ from, msg });
+      if (v === undefined || msg.epoch > v.epoch) this.early.push({ from, msg });
       if (this.early.length > EARLY_MAX) this.early.shift();
       return;
     }
     switch (msg.type) {
-      case 'sm-report': return this.onReport(from, msg.groups as GroupReport[]);
+      case 'sm-report': return this.onReport(from, msg.groups);
       case 'sm-stopped':
       case 'sm-done': return this.onAnswer(from, msg);
     }
     if (from !== coordinatorOf(v)) return;
     if (msg.type === 'sm-query') return this.report();
-    const rec = this.groups.get(msg.group as string);
+    const rec = this.groups.get(msg.group);
     if (rec === undefined) {
-      if (msg.type === 'sm-stop') this.ctx.send(from, { type: 'sm-stopped', epoch: v.epoch, group: msg.group, eventId: msg.eventId }, { fifo: true });
+      if (msg.type === 'sm-stop') send(this.ctx, from, { type: 'sm-stopped', epoch: v.epoch, group: msg.group, eventId: msg.eventId });
       return;
     }
     switch (msg.type) {
       case 'sm-stop':
         // A resent stop of the event already started here belongs to its (passed) stop phase.
         if (rec.event === msg.eventId && (rec.state === 'starting' || rec.state === 'started')) return;
-        this.stopLocal(rec, msg.eventId as number);
-        this.ctx.send(from, { type: 'sm-stopped', epoch: v.epoch, group: rec.name, eventId: msg.eventId }, { fifo: true });
+        this.stopLocal(rec, msg.eventId);
+        send(this.ctx, from, { type: 'sm-stopped', epoch: v.epoch, group: rec.name, eventId: msg.eventId });
         return;
       case 'sm-start': return this.onStartMsg(rec, msg);
-      case 'sm-finish': return this.onFinish(rec, msg.eventId as number);
+      case 'sm-finish': return this.onFinish(rec, msg.eventId);
       case 'sm-left': return this.onLeft(rec);
     }
   }
 
-  private onStartMsg(rec: GroupRec, msg: Message): void {
-    const eventId = msg.eventId as number;
+  private onStartMsg(rec: GroupRec, msg: Extract<SmMsg, { type: 'sm-start' }>): void {
+    const eventId = msg.eventId;
     if (rec.event === eventId && rec.state !== 'stopped') {
       if (rec.state === 'started') this.sendDone(rec); // a resent start: answer again
       return;
     }
-    const members = msg.members as NodeId[];
-    const info = msg.info as StartInfo;
+    const members = msg.members;
+    const info = msg.info;
     rec.event = eventId;
     rec.members = members;
-    rec.incarnations = info.incarnations as Record<number, number>;
+    rec.incarnations = info.incarnations;
     rec.state = 'starting';
-    this.ctx.observe('sm-start', {
+    observeMembership(this.ctx, 'sm-start', {
       group: rec.name, level: rec.level, eventId, type: msg.startType, members, previous: info.previous, failed: info.failed, epoch: info.epoch,
     });
     rec.inStart = true;
     try {
-      rec.cb.start(members, eventId, msg.startType as StartType, info);
+      rec.cb.start(members, eventId, msg.startType, info);
     } finally {
       rec.inStart = false;
     }
@@ -297,7 +316,7 @@ export class ServiceManager {
     if (rec.event !== eventId || (rec.state !== 'started' && rec.state !== 'starting')) return;
     rec.state = 'running';
     rec.completed = { eventId, members: sorted(rec.members), incarnations: rec.incarnations };
-    this.ctx.observe('sm-finish', { group: rec.name, level: rec.level, eventId, members: rec.completed.members, incarnations: rec.incarnations });
+    observeMembership(this.ctx, 'sm-finish', { group: rec.name, level: rec.level, eventId, members: rec.completed.members, incarnations: rec.incarnations });
     rec.cb.finish(eventId);
     const ws = rec.waiters.splice(0);
     for (const d of ws) d.resolve(eventId);
@@ -306,7 +325,7 @@ export class ServiceManager {
   private onLeft(rec: GroupRec): void {
     rec.state = 'left';
     this.groups.delete(rec.name);
-    this.ctx.observe('sm-left', { group: rec.name, level: rec.level });
+    observeMembership(this.ctx, 'sm-left', { group: rec.name, level: rec.level });
   }
 
   // ---- coordinator side ---------------------------------------------------------------------
@@ -318,13 +337,13 @@ export class ServiceManager {
     this.drive();
   }
 
-  private onAnswer(from: NodeId, msg: Message): void {
+  private onAnswer(from: NodeId, msg: Extract<SmMsg, { type: 'sm-stopped' | 'sm-done' }>): void {
     const c = this.coord;
     if (c === undefined) return;
     const ev = c.events.find((e) => e.group === msg.group && e.eventId === msg.eventId);
     if (ev === undefined) {
-      if (msg.type === 'sm-done' && c.finished.has(msg.eventId as number)) {
-        this.ctx.send(from, { type: 'sm-finish', epoch: c.view.epoch, group: msg.group, eventId: msg.eventId }, { fifo: true });
+      if (msg.type === 'sm-done' && msg.eventId !== undefined && c.finished.has(msg.eventId)) {
+        send(this.ctx, from, { type: 'sm-finish', epoch: c.view.epoch, group: msg.group, eventId: msg.eventId });
       }
       return;
     }
@@ -357,10 +376,10 @@ export class ServiceManager {
   private sendStage(c: Coordinator, ev: CoordEvent, to: NodeId[]): void {
     ev.sentUs = this.ctx.now();
     for (const m of to) {
-      const msg = ev.stage === 'stop'
+      const msg: SmMsg = ev.stage === 'stop'
         ? { type: 'sm-stop', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }
         : { type: 'sm-start', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId, members: ev.members, startType: ev.type, info: ev.info };
-      this.ctx.send(m, msg, { fifo: true });
+      send(this.ctx, m, msg);
     }
   }
 
@@ -384,7 +403,7 @@ export class ServiceManager {
     }
     const prev = best?.members ?? [];
     const prevInc = best?.incarnations ?? {};
-    const wasIn = (m: NodeId): boolean => prev.includes(m) && prevInc[m] === v.incarnations[m];
+    const wasIn = (m: NodeId): boolean => prev.includes(m) && (this.flaws.rebootNotFailed || prevInc[m] === v.incarnations[m]);
     const leavers = holders.filter((m) => this.report0(c, m, name)!.leaving);
     const members = holders.filter((m) => {
       const g = this.report0(c, m, name)!;
@@ -416,11 +435,11 @@ export class ServiceManager {
 
   private finishEvent(c: Coordinator, ev: CoordEvent): void {
     for (const m of ev.members) {
-      this.ctx.send(m, { type: 'sm-finish', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }, { fifo: true });
+      send(this.ctx, m, { type: 'sm-finish', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId });
       this.ctx.faultPoint('sm.finish');
     }
-    for (const m of ev.leavers) this.ctx.send(m, { type: 'sm-left', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId }, { fifo: true });
-    const completed: Completed = { eventId: ev.eventId, members: sorted(ev.members), incarnations: ev.info.incarnations as Record<number, number> };
+    for (const m of ev.leavers) send(this.ctx, m, { type: 'sm-left', epoch: c.view.epoch, group: ev.group, eventId: ev.eventId });
+    const completed: Completed = { eventId: ev.eventId, members: sorted(ev.members), incarnations: ev.info.incarnations };
     for (const m of ev.members) {
       const g = this.report0(c, m, ev.group)!;
       const i = c.reports.get(m)!.indexOf(g);

@@ -19,11 +19,17 @@ export interface MembershipFlaws {
   misreadVotes: boolean;
   /** fenced lifts its own I/O fence at boot, before it is a member of any quorate view. */
   unfenceAtBoot: boolean;
+  /**
+   * The service manager compares a start's members with the last completed event by node id only,
+   * so a node that rebooted and rejoined before the event for its failure completed is not counted
+   * as failed: its old incarnation is never fenced nor its recovery run (the fast-reboot hole).
+   */
+  rebootNotFailed: boolean;
 }
 
 export const NO_FLAWS: MembershipFlaws = {
   noQuorum: false, noFencing: false, unsafeEpochs: false, noIncarnation: false, noMerge: false, noBarrier: false,
-  misreadVotes: false, unfenceAtBoot: false,
+  misreadVotes: false, unfenceAtBoot: false, rebootNotFailed: false,
 };
 
 export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<MembershipFlaws> })[] = [
@@ -34,6 +40,7 @@ export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<M
   { name: 'no-merge', flaw: 'After a partition heals, nodes carrying state from the other side are never killed, so views never merge.', caughtBy: ['liveness-after-heal'], flaws: { noMerge: true } },
   { name: 'misread-votes', flaw: 'Option parsing ignores votes given as an object keyed by node id, so a partition short of the configured votes counts itself quorate.', caughtBy: ['quorum-gating'], flaws: { misreadVotes: true } },
   { name: 'unfence-at-boot', flaw: 'fenced lifts its own I/O fence at boot, before it is a member of a quorate view that admitted it.', caughtBy: ['unfence-needs-membership'], flaws: { unfenceAtBoot: true } },
+  { name: 'reboot-not-failed', flaw: 'The service manager matches members by node id, not incarnation: a node that rebooted and rejoined before its failure was processed is not named failed, so its old incarnation is neither fenced nor recovered.', caughtBy: ['failure-recovered'], flaws: { rebootNotFailed: true } },
   { name: 'no-barrier', flaw: 'The service manager sends finish after the first start_done instead of waiting for every member.', caughtBy: ['barrier-order'], flaws: { noBarrier: true } },
 ];
 

@@ -21,6 +21,19 @@ export const OWNERSHIP_GROUP = 'ownership';
 /** The oldest member re-sends its decision this often until the event finishes or is superseded. */
 const RESEND_US = 250_000;
 
+/** One assignment: resource, owner, epoch. */
+type AssignEntry = [string, NodeId, number];
+
+/** The oldest member's decision for one event, sent to every other member. */
+export type OldestMemberMsg = { type: 'om-assign'; eventId: number; list: AssignEntry[] };
+
+/** Timers: resend the decision of an event; check again whether a given-up resource is drained. */
+export type OldestMemberTimerTag = { announce: number } | { drain: string; eventId: number };
+
+function setTimer(ctx: Context, delayUs: number, tag: OldestMemberTimerTag): void {
+  ctx.setTimer(delayUs, tag);
+}
+
 export interface OldestMemberOptions {
   resources: readonly string[];
   passwdBlocks: number;
@@ -62,9 +75,9 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   private current: Assignment = new Map();
   private pending: Pending | undefined;
   /** The oldest member's decision for the event it is running. */
-  private decided: { eventId: number; list: [string, NodeId, number][] } | undefined;
+  private decided: { eventId: number; list: AssignEntry[] } | undefined;
   /** Decisions that arrived before our own start of that event: eventId → [sender, list]. */
-  private readonly early = new Map<number, [NodeId, [string, NodeId, number][]]>();
+  private readonly early = new Map<number, [NodeId, AssignEntry[]]>();
 
   constructor(private readonly opts: OldestMemberOptions) {
     this.resources = opts.resources;
@@ -88,7 +101,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     this.pending = p;
     if (members[0] === this.ctx.node) {
       const assignment = this.decide(members, info);
-      const list = [...assignment].map(([r, [n, e]]) => [r, n, e]) as [string, NodeId, number][];
+      const list = [...assignment].map(([r, [n, e]]): AssignEntry => [r, n, e]);
       this.decided = { eventId, list };
       this.announce(eventId);
       this.ctx.faultPoint('oldest-member.decision-sent');
@@ -145,16 +158,17 @@ export class OldestMember implements Ownership, ServiceCallbacks {
 
   onMessage(_ctx: Context, from: NodeId, msg: Message): void {
     if (msg.type !== 'om-assign') return;
+    const m = msg as unknown as OldestMemberMsg; // the one place the engine's generic Message is typed
     const p = this.pending;
-    const list = msg.list as [string, NodeId, number][];
-    if (p === undefined || p.eventId !== msg.eventId) {
-      this.early.set(msg.eventId as number, [from, list]);
+    const list = m.list;
+    if (p === undefined || p.eventId !== m.eventId) {
+      this.early.set(m.eventId, [from, list]);
       return;
     }
     this.apply(p, from, list);
   }
 
-  private apply(p: Pending, from: NodeId, list: [string, NodeId, number][]): void {
+  private apply(p: Pending, from: NodeId, list: AssignEntry[]): void {
     if (this.pending !== p || p.members[0] !== from || p.assignment !== undefined) return;
     p.assignment = new Map(list.map(([r, n, e]) => [r, [n, e] as const]));
     for (const [r, [owner, epoch]] of p.assignment) this.take(this.ctx, p, r, owner, epoch);
@@ -191,20 +205,20 @@ export class OldestMember implements Ownership, ServiceCallbacks {
 
   /** A resource we give up must have no request of ours still in flight before we answer start_done. */
   private drain(p: Pending, r: string): void {
-    this.ctx.setTimer(1_000, { drain: r, eventId: p.eventId });
+    setTimer(this.ctx, 1_000, { drain: r, eventId: p.eventId });
   }
 
   /** Send the decision to the other members, and again every resendUs until the event ends (links may drop it). */
   private announce(eventId: number): void {
     const p = this.pending;
     if (p === undefined || p.eventId !== eventId || this.decided?.eventId !== eventId) return;
-    for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list }, { fifo: true });
-    if (this.opts.noResend !== true) this.ctx.setTimer(RESEND_US, { announce: eventId });
+    for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list } satisfies OldestMemberMsg, { fifo: true });
+    if (this.opts.noResend !== true) setTimer(this.ctx, RESEND_US, { announce: eventId });
   }
 
   onTimer(_ctx: Context, tag: unknown): void {
-    if ((tag as { announce?: number }).announce !== undefined) return this.announce((tag as { announce: number }).announce);
-    const t = tag as { drain: string; eventId: number };
+    const t = tag as OldestMemberTimerTag; // only this module's own timers reach it
+    if ('announce' in t) return this.announce(t.announce);
     const p = this.pending;
     if (p === undefined || p.eventId !== t.eventId) return;
     if (this.busyWith(t.drain)) return this.drain(p, t.drain);

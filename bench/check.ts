@@ -1,56 +1,62 @@
-// Check benchmark: for every flawed variant that has a small configuration (scenarios/library/
-// check-<protocol>.json), schedules to the first counterexample under `lockstep check` (depth-first
-// within the configuration's bound) against random schedules of the same choice space (random walk
-// within the same bound), each the median over three seeds.
-// Usage: node --import tsx bench/check.ts [--seeds 3] [--max-runs 200] [--time-ms 60000] [--variants a,b]
-import { PROTOCOLS } from '../protocols/index.ts';
-import { loadScenario, libraryNames } from '../scenarios/load.ts';
+// Check benchmark: for every flawed variant that runner/checkVariants.ts maps to a small configuration,
+// `lockstep check`'s schedules to the first counterexample (depth-first within the configuration's
+// bound, seed 1) against random runs to the first counterexample (random schedules of the same choice
+// space within the same bound: runner/pct.ts randomWalk), the median over several seed ranges. The
+// issue's target: where random needs ≥ 20 runs, check needs ≥ 10× fewer.
+// Usage: node --import tsx bench/check.ts [--ranges 5] [--max-runs 200] [--time-ms 60000] [--variants a,b]
+import { loadScenario } from '../scenarios/load.ts';
 import { check, parseBound, DEFAULT_BOUND } from '../runner/check.ts';
 import { randomWalk } from '../runner/pct.ts';
+import { CHECK_TARGETS, NOT_FOUND_YET } from '../runner/checkVariants.ts';
 
 interface Row {
   variant: string;
-  /** Schedules to the first counterexample per seed (null: none within the limits). */
-  check: (number | null)[];
+  config: string;
+  /** Schedules to check's first counterexample (null: none within the limits). */
+  check: number | null;
+  /** Random runs to the first counterexample, per seed range (null: none within maxRuns). */
   random: (number | null)[];
-  checkMedian: number | null;
   randomMedian: number | null;
+  /** randomMedian / check (a lower bound when random found nothing: maxRuns / check). */
   ratio: number | null;
+  /** Random needed ≥ 20 runs: does check need ≥ 10× fewer? (null: the target does not apply.) */
+  tenfold: boolean | null;
 }
 
-function median(xs: (number | null)[], cap: number): number | null {
+function median(xs: (number | null)[]): number | null {
   const v = xs.map((x) => x ?? Infinity).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return v === Infinity ? null : Math.min(v, cap);
+  return v === Infinity ? null : v;
 }
 
-export async function benchCheck(opts: { seeds?: number; maxRuns?: number; timeMs?: number; variants?: string[] } = {}): Promise<Record<string, unknown>> {
-  const seeds = opts.seeds ?? 3;
+export async function benchCheck(opts: { ranges?: number; maxRuns?: number; timeMs?: number; variants?: string[] } = {}): Promise<Record<string, unknown>> {
+  const ranges = opts.ranges ?? 5;
   const maxRuns = opts.maxRuns ?? 200;
   const timeMs = opts.timeMs ?? 60_000;
-  const names = new Set(libraryNames());
   const rows: Row[] = [];
-  for (const def of PROTOCOLS) {
-    if (!names.has(`check-${def.name}`)) continue;
-    const scenario = loadScenario(`check-${def.name}`).scenario;
+  for (const t of CHECK_TARGETS) {
+    if (opts.variants !== undefined && !opts.variants.includes(t.variant)) continue;
+    const scenario = loadScenario(t.config).scenario;
     const bound = parseBound(scenario.check?.bound ?? '', DEFAULT_BOUND);
-    for (const v of def.variants) {
-      const variant = `${def.name}/${v.name}`;
-      if (opts.variants !== undefined && !opts.variants.includes(variant)) continue;
-      const c: (number | null)[] = [];
-      const r: (number | null)[] = [];
-      for (let s = 1; s <= seeds; s++) {
-        const started = performance.now();
-        const res = await check({ scenario, protocol: variant, seed: s, bound, maxSchedules: 20_000, shouldStop: () => performance.now() - started > timeMs });
-        c.push(res.counterexamples[0]?.schedule ?? null);
-        const w = await randomWalk({ scenario, protocol: variant, seed: s * 1000, depth: 1, runs: maxRuns, bound });
-        r.push(w.firstFailure ?? null);
-      }
-      const cm = median(c, Infinity);
-      const rm = median(r, Infinity);
-      rows.push({ variant, check: c, random: r, checkMedian: cm, randomMedian: rm, ratio: cm !== null && rm !== null ? Math.round((rm / cm) * 10) / 10 : null });
+    const started = performance.now();
+    const res = await check({ scenario, protocol: t.variant, seed: 1, bound, maxSchedules: 20_000, shouldStop: () => performance.now() - started > timeMs });
+    const c = res.counterexamples[0]?.schedule ?? null;
+    const random: (number | null)[] = [];
+    for (let k = 1; k <= ranges; k++) {
+      const w = await randomWalk({ scenario, protocol: t.variant, seed: k * 100_003, depth: 1, runs: maxRuns, bound });
+      random.push(w.firstFailure ?? null);
     }
+    const rm = median(random);
+    const effective = rm ?? maxRuns;
+    const ratio = c === null ? null : Math.round((effective / c) * 10) / 10;
+    rows.push({ variant: t.variant, config: t.config, check: c, random, randomMedian: rm, ratio, tenfold: effective >= 20 ? (ratio !== null && ratio >= 10) : null });
   }
-  return { seeds, randomMaxRuns: maxRuns, rows };
+  const applies = rows.filter((r) => r.tenfold !== null);
+  return {
+    what: 'schedules to the first counterexample: check (depth-first, seed 1) vs random runs over the same choice points and bound (median over seed ranges; null = none within randomMaxRuns)',
+    ranges, randomMaxRuns: maxRuns, rows,
+    tenfoldWhereRandomNeeds20: `${applies.filter((r) => r.tenfold === true).length}/${applies.length}`,
+    notFoundYet: Object.keys(NOT_FOUND_YET),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -59,7 +65,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const out = await benchCheck({
-    ...(arg('--seeds') ? { seeds: Number(arg('--seeds')) } : {}),
+    ...(arg('--ranges') ? { ranges: Number(arg('--ranges')) } : {}),
     ...(arg('--max-runs') ? { maxRuns: Number(arg('--max-runs')) } : {}),
     ...(arg('--time-ms') ? { timeMs: Number(arg('--time-ms')) } : {}),
     ...(arg('--variants') ? { variants: arg('--variants')!.split(',') } : {}),

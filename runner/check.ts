@@ -7,13 +7,13 @@ import type { SimulateResult } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import type { World } from '../sim/world.ts';
 import { DecisionKind } from '../sim/tape.ts';
-import { StateHasher, faultOptions } from '../sim/choice.ts';
+import { StateHasher } from '../sim/choice.ts';
 import type { ChoiceConfig } from '../sim/choice.ts';
 import type { Violation } from '../sim/types.ts';
 
 /** What a deviation spends: a delay, or a fault of one kind. */
-export type ChoiceClass = 'delay' | 'drop' | 'crash' | 'pause' | 'isolate';
-export const FAULT_CLASSES: readonly ChoiceClass[] = ['drop', 'crash', 'pause', 'isolate'];
+export type ChoiceClass = 'delay' | 'drop' | 'crash' | 'pause' | 'isolate' | 'restart';
+export const FAULT_CLASSES: readonly ChoiceClass[] = ['drop', 'crash', 'pause', 'isolate', 'restart'];
 
 export interface Bound {
   delays: number;
@@ -126,8 +126,7 @@ export function classify(world: World, cfg: ChoiceConfig, kind: number, drawn: n
   const now = world.nowUs;
   if (now < (cfg.fromUs ?? 0) || now >= (cfg.toUs ?? world.healAtUs)) return undefined;
   if (kind === DecisionKind.fault) {
-    const opts = faultOptions(cfg, 1, world.nodes);
-    return opts.slice(0, world.pointOptions).map((o, i) => ({ value: i + 1, cls: o.kind }));
+    return world.pointOptionList.map((o, i) => ({ value: i + 1, cls: o.kind }));
   }
   const s = world.sending;
   if (kind === DecisionKind.drop) {
@@ -147,7 +146,7 @@ function sendChosen(cfg: ChoiceConfig, s: World['sending']): boolean {
 }
 
 type Budget = number[];
-const SLOTS: readonly ChoiceClass[] = ['delay', 'drop', 'crash', 'pause', 'isolate'];
+const SLOTS: readonly ChoiceClass[] = ['delay', 'drop', 'crash', 'pause', 'isolate', 'restart'];
 
 function budgetOf(bound: Bound, devs: readonly Deviation[]): { left: Budget; faultsLeft: number } {
   const left = SLOTS.map((c) => (c === 'delay' ? bound.delays : (bound.perKind[c] ?? bound.faults)));

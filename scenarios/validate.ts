@@ -273,7 +273,7 @@ function walkScenario(w: Walk, raw: unknown, defaultName: string | undefined): S
 }
 
 const CHOICE_FIELDS = [
-  'modules', 'skipTypes', 'fromUs', 'toUs', 'drops', 'faultAt', 'faults', 'targets', 'downUs', 'pauseUs', 'isolateUs',
+  'modules', 'skipTypes', 'fromUs', 'toUs', 'drops', 'points', 'faultAt', 'faults', 'targets', 'downUs', 'pauseUs', 'isolateUs',
 ] as const;
 
 /** The `check` section: choice points for `lockstep check` and its default bound. */
@@ -283,7 +283,7 @@ function walkCheck(w: Walk, v: unknown, s: Scenario): void {
   const c = w.object(o.choices ?? {}, 'check.choices', CHOICE_FIELDS);
   if (c === undefined) return;
   const choices: ChoiceConfig = {};
-  for (const k of ['modules', 'skipTypes', 'faultAt'] as const) {
+  for (const k of ['modules', 'skipTypes', 'points', 'faultAt'] as const) {
     if (c[k] !== undefined) setIf(choices, k, w.stringList(c[k], `check.choices.${k}`));
   }
   for (const k of ['fromUs', 'toUs', 'downUs', 'pauseUs', 'isolateUs'] as const) {
@@ -298,7 +298,10 @@ function walkCheck(w: Walk, v: unknown, s: Scenario): void {
   }
   if (c.targets !== undefined) {
     if (c.targets === 'self' || c.targets === 'all') choices.targets = c.targets;
-    else w.fail('check.choices.targets', "'self' or 'all'", c.targets);
+    else if (Array.isArray(c.targets)) {
+      const t = w.stringList(c.targets, 'check.choices.targets');
+      if (t !== undefined) choices.targets = t;
+    } else w.fail('check.choices.targets', "'self', 'all' or a list of self, any and role targets (owner:snap0)", c.targets);
   }
   const check: NonNullable<Scenario['check']> = { choices };
   if (o.bound !== undefined) setIf(check, 'bound', w.string(o.bound, 'check.bound'));

@@ -4,8 +4,8 @@
 import type { NodeId } from './types.ts';
 
 /** What a fault point may do to the cluster (one tape decision: 0 = nothing, k = option k). */
-export type FaultOptionKind = 'crash' | 'pause' | 'isolate';
-export const FAULT_OPTION_KINDS: readonly FaultOptionKind[] = ['crash', 'pause', 'isolate'];
+export type FaultOptionKind = 'crash' | 'pause' | 'isolate' | 'restart';
+export const FAULT_OPTION_KINDS: readonly FaultOptionKind[] = ['crash', 'pause', 'isolate', 'restart'];
 
 /** Which decisions of a run are choice points, and what a fault point may do. */
 export interface ChoiceConfig {
@@ -18,12 +18,24 @@ export interface ChoiceConfig {
   toUs?: number;
   /** Datagram loss as a choice (a fault of kind `drop`); FIFO channels never lose. */
   drops?: boolean;
-  /** Observation kinds that are fault points (a node observing one may fail right after it). */
+  /**
+   * Declared fault points (ctx.faultPoint, protocols/faultPoints.ts) that are choice points: a node
+   * reaching one may fail right after the handler. '*' names every point the protocol declares.
+   */
+  points?: string[];
+  /** Observation kinds that are fault points too (older form; prefer `points`). */
   faultAt?: string[];
-  /** Faults a fault point offers (default crash). */
+  /**
+   * Faults a fault point offers (default crash): crash (restart at the heal or after `downUs`),
+   * pause, isolate (a partition of the target from everyone), restart (boot a node that is down now).
+   */
   faults?: FaultOptionKind[];
-  /** `self`: the observing node only (default); `all`: any node, so two faults can hit two roles. */
-  targets?: 'self' | 'all';
+  /**
+   * Whom a fault strikes. `self`: the node at the point (default); `all`: any node; or a list of
+   * `self`, `any` and role targets (protocols/roles.ts) as `role` or `role:resource`
+   * (`owner:snap0`, `master:own:snap0`, `oldest-member`), resolved when the point is reached.
+   */
+  targets?: 'self' | 'all' | string[];
   /** A crashed node restarts after this long (default: at the heal). */
   downUs?: number;
   pauseUs?: number;
@@ -40,12 +52,43 @@ export interface FaultOption {
 export const DEFAULT_PAUSE_US = 3_000_000;
 export const DEFAULT_ISOLATE_US = 3_000_000;
 
-/** The options of a fault point observed on `node`, in a fixed order (tape value k = options[k-1]). */
-export function faultOptions(cfg: ChoiceConfig, node: NodeId, nodes: readonly NodeId[]): FaultOption[] {
+/** What a fault point needs from the world to list its options. */
+export interface FaultOptionWorld {
+  readonly nodes: readonly NodeId[];
+  isUp(node: NodeId): boolean;
+  /** The live nodes holding a role now (ascending), or undefined when no resolver knows the role. */
+  roleNodes?(role: string, resource: string | undefined): readonly NodeId[] | undefined;
+}
+
+/** 'owner:snap0' → { role: 'owner', resource: 'snap0' }; 'master:own:snap0' keeps the rest as the resource. */
+export function parseTarget(t: string): { role: string; resource?: string } {
+  const i = t.indexOf(':');
+  return i < 0 ? { role: t } : { role: t.slice(0, i), resource: t.slice(i + 1) };
+}
+
+/** The nodes a fault point reached on `node` may strike, in a fixed order, each once. */
+function targetNodes(cfg: ChoiceConfig, node: NodeId, w: FaultOptionWorld): NodeId[] {
+  if (cfg.targets === undefined || cfg.targets === 'self') return [node];
+  if (cfg.targets === 'all') return [node, ...w.nodes.filter((n) => n !== node)];
+  const out: NodeId[] = [];
+  for (const t of cfg.targets) {
+    const { role, resource } = parseTarget(t);
+    const found = role === 'self' ? [node] : role === 'any' ? w.nodes.filter((n) => w.isUp(n)) : (w.roleNodes?.(role, resource) ?? []);
+    for (const n of found) if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** The options of a fault point reached on `node`, in a fixed order (tape value k = options[k-1]). */
+export function faultOptions(cfg: ChoiceConfig, node: NodeId, w: FaultOptionWorld): FaultOption[] {
   const kinds = cfg.faults ?? ['crash'];
-  const targets = cfg.targets === 'all' ? [node, ...nodes.filter((n) => n !== node)] : [node];
+  const targets = targetNodes(cfg, node, w);
   const out: FaultOption[] = [];
   for (const kind of kinds) {
+    if (kind === 'restart') {
+      for (const t of w.nodes) if (!w.isUp(t)) out.push({ kind, node: t, durationUs: 0 });
+      continue;
+    }
     const durationUs = kind === 'crash' ? (cfg.downUs ?? 0)
       : kind === 'pause' ? (cfg.pauseUs ?? DEFAULT_PAUSE_US) : (cfg.isolateUs ?? DEFAULT_ISOLATE_US);
     for (const t of targets) out.push({ kind, node: t, durationUs });

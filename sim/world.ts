@@ -373,6 +373,10 @@ export class World implements CheckerWorld {
   beforeEvent: (() => void) | undefined;
   /** How many fault options the fault point being decided offers (for a tape observer). */
   pointOptions = 0;
+  /** The fault options of the fault point being decided, in tape order (value k = list[k-1]). */
+  pointOptionList: readonly FaultOption[] = [];
+  /** Declared fault points that are search choice points (choices.points), if any. */
+  private readonly choicePoints: ReadonlySet<string> | undefined;
 
   constructor(readonly config: WorldConfig) {
     if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new RangeError(`nodes must be ≥ 1, got ${config.nodes}`);
@@ -391,6 +395,8 @@ export class World implements CheckerWorld {
     this.trace = config.trace;
     const faultAt = config.choices?.faultAt ?? [];
     this.faultAt = faultAt.length > 0 ? new Set(faultAt) : undefined;
+    const points = config.choices?.points ?? [];
+    this.choicePoints = points.length > 0 ? new Set(points) : undefined;
     const faults = config.faults ?? [];
     // A fault at a fault point fires at a time nobody knows in advance: it does not set the heal.
     const lastFaultEnd = faults.reduce((m, f) => (f.point !== undefined ? m : Math.max(m, f.atUs + (f.durationUs ?? 0))), 0);
@@ -1032,6 +1038,7 @@ export class World implements CheckerWorld {
     if (this.trace !== undefined) this.traceRec('point', node, { point: name, hit: hits });
     const armed = this.armed.get(name);
     if (armed !== undefined) this.pointReached(node, name, armed);
+    if (this.choicePoints !== undefined && (this.choicePoints.has(name) || this.choicePoints.has('*'))) this.choiceFaultAt(node);
   }
 
   /** One taped decision per waiting fault that matches this hit: fire here (1) or not (0). */
@@ -1205,18 +1212,25 @@ export class World implements CheckerWorld {
    */
   private choiceFaultAt(node: NodeId): void {
     if (this.healed || node === 0 || !this.isUp(node)) return;
-    const options = faultOptions(this.config.choices ?? {}, node, this.nodes);
+    const options = faultOptions(this.config.choices ?? {}, node, this);
     this.pointOptions = options.length;
+    this.pointOptionList = options;
     const o = options[this.tape.decide(DecisionKind.fault, 0) - 1];
     if (o === undefined) return;
     const ev = event(Ev.EngineFn, this.nowUs, 0, 0, () => this.choiceFault(o), o, 0, `fault:${o.kind}`);
     this.pushFirst(this.nowUs, ev);
   }
 
+  /** The live holders of a role now (role targets of check's fault options), ascending. */
+  roleNodes(role: string, resource: string | undefined): readonly NodeId[] | undefined {
+    return roleCandidates(resource !== undefined ? { role, resource } : { role }, this.roles, this);
+  }
+
   private choiceFault(o: FaultOption): void {
     if (this.healed) return;
     const spec = o.kind === 'isolate'
       ? { kind: 'partition', shape: 'isolate' as const, atUs: this.nowUs, node: o.node, durationUs: o.durationUs }
+      : o.kind === 'restart' ? { kind: 'restart', atUs: this.nowUs, node: o.node }
       : { kind: o.kind, atUs: this.nowUs, node: o.node, ...(o.durationUs > 0 ? { durationUs: o.durationUs } : {}) };
     this.fireFault(spec, -1); // a search-chosen fault: not one of the schedule's
   }

@@ -53,6 +53,7 @@ const ENTRIES = [
   { in: 'testing.ts', out: 'testing' },
   { in: 'cli/main.ts', out: 'cli' },
   { in: 'runner/exploreWorker.ts', out: 'exploreWorker' },
+  { in: 'runner/checkWorker.ts', out: 'checkWorker' },
 ];
 
 /**

@@ -18,6 +18,7 @@ import { parseShard } from '../../runner/shard.ts';
 import { parseCount, parseSeed } from '../args.ts';
 import { parseBudgetMs } from './shrink.ts';
 import { claimLine } from '../../runner/checkClaim.ts';
+import { checkParallel } from '../../runner/checkParallel.ts';
 import { err, out } from '../../reports/style.ts';
 import type { SimulateResult } from '../../scenarios/simulate.ts';
 import type { Scenario } from '../../scenarios/types.ts';
@@ -35,6 +36,7 @@ export interface CheckArgs {
   maxSchedules?: string;
   maxStates?: string;
   all: boolean;
+  workers?: string;
   shard?: string;
   out: string;
   json: boolean;
@@ -97,13 +99,22 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     return w.firstFailure === undefined ? EXIT_OK : EXIT_VIOLATED;
   }
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-  const result = await check({
-    scenario, protocol: resolved.name, seed, bound, prune: args.prune, shouldStop, all: args.all,
+  const workers = args.workers === undefined ? 1 : parseCount(args.workers, '--workers');
+  const limits = {
     ...(args.maxSchedules !== undefined ? { maxSchedules: parseCount(args.maxSchedules, '--max-schedules') } : {}),
     ...(args.maxStates !== undefined ? { maxStates: parseCount(args.maxStates, '--max-states') } : {}),
-    ...(shard !== undefined ? { part: { k: shard.index - 1, of: shard.count } } : {}),
-    ...(args.quiet || args.json ? {} : { onProgress: progressLine(started) }),
-  });
+  };
+  const result = workers > 1
+    ? await checkParallel({
+      scenario, protocol: resolved.name, seed, bound, prune: args.prune !== false, all: args.all === true, ...limits,
+      timeMs: budgetMs,
+      ...(shard !== undefined ? { shard: { k: shard.index - 1, of: shard.count } } : {}),
+    }, workers)
+    : await check({
+      scenario, protocol: resolved.name, seed, bound, prune: args.prune, shouldStop, all: args.all, ...limits,
+      ...(shard !== undefined ? { part: { k: shard.index - 1, of: shard.count } } : {}),
+      ...(args.quiet || args.json ? {} : { onProgress: progressLine(started) }),
+    });
   if (!args.quiet && !args.json) process.stderr.write('\n');
   const files = result.counterexamples.map((c, i) => write(c.result, c.deviations.map(([a, b]) => [a, b]), `${i + 1}`));
   const wallMs = Math.round(performance.now() - started);
@@ -181,6 +192,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     .option('max-schedules', { type: 'string', describe: 'Stop after this many schedules (complete: false, schedules)' })
     .option('max-states', { type: 'string', describe: 'Stop when this many distinct states are stored (complete: false, states)' })
     .option('all', { type: 'boolean', default: false, describe: 'Keep searching after the first counterexample' })
+    .option('workers', { type: 'string', describe: 'N: split the search across N worker threads (parts merged into one claim)' })
     .option('shard', { type: 'string', describe: 'K/N: explore only the K-th of N interleaved parts of the search tree' })
     .option('out', { type: 'string', default: 'runs', describe: 'Folder for counterexample run-files' })
     .option('lvb-table', { type: 'boolean', default: false, describe: 'DLM: classify every crash schedule by how the last PW/EX holder died and what the next value-block read got' })

@@ -1,0 +1,29 @@
+// Which small configuration (scenarios/library/check-*.json) finds each flawed variant of the
+// ownership protocols and of the DLM under `lockstep check` at its default bound, and the variants
+// no configuration finds yet, with the reason. The variants test and the check benchmark read it.
+
+export interface CheckTarget {
+  /** protocol/variant */
+  variant: string;
+  /** The library configuration whose bounded search finds it. */
+  config: string;
+}
+
+export const CHECK_TARGETS: readonly CheckTarget[] = [
+  ...['no-lvb-invalidate', 'ignore-convert-queue', 'lose-completion', 'bad-compat', 'split-master', 'no-rebuild']
+    .map((v) => ({ variant: `dlm/${v}`, config: 'check-dlm' })),
+  ...['ignore-valnotvalid', 'new-ex-request', 'no-fencing'].map((v) => ({ variant: `dlm-lvb/${v}`, config: 'check-dlm-lvb' })),
+  ...['no-fencing', 'no-quorum', 'no-resend', 'no-stop'].map((v) => ({ variant: `oldest-member/${v}`, config: 'check-oldest-member' })),
+  ...['no-token-check', 'no-cas'].map((v) => ({ variant: `lease/${v}`, config: 'check-lease' })),
+];
+
+/** Variants check does not find yet on any small configuration, and why (docs/check.md). */
+export const NOT_FOUND_YET: Readonly<Record<string, string>> = {
+  'dlm/no-demote-reply': 'needs a CONVDEADLK conversion, which the dlm-random workload rarely makes (scripted variant)',
+  'dlm/ivvalblk-own-flag': 'needs an IVVALBLK conversion (scripted variant)',
+  'dlm/sticky-flags': 'needs two flagged completions of one lock in a row (scripted variant)',
+  'dlm/glock-trust-valid': 'needs the glock-cache workload; no check-* configuration runs it yet',
+  'dlm/lose-down-conversion': 'needs a down-conversion followed by a master failover (scripted variant)',
+  'dlm-lvb/passwd-trusts-zero': 'needs the passwd writer to die together with the master of file:passwd: the role target master:file:passwd finds a torn read on the correct dlm-lvb too (unconfirmed, see Findings)',
+  'dlm-lvb/plain-passwd': 'as passwd-trusts-zero',
+};

@@ -70,6 +70,8 @@ export interface CheckOptions {
   shouldStop?: () => boolean;
   /** Keep searching after the first counterexample (default: stop at it). */
   all?: boolean;
+  /** Child order: tape order (default) or fault points before delivery points (same set of schedules). */
+  order?: 'tape' | 'faults-first';
   /** Only the root's children with index % of === k (a shard or a worker's part). */
   part?: { k: number; of: number };
   onProgress?: (p: CheckProgress) => void;
@@ -266,7 +268,10 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     return undefined;
   };
 
-  const stack: Frame[] = [{ devs: [], points: await runOne([]), pi: 0, ai: 0 }];
+  /** Faults first (`order: 'faults-first'`): a frame tries its fault points before its delays. */
+  const ordered = (pts: Point[]): Point[] => (o.order === 'faults-first'
+    ? [...pts.filter((p) => p.alts[0]!.cls !== 'delay'), ...pts.filter((p) => p.alts[0]!.cls === 'delay')] : pts);
+  const stack: Frame[] = [{ devs: [], points: ordered(await runOne([])), pi: 0, ai: 0 }];
   let rootChild = 0;
   while (stack.length > 0) {
     const reason = stopReason();
@@ -288,7 +293,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     const devs: Deviation[] = [...f.devs, [p.index, alt.value, alt.cls]];
     if (!allows(budgetOf(o.bound, f.devs), alt.cls)) continue;
     if (stack.length === 1 && o.part !== undefined && rootChild++ % o.part.of !== o.part.k) continue;
-    stack.push({ devs, points: await runOne(devs), pi: 0, ai: 0 });
+    stack.push({ devs, points: ordered(await runOne(devs)), pi: 0, ai: 0 });
     if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(progress(r, visited.size, stack));
   }
   r.states = visited.size;

@@ -158,7 +158,7 @@ interface Cell {
  *   every correct design, so they all face identical tapes and end with equal counts; a round starts
  *   while the estimate (the rounds' measured worker time over the workers) says it ends in budget;
  * - each flawed variant runs seed first+r on its scenarios VARIANT_BATCH at a time (seed first on
- *   every scenario, then first+1 …) and stops after the first batch in which a run failed — its
+ *   every scenario, then first+1 …; the scenarios whose `protocol` is the variant's base first) and stops after the first batch in which a run failed — its
  *   counterexample — or when the budget is spent. Which runs a variant gets depends only on the
  *   outcomes, never on timing, except where the budget cuts it short.
  * The workers serve, in order: variants' first seed, the correct designs' rounds up to
@@ -270,7 +270,11 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
   };
 
   const variantUntilCaught = async (protocol: string): Promise<void> => {
-    const mine = cells.filter((c) => c.protocol === protocol);
+    // Scenarios written for this design (their `protocol` names its base) first, then the rest in
+    // library order: where a planted flaw is most likely to show, without naming any variant.
+    const base = resolveProtocol(protocol).def.name;
+    const aimed = (c: Cell): number => (c.entry.scenario.protocol?.split('/')[0] === base ? 0 : 1);
+    const mine = cells.filter((c) => c.protocol === protocol).sort((a, b) => aimed(a) - aimed(b));
     for (let r = 0; r < maxSeeds; r++) {
       for (let i = 0; i < mine.length; i += VARIANT_BATCH) {
         if ((r > 0 || i > 0) && performance.now() >= deadline) return;

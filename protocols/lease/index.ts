@@ -30,7 +30,7 @@ export const leaseProtocol = defineProtocol({
   ],
   build(input) {
     const c = input.cluster;
-    const num = (k: string, d: number): number => (typeof c[k] === 'number' ? (c[k] as number) : d);
+    const num = (k: string, d: number): number => { const v = c[k]; return typeof v === 'number' ? v : d; };
     const built = buildOwnershipRun(input, (_node, b) => [
       new LeaseOwnership({
         resources: b.resources,

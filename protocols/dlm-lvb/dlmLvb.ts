@@ -28,7 +28,7 @@ import type { Context, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } f
 import type { Deferred } from '../../sim/world.ts';
 import type { Dlm } from '../dlm/dlm.ts';
 import type { DlmLock, LockspaceHandle } from '../dlm/api.ts';
-import type { GrantListener, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
+import type { GrantListener, HeldLock, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
 import { EX_HOLDER, OWNERSHIP_MODULE, VALNOTVALID_READ, metaKey } from '../ownership/api.ts';
 import { observeOwnership } from '../ownership/observations.ts';
 import { OwnerBook } from '../ownership/book.ts';
@@ -51,6 +51,8 @@ export interface DlmLvbOptions {
   plainPasswd: boolean;
   /** Flaw: passwd trusts a zero value block as if it vouched for the file (finding F13). */
   passwdTrustsZero?: boolean;
+  /** Flaw: a passwd read is served without asking whether the PR lock was held throughout (finding F16). */
+  readUnchecked?: boolean;
 }
 
 interface ClaimRecord {
@@ -185,12 +187,12 @@ export class DlmLvb implements Ownership {
    * master flag it): the file may be torn, so it is rolled forward under EX first. Flaw plain-passwd:
    * "lock for read, read, unlock" with fresh locks and no value block — nothing flags the torn file.
    */
-  private async acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<() => void> {
+  private async acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<HeldLock> {
     const want = mode === 'shared' ? 'PR' : 'EX';
     if (this.opts.plainPasswd) {
       const lk = await this.ls.lock(`file:${resource}`, want);
       if (lk.status !== 0) throw new Error(`lock file:${resource} failed with status ${lk.status}`);
-      return () => void lk.unlock();
+      return this.held(() => void lk.unlock());
     }
     const lk = await this.fileLock(resource);
     for (;;) {
@@ -200,7 +202,7 @@ export class DlmLvb implements Ownership {
       // on it (a writer's) died with its master, the rebuilt resource has no lock with a value block,
       // so recover_lvb flags nothing and the LVB comes back zero without VALNOTVALID (finding F13).
       const unknown = res.flags.valNotValid || (this.opts.passwdTrustsZero !== true && isZero(res.valueBlock));
-      if (!unknown) return () => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {});
+      if (!unknown) return this.held(() => void lk.convert('NL', want === 'EX' ? { valueBlock: this.fileStamp() } : {}));
       if (res.flags.valNotValid) observeOwnership(this.ctx, VALNOTVALID_READ, { resource, by: want === 'EX' ? 'writer' : 'reader' });
       if (want === 'PR') {
         // Only an EX holder may repair: go down, come back at EX, repair, store a valid LVB, retry.
@@ -212,8 +214,19 @@ export class DlmLvb implements Ownership {
         continue;
       }
       await this.repairFile(resource);
-      return () => void lk.convert('NL', { valueBlock: this.fileStamp() });
+      return this.held(() => void lk.convert('NL', { valueBlock: this.fileStamp() }));
     }
+  }
+
+  /**
+   * A granted file lock. It was held throughout if no recovery has begun or completed on this node
+   * since the grant: a node evicted while paused stops its lockspace as soon as it runs again (its
+   * held timers and messages come first), before any I/O it issues then can complete (finding F16).
+   */
+  private held(release: () => void): HeldLock {
+    const gen = this.ls.generation;
+    const heldThroughout = this.opts.readUnchecked === true ? () => true : () => !this.ls.recovering && this.ls.generation === gen;
+    return { release, heldThroughout };
   }
 
   private async fileLock(resource: string): Promise<DlmLock> {

@@ -31,6 +31,7 @@ export const dlmLvbProtocol = defineProtocol({
     { name: 'new-ex-request', flaw: 'Waits with a new EX request instead of an NL→EX conversion and trusts a zero LVB: when the owner dies with the lock\'s master, the LVB comes back zero without VALNOTVALID and the epoch restarts.', caughtBy: [EFFECT_CHECKER] },
     { name: 'passwd-trusts-zero', flaw: 'passwd repairs the file only on VALNOTVALID and trusts a zero value block: a writer that dies holding the only lock on the file takes the resource with it, the new master rebuilds it with no value block and no VALNOTVALID (fs/dlm recover_lvb flags nothing when no lock carries a value block), and the next reader is granted the torn file.', caughtBy: [CLIENT_CHECKER] },
     { name: 'plain-passwd', flaw: 'passwd as "lock for read, read, unlock" with no value block: a writer that dies mid-write leaves a torn file that readers are then granted.', caughtBy: [CLIENT_CHECKER] },
+    { name: 'read-unchecked', flaw: 'passwd serves a read without asking whether its PR lock was held throughout: a reader paused mid-read is evicted and fenced, but I/O fencing refuses writes, not reads, so on resuming it reads the rest of the file across its successor\'s write and serves the torn file (finding F16).', caughtBy: [CLIENT_CHECKER] },
     { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },
   ],
   build(input) {
@@ -44,7 +45,7 @@ export const dlmLvbProtocol = defineProtocol({
       ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
       dlmModule(dv !== undefined ? { variant: dv } : {}),
       new DlmLvb({ resources: b.resources, passwdBlocks: b.workload.passwdBlocks, retryUs: 200_000, ignoreValNotValid: parts.includes('ignore-valnotvalid'), newExRequest: parts.includes('new-ex-request'), plainPasswd: parts.includes('plain-passwd'),
-        passwdTrustsZero: parts.includes('passwd-trusts-zero') }),
+        passwdTrustsZero: parts.includes('passwd-trusts-zero'), readUnchecked: parts.includes('read-unchecked') }),
     ], { checkers: [...membershipCheckers(mopts, { coverage: false }), exDeathCoverage(), valNotValidCoverage()], lockedPasswd: true, exclusiveBelief: true });
     return { ...built, roles: [ownerRole(), ...membershipRoles(), ...dlmRoles()] };
   },

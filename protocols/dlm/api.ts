@@ -227,6 +227,11 @@ export class LockspaceHandle {
     return this.inner.recovering;
   }
 
+  /** Completed recoveries (agreed by all members): a lock granted at generation g and seen at g with no recovery under way was not taken away meanwhile. */
+  get generation(): number {
+    return this.inner.gen;
+  }
+
   /**
    * Request `mode` on `resource`. Resolves with the handle once the request completes: check
    * `lk.status` (0 granted; -EAGAIN with noQueue; -DLM_ECANCEL when aborted).

@@ -52,8 +52,21 @@ export interface Ownership extends Module {
 
 /** Tweedie's model for passwd: lock for read (PR), read, unlock; writers take EX. */
 export interface LockService {
-  /** Resolves when granted; the returned function unlocks. Rejects if the lock cannot be had. */
-  acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<() => void>;
+  /** Resolves when granted. Rejects if the lock cannot be had. */
+  acquire(resource: string, mode: 'shared' | 'exclusive'): Promise<HeldLock>;
+}
+
+/** A granted shared/exclusive lock. */
+export interface HeldLock {
+  release(): void;
+  /**
+   * As far as this node can tell, the lock has been held without a break since its grant (no
+   * membership change stopped the lock service meanwhile). A read counts only if this is still true
+   * when it completes: I/O fencing refuses a fenced node's writes, not its reads (SCSI-3 "write
+   * exclusive, registrants only"), so a holder paused mid-read and evicted can resume and read blocks
+   * its successor wrote (finding F16).
+   */
+  heldThroughout(): boolean;
 }
 
 /** The disk key of a metadata resource. */

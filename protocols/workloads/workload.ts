@@ -8,7 +8,7 @@ import type { Context, Message, Module, NodeId, TimerId } from '../../sim/types.
 import type { Op, OpResult, WorkloadOptions } from './options.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
-import type { Ownership, OwnerGrant } from '../ownership/api.ts';
+import type { HeldLock, Ownership, OwnerGrant } from '../ownership/api.ts';
 import { OWNERSHIP_MODULE, OWNER_SERVE, resourceNames } from '../ownership/api.ts';
 import { runSnapshotOp } from './snapshot.ts';
 import { runPasswdOp } from './passwd.ts';
@@ -146,17 +146,19 @@ export class Workload implements Module {
       if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
     };
     ctx.spawn(`passwd ${p.id}`, async () => {
-      let unlock: () => void;
+      let lock: HeldLock;
       try {
-        unlock = await own.locks!.acquire('passwd', mode);
+        lock = await own.locks!.acquire('passwd', mode);
       } catch {
         return retry();
       }
       const env: OpEnv = { ctx, stamp: { epoch: null, owner: ctx.node }, writeOpts: undefined };
       const done = ctx.deferred<OpOutcome>();
       runPasswdOp(env, p.op, this.opts.passwdBlocks, (o) => done.resolve(o));
-      const o = await done.promise;
-      unlock();
+      let o = await done.promise;
+      // As on the owner path: a read counts only if the lock outlived it (the fence refuses writes, not reads).
+      if (o.ok && p.op.kind === 'pread' && !lock.heldThroughout()) o = { ok: false, reason: 'lock lost during read' };
+      lock.release();
       if (this.pending !== p) return;
       if (o.ok) this.complete(ctx, o.result);
       else retry();

@@ -99,3 +99,22 @@ describe('the search', () => {
     expect(r.complete).toBe(true);
   });
 });
+
+describe('finding F16: reads are not fenced', () => {
+  // I/O fencing refuses a fenced node's writes, not its reads (SCSI-3 "write exclusive, registrants
+  // only"). n2, isolated and then paused holding PR on file:passwd mid-read, is evicted and fenced;
+  // writers take EX; n2 resumes and reads the last block at its successor's version.
+  const scenario = loadScenario('check-dlm-lvb-reader').scenario;
+  const schedule = [[173, 6], [181, 4]] as const;
+
+  it('the unchecked reader serves a torn passwd file', async () => {
+    const r = await simulate(scenario, { seed: 1, protocol: 'dlm-lvb/read-unchecked', tapeOverrides: schedule });
+    const torn = r.violations.find((v) => v.checker === 'ownership-client');
+    expect(torn?.message).toMatch(/torn passwd read by n2/);
+  });
+
+  it('dlm-lvb asks whether its PR lock was held throughout and retries the read', async () => {
+    const r = await simulate(scenario, { seed: 1, protocol: 'dlm-lvb', tapeOverrides: schedule });
+    expect(r.violations).toEqual([]);
+  });
+});

@@ -48,6 +48,17 @@ export function runSnapshotOp(env: OpEnv, op: Op, reqId: string, chunks: number,
   });
 }
 
+/**
+ * Note that `next` was made from `base`. The base's own note is dropped: a list is derived from only
+ * after it was read back from the disk, so its write was observed already, and a note that pointed at
+ * a noted list would chain every list of the run together (kept alive, and an ephemeron chain the
+ * collector walks on every full collection).
+ */
+function derive(next: SnapshotRecord['used'], base: SnapshotRecord['used'], chunk: number, allocId: string, added: boolean): void {
+  derived.delete(base);
+  derived.set(next, { base, chunk, allocId, added });
+}
+
 // Index loops, not find/filter/sort with callbacks: this runs once per metadata request.
 function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { used: SnapshotRecord['used']; result: OpResult } {
   const used = cur.used;
@@ -68,7 +79,7 @@ function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { us
     const next = used.slice(0, at);
     next.push([want, reqId]);
     for (let i = at; i < used.length; i++) next.push(used[i]!);
-    derived.set(next, { base: used, chunk: want, allocId: reqId, added: true });
+    derive(next, used, want, reqId, true);
     return { used: next, result: { chunk: want } };
   }
   if (op.kind === 'free') {
@@ -77,7 +88,7 @@ function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { us
       const e = used[i]!;
       if (!(e[0] === op.chunk && e[1] === op.allocId)) next.push(e);
     }
-    derived.set(next, { base: used, chunk: op.chunk!, allocId: op.allocId!, added: false });
+    derive(next, used, op.chunk!, op.allocId!, false);
     return { used: next, result: { chunk: op.chunk! } };
   }
   throw new Error(`snapshot store asked to run a ${op.kind} operation`);

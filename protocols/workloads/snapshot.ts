@@ -1,9 +1,8 @@
-// The snapshot-metadata workload's server side: one chunk-allocation record per snapshot store on the
+// The snapshot-metadata workload's record: one chunk-allocation record per snapshot store on the
 // shared disk, changed by read-modify-write (Phillips' cluster snapshot server). Allocation is
 // idempotent per request id, and a free names the allocation it undoes, so client retries are safe.
 import type { Op, OpResult } from './options.ts';
-import type { OpEnv, OpOutcome } from './opEnv.ts';
-import { metaKey } from '../ownership/api.ts';
+import type { OpEnv } from './opEnv.ts';
 
 /** The on-disk record. Values on the disk are never mutated: each write stores a new object. */
 export interface SnapshotRecord {
@@ -37,15 +36,11 @@ export function usedChangeOf(used: SnapshotRecord['used']): UsedChange | undefin
 
 const EMPTY: SnapshotRecord = { epoch: null, owner: 0, seq: 0, used: [] };
 
-/** Read the record, apply `op`, write it back; `done` gets the result or why the storage refused. */
-export function runSnapshotOp(env: OpEnv, op: Op, reqId: string, chunks: number, done: (o: OpOutcome) => void): void {
-  const key = metaKey(op.resource);
-  env.ctx.disk.read(key, (r) => {
-    const cur = (r.value as SnapshotRecord | undefined) ?? EMPTY;
-    const { used, result } = apply(cur, op, reqId, chunks);
-    const rec: SnapshotRecord = { epoch: env.stamp.epoch, owner: env.stamp.owner, seq: cur.seq + 1, used };
-    env.ctx.disk.write(key, rec, (w) => done(w.ok ? { ok: true, result } : { ok: false, reason: w.reason ?? 'refused' }), env.writeOpts);
-  });
+/** A record `cur` with `op` applied, stamped with the writer's epoch and node, and what the client is told. */
+export function snapshotNext(cur: SnapshotRecord | undefined, op: Op, reqId: string, chunks: number, stamp: OpEnv['stamp']): { rec: SnapshotRecord; result: OpResult } {
+  const base = cur ?? EMPTY;
+  const { used, result } = apply(base, op, reqId, chunks);
+  return { rec: { epoch: stamp.epoch, owner: stamp.owner, seq: base.seq + 1, used }, result };
 }
 
 /**

@@ -23,15 +23,24 @@ export interface UsedChange {
 }
 
 /**
- * Each `used` list this workload builds → the list it was built from and the one entry it changed, so
- * a checker can follow a record from the one chunk a write changed instead of rescanning it. Keyed
- * weakly by the list itself (no field on the disk value, nothing kept alive, no order to depend on).
+ * The most recent `used` lists this workload built, each with the list it was built from and the one
+ * entry it changed, so a checker can follow a record from the one chunk a write changed instead of
+ * rescanning it. A small ring searched by identity, newest first: no field on the disk value, no
+ * hashing, and nothing kept beyond the last RECENT lists (a list built from is read back from the disk,
+ * so its own write was observed already; a list that fell out of the ring is rescanned by the checker).
  */
-const derived = new WeakMap<SnapshotRecord['used'], UsedChange>();
+const RECENT = 16;
+const recentUsed: (SnapshotRecord['used'] | undefined)[] = new Array<SnapshotRecord['used'] | undefined>(RECENT).fill(undefined);
+const recentChange: (UsedChange | undefined)[] = new Array<UsedChange | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
 
-/** The change that made `used` from another list, if this workload built it by one alloc or free. */
+/** The change that made `used` from another list, if this workload built it recently by one alloc or free. */
 export function usedChangeOf(used: SnapshotRecord['used']): UsedChange | undefined {
-  return derived.get(used);
+  for (let k = 1; k <= RECENT; k++) {
+    const i = (recentNext - k) & (RECENT - 1);
+    if (recentUsed[i] === used) return recentChange[i];
+  }
+  return undefined;
 }
 
 const EMPTY: SnapshotRecord = { epoch: null, owner: 0, seq: 0, used: [] };
@@ -43,15 +52,12 @@ export function snapshotNext(cur: SnapshotRecord | undefined, op: Op, reqId: str
   return { rec: { epoch: stamp.epoch, owner: stamp.owner, seq: base.seq + 1, used }, result };
 }
 
-/**
- * Note that `next` was made from `base`. The base's own note is dropped: a list is derived from only
- * after it was read back from the disk, so its write was observed already, and a note that pointed at
- * a noted list would chain every list of the run together (kept alive, and an ephemeron chain the
- * collector walks on every full collection).
- */
+/** Note that `next` was made from `base` by adding or removing one entry. */
 function derive(next: SnapshotRecord['used'], base: SnapshotRecord['used'], chunk: number, allocId: string, added: boolean): void {
-  derived.delete(base);
-  derived.set(next, { base, chunk, allocId, added });
+  const i = recentNext;
+  recentNext = (i + 1) & (RECENT - 1);
+  recentUsed[i] = next;
+  recentChange[i] = { base, chunk, allocId, added };
 }
 
 // Index loops, not find/filter/sort with callbacks: this runs once per metadata request.

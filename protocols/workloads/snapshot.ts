@@ -64,7 +64,13 @@ function derive(next: SnapshotRecord['used'], base: SnapshotRecord['used'], chun
 function apply(cur: SnapshotRecord, op: Op, reqId: string, chunks: number): { used: SnapshotRecord['used']; result: OpResult } {
   const used = cur.used;
   if (op.kind === 'alloc') {
-    for (let i = 0; i < used.length; i++) if (used[i]![1] === reqId) return { used, result: { chunk: used[i]![0] } };
+    // A retry of a request that already allocated gets the same chunk. Ids are compared by their last
+    // character first: distinct ids of equal length would otherwise be compared character by character.
+    const last = reqId.charCodeAt(reqId.length - 1);
+    for (let i = 0; i < used.length; i++) {
+      const id = used[i]![1];
+      if (id.charCodeAt(id.length - 1) === last && id === reqId) return { used, result: { chunk: used[i]![0] } };
+    }
     // The lowest free chunk, and where it goes to keep `used` ascending.
     let want = 0;
     let at = used.length;

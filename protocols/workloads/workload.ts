@@ -70,6 +70,8 @@ export class Workload implements Module {
   private readonly resources: string[];
   private pending: Pending | undefined;
   private nextReq = 1;
+  /** `<node>.<incarnation>.`: request ids are this and a counter (a module lives one incarnation). */
+  private idPrefix: string | undefined = undefined;
   /** Chunks this client holds, per resource: [chunk, allocId]. */
   private readonly held = new Map<string, [number, string][]>();
   /** Server lanes by resource (a few resources; entries are never deleted). */
@@ -109,7 +111,7 @@ export class Workload implements Module {
   private startRequest(ctx: Context): void {
     if (this.pending !== undefined) throw new Error(`client ${ctx.node} started a request while ${this.pending.id} was pending`);
     const op = this.chooseOp(ctx);
-    const id = `${ctx.node}.${ctx.incarnation}.${this.nextReq++}`;
+    const id = (this.idPrefix ??= `${ctx.node}.${ctx.incarnation}.`) + this.nextReq++;
     this.pending = { id, op, timer: -1, sends: 0, resend: { t: 'resend', id } };
     ctx.observe(CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
     this.send(ctx);
@@ -121,7 +123,13 @@ export class Workload implements Module {
     if (resource === 'passwd') return { kind: rng.chance(0.3) ? 'pwrite' : 'pread', resource };
     const mine = this.held.get(resource) ?? [];
     if (mine.length > 0 && (mine.length >= 6 || rng.chance(0.45))) {
-      const [chunk, allocId] = mine.splice(rng.int(0, mine.length - 1), 1)[0]!;
+      // Remove entry k keeping the order (no spliced-out array, no destructuring iterator).
+      const k = rng.int(0, mine.length - 1);
+      const e = mine[k]!;
+      const chunk = e[0];
+      const allocId = e[1];
+      for (let j = k + 1; j < mine.length; j++) mine[j - 1] = mine[j]!;
+      mine.length--;
       return { kind: 'free', resource, chunk, allocId };
     }
     return { kind: 'alloc', resource };

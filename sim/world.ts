@@ -95,6 +95,8 @@ const PROBE_EVERY = 1 << 12;
 /** Timer ids: slot + generation × TIMER_SLOTS (at most this many timers pending at once). */
 const TIMER_SLOTS = 1 << 22;
 export const DEFAULT_DEADLINE_US = 30_000_000;
+/** Slots of the observation-kind → observers cache. */
+const KIND_CACHE = 64;
 
 /**
  * Event kinds. The disk kinds are the moment an I/O takes effect on the shared disk; the issuing
@@ -115,7 +117,7 @@ interface Event extends Packet {
   a: unknown;
   /** Timer: its id. Disk write: the value. */
   b: unknown;
-  /** Disk write: its options. */
+  /** Disk write: its options. Timer: its slot in timerSlots. */
   c: unknown;
   /** Timer: the module index. Delivery: the module id. Fence: the victim. */
   m: number;
@@ -342,6 +344,8 @@ export class World implements CheckerWorld {
   private readonly checkers: WorldChecker[];
   private readonly observers: Observer[];
   private readonly listeners = new Map<string, Observer[]>();
+  private readonly kindKeys: (string | undefined)[] = new Array<string | undefined>(KIND_CACHE).fill(undefined);
+  private readonly kindLists: (Observer[] | undefined)[] = new Array<Observer[] | undefined>(KIND_CACHE).fill(undefined);
   private readonly moduleIds = new Map<string, number>();
   private readonly allListeners: Observer[] = [];
   private readonly violations: Violation[] = [];
@@ -476,11 +480,10 @@ export class World implements CheckerWorld {
 
   /** Is this popped timer still pending for a live incarnation? Releases it if its host died. */
   private timerLive(ev: Event): boolean {
-    const id = ev.b as number;
-    if (this.timerSlots[id % TIMER_SLOTS] !== ev) return false;
+    if (this.timerSlots[ev.c as number] !== ev) return false;
     const host = this.hosts[ev.node]!;
     if (host.up && host.incarnation === ev.inc) return true;
-    this.releaseTimer(id);
+    this.releaseSlot(ev);
     return false;
   }
 
@@ -511,7 +514,7 @@ export class World implements CheckerWorld {
     // inc −1: a datagram, for whichever incarnation is up when it arrives.
     if (!host.up || (ev.inc >= 0 && host.incarnation !== ev.inc)) {
       if (ev.k === Ev.Deliver) this.droppedAtHost(host, ev);
-      else if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
+      else if (ev.k === Ev.Timer) this.releaseSlot(ev);
       return;
     }
     if (host.paused) {
@@ -605,7 +608,7 @@ export class World implements CheckerWorld {
   }
 
   private fireTimer(host: Host, ev: Event): void {
-    if (!this.releaseTimer(ev.b as number)) return;
+    if (!this.releaseSlot(ev)) return;
     const index = ev.m;
     const m = host.modules[index]!;
     this.hash.word(index);
@@ -705,7 +708,7 @@ export class World implements CheckerWorld {
     if (!host.up) return false;
     host.up = false;
     host.paused = false;
-    for (const ev of host.held) if (ev.k === Ev.Timer) this.releaseTimer(ev.b as number);
+    for (const ev of host.held) if (ev.k === Ev.Timer) this.releaseSlot(ev);
     host.held = [];
     host.outbox = [];
     host.modules = [];
@@ -837,6 +840,7 @@ export class World implements CheckerWorld {
     // Simulated time stays in whole microseconds: a fractional delay rounds up.
     const t = this.nowUs + host.clock.toTrueDelay(Math.ceil(delayUs));
     const ev = event(Ev.Timer, t, host.id, host.incarnation, tag, id, moduleIndex, '');
+    ev.c = slot;
     this.timerSlots[slot] = ev;
     this.push(t, ev);
     return id;
@@ -848,9 +852,17 @@ export class World implements CheckerWorld {
 
   /** Forget a pending timer; false if `id` was not pending (already fired, cancelled or unknown). */
   private releaseTimer(id: number): boolean {
-    const slot = id % TIMER_SLOTS;
-    const ev = this.timerSlots[slot];
+    // Ids outgrow small integers as slots are reused: the mask (TIMER_SLOTS divides 2^32) is exact
+    // below 2^53 and avoids a floating-point remainder.
+    const ev = this.timerSlots[id & (TIMER_SLOTS - 1)];
     if (ev === undefined || ev.b !== id) return false;
+    return this.releaseSlot(ev);
+  }
+
+  /** Forget timer event `ev` if it is still the pending one of its slot (ev.c); false if not. */
+  private releaseSlot(ev: Event): boolean {
+    const slot = ev.c as number;
+    if (this.timerSlots[slot] !== ev) return false;
     this.timerSlots[slot] = undefined;
     this.freeTimerSlots.push(slot);
     return true;
@@ -1122,12 +1134,22 @@ export class World implements CheckerWorld {
     this.hash.str(kind);
     this.hash.word(node);
     if (this.faultAt !== undefined && this.faultAt.has(kind)) this.choiceFaultAt(node);
-    const specific = this.listeners.get(kind);
+    const specific = this.listenersOf(kind);
     if (specific === undefined && this.allListeners.length === 0 && this.trace === undefined) return;
     const obs: Observation = { seq: this.eventIndex, atUs: this.nowUs, kind, node, data };
     if (this.trace !== undefined) this.traceRec(kind, node, data);
     if (specific !== undefined) for (const o of specific) this.notify(o, obs);
     for (const o of this.allListeners) this.notify(o, obs);
+  }
+
+  /** The observers of one kind, through a direct-mapped cache (a hit is one identity compare, no Map hashing). */
+  private listenersOf(kind: string): Observer[] | undefined {
+    const slot = (kind.length * 31 + (kind.length > 0 ? kind.charCodeAt(kind.length - 1) : 0)) & (KIND_CACHE - 1);
+    if (this.kindKeys[slot] === kind) return this.kindLists[slot];
+    const l = this.listeners.get(kind);
+    this.kindKeys[slot] = kind;
+    this.kindLists[slot] = l;
+    return l;
   }
 
   private notify(o: Observer, obs: Observation): void {

@@ -4,13 +4,14 @@
 // one at a time per resource, read-modify-write on the shared disk under the grant's token.
 // With a DLM lock service, passwd is Tweedie's: every node locks (PR read / EX write) and does its own I/O.
 // Volatile: everything (a restarted client starts over; its chunks leak, which is not a violation).
-import type { Context, Message, Module, NodeId, TimerId } from '../../sim/types.ts';
+import type { Context, DiskResult, Message, Module, NodeId, TimerId } from '../../sim/types.ts';
 import type { Op, OpResult, WorkloadOptions } from './options.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
 import type { HeldLock, Ownership, OwnerGrant } from '../ownership/api.ts';
-import { OWNERSHIP_MODULE, OWNER_SERVE, resourceNames } from '../ownership/api.ts';
-import { runSnapshotOp } from './snapshot.ts';
+import { OWNERSHIP_MODULE, OWNER_SERVE, metaKey, resourceNames } from '../ownership/api.ts';
+import { snapshotNext } from './snapshot.ts';
+import type { SnapshotRecord } from './snapshot.ts';
 import { runPasswdOp } from './passwd.ts';
 
 export const WORKLOAD_MODULE = 'workload';
@@ -20,6 +21,8 @@ interface Pending {
   op: Op;
   timer: TimerId;
   sends: number;
+  /** The tag of this request's resend timers (one object per request, not per send). */
+  resend: Tag;
 }
 
 interface Queued {
@@ -30,16 +33,49 @@ interface Queued {
 
 type Tag = { t: 'think' } | { t: 'resend'; id: string };
 
+const THINK: Tag = { t: 'think' };
+
+/**
+ * One resource's server side on this host: the requests queued for it and the one running (one at a
+ * time per resource). A snapshot request's read and write complete through the lane's two callbacks,
+ * made once per lane: no closure per request.
+ */
+class Lane {
+  readonly queue: Queued[] = [];
+  running: Queued | undefined = undefined;
+  grant: OwnerGrant | undefined = undefined;
+  env: OpEnv | undefined = undefined;
+  /** What the running snapshot request will answer once its write is accepted. */
+  result: OpResult | undefined = undefined;
+  readonly key: string;
+  readonly onRead: (r: DiskResult) => void;
+  readonly onWrite: (w: DiskResult) => void;
+
+  constructor(w: Workload, ctx: Context, readonly resource: string) {
+    this.key = metaKey(resource);
+    this.onRead = (r) => w.snapshotRead(ctx, this, r);
+    this.onWrite = (r) => w.served(ctx, this, r.ok ? { ok: true, result: this.result! } : { ok: false, reason: r.reason ?? 'refused' });
+  }
+
+  /** Is request `id` queued or running here? */
+  has(id: string): boolean {
+    if (this.running?.id === id) return true;
+    for (let i = 0; i < this.queue.length; i++) if (this.queue[i]!.id === id) return true;
+    return false;
+  }
+}
+
 export class Workload implements Module {
   readonly name = WORKLOAD_MODULE;
   private readonly resources: string[];
   private pending: Pending | undefined;
   private nextReq = 1;
+  /** `<node>.<incarnation>.`: request ids are this and a counter (a module lives one incarnation). */
+  private idPrefix: string | undefined = undefined;
   /** Chunks this client holds, per resource: [chunk, allocId]. */
   private readonly held = new Map<string, [number, string][]>();
-  private readonly queues = new Map<string, Queued[]>();
-  private readonly busy = new Set<string>();
-  private readonly queuedIds = new Set<string>();
+  /** Server lanes by resource (a few resources; entries are never deleted). */
+  private readonly lanes = new Map<string, Lane>();
   requestsServed = 0;
 
   constructor(private readonly opts: WorkloadOptions) {
@@ -49,7 +85,7 @@ export class Workload implements Module {
   onStart(ctx: Context): void {
     if (this.resources.length === 0) return;
     if (this.opts.clients !== undefined && !this.opts.clients.includes(ctx.node)) return;
-    ctx.setTimer(ctx.random().int(0, this.opts.thinkUs), { t: 'think' } satisfies Tag);
+    ctx.setTimer(ctx.random().int(0, this.opts.thinkUs), THINK);
   }
 
   onTimer(ctx: Context, tag: unknown): void {
@@ -75,8 +111,8 @@ export class Workload implements Module {
   private startRequest(ctx: Context): void {
     if (this.pending !== undefined) throw new Error(`client ${ctx.node} started a request while ${this.pending.id} was pending`);
     const op = this.chooseOp(ctx);
-    const id = `${ctx.node}.${ctx.incarnation}.${this.nextReq++}`;
-    this.pending = { id, op, timer: -1, sends: 0 };
+    const id = (this.idPrefix ??= `${ctx.node}.${ctx.incarnation}.`) + this.nextReq++;
+    this.pending = { id, op, timer: -1, sends: 0, resend: { t: 'resend', id } };
     ctx.observe(CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
     this.send(ctx);
   }
@@ -87,7 +123,13 @@ export class Workload implements Module {
     if (resource === 'passwd') return { kind: rng.chance(0.3) ? 'pwrite' : 'pread', resource };
     const mine = this.held.get(resource) ?? [];
     if (mine.length > 0 && (mine.length >= 6 || rng.chance(0.45))) {
-      const [chunk, allocId] = mine.splice(rng.int(0, mine.length - 1), 1)[0]!;
+      // Remove entry k keeping the order (no spliced-out array, no destructuring iterator).
+      const k = rng.int(0, mine.length - 1);
+      const e = mine[k]!;
+      const chunk = e[0];
+      const allocId = e[1];
+      for (let j = k + 1; j < mine.length; j++) mine[j - 1] = mine[j]!;
+      mine.length--;
       return { kind: 'free', resource, chunk, allocId };
     }
     return { kind: 'alloc', resource };
@@ -100,12 +142,12 @@ export class Workload implements Module {
     const hint = own.ownerHint(p.op.resource);
     if (hint === undefined) {
       own.rediscover(p.op.resource);
-      p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      p.timer = ctx.setTimer(this.opts.retryUs, p.resend);
       return;
     }
     p.sends++;
     ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op });
-    p.timer = ctx.setTimer(this.opts.requestTimeoutUs, { t: 'resend', id: p.id } satisfies Tag);
+    p.timer = ctx.setTimer(this.opts.requestTimeoutUs, p.resend);
   }
 
   private answer(ctx: Context, msg: Message): void {
@@ -114,7 +156,7 @@ export class Workload implements Module {
     ctx.cancelTimer(p.timer);
     if (msg.status !== 'ok') {
       this.own(ctx).rediscover(p.op.resource);
-      p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      p.timer = ctx.setTimer(this.opts.retryUs, p.resend);
       return;
     }
     this.complete(ctx, msg.result as OpResult);
@@ -133,7 +175,7 @@ export class Workload implements Module {
       allocId: p.op.kind === 'alloc' ? p.id : (p.op.allocId ?? null), versions: result.versions ?? null,
       version: result.version ?? null, full: result.full === true,
     });
-    ctx.setTimer(ctx.random().int(this.opts.thinkUs >> 1, this.opts.thinkUs + (this.opts.thinkUs >> 1)), { t: 'think' } satisfies Tag);
+    ctx.setTimer(ctx.random().int(this.opts.thinkUs >> 1, this.opts.thinkUs + (this.opts.thinkUs >> 1)), THINK);
   }
 
   /**
@@ -143,7 +185,7 @@ export class Workload implements Module {
   private runLocked(ctx: Context, own: Ownership, p: Pending): void {
     const mode = p.op.kind === 'pwrite' ? 'exclusive' : 'shared';
     const retry = (): void => {
-      if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
+      if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, p.resend);
     };
     ctx.spawn(`passwd ${p.id}`, async () => {
       let lock: HeldLock;
@@ -169,18 +211,23 @@ export class Workload implements Module {
 
   /** Is a request on `resource` running or queued here? (An owner handing over drains first.) */
   busyWith(resource: string): boolean {
-    return this.busy.has(resource) || (this.queues.get(resource)?.length ?? 0) > 0;
+    const lane = this.lanes.get(resource);
+    return lane !== undefined && (lane.running !== undefined || lane.queue.length > 0);
+  }
+
+  private lane(ctx: Context, resource: string): Lane {
+    let lane = this.lanes.get(resource);
+    if (lane === undefined) this.lanes.set(resource, (lane = new Lane(this, ctx, resource)));
+    return lane;
   }
 
   private accept(ctx: Context, from: NodeId, id: string, op: Op): void {
     const own = this.own(ctx);
     if (own.grant(op.resource)?.ready !== true) return this.redirect(ctx, own, from, id, op.resource);
-    if (this.queuedIds.has(id)) return;
-    this.queuedIds.add(id);
-    let q = this.queues.get(op.resource);
-    if (q === undefined) this.queues.set(op.resource, (q = []));
-    q.push({ from, id, op });
-    this.pump(ctx, op.resource);
+    const lane = this.lane(ctx, op.resource);
+    if (lane.has(id)) return;
+    lane.queue.push({ from, id, op });
+    this.pump(ctx, lane);
   }
 
   private redirect(ctx: Context, own: Ownership, to: NodeId, id: string, resource: string): void {
@@ -188,28 +235,42 @@ export class Workload implements Module {
     ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) });
   }
 
-  /** Run the next queued request of `resource` (one at a time): check the grant, then read-modify-write. */
-  private pump(ctx: Context, resource: string): void {
-    if (this.busy.has(resource)) return;
-    const item = this.queues.get(resource)?.shift();
+  /** Run the next queued request of the lane (one at a time): check the grant, then read-modify-write. */
+  private pump(ctx: Context, lane: Lane): void {
+    if (lane.running !== undefined) return;
+    const item = lane.queue.shift();
     if (item === undefined) return;
     const own = this.own(ctx);
-    const g = own.grant(resource);
+    const g = own.grant(lane.resource);
     if (g?.ready !== true) {
-      this.queuedIds.delete(item.id);
-      this.redirect(ctx, own, item.from, item.id, resource);
-      return this.pump(ctx, resource);
+      this.redirect(ctx, own, item.from, item.id, lane.resource);
+      return this.pump(ctx, lane);
     }
-    this.busy.add(resource);
+    lane.running = item;
+    lane.grant = g;
     const env: OpEnv = { ctx, stamp: { epoch: g.epoch, owner: ctx.node }, writeOpts: own.writeOptions(g) };
-    // Callbacks inline (a named closure would be wrapped by the loader on every request).
-    if (resource === 'passwd') runPasswdOp(env, item.op, this.opts.passwdBlocks, (o) => this.served(ctx, own, g, item, o));
-    else runSnapshotOp(env, item.op, item.id, this.opts.chunks, (o) => this.served(ctx, own, g, item, o));
+    lane.env = env;
+    if (lane.resource === 'passwd') runPasswdOp(env, item.op, this.opts.passwdBlocks, (o) => this.served(ctx, lane, o));
+    else ctx.disk.read(lane.key, lane.onRead);
   }
 
-  private served(ctx: Context, own: Ownership, g: OwnerGrant, item: Queued, o: OpOutcome): void {
-    this.busy.delete(item.op.resource);
-    this.queuedIds.delete(item.id);
+  /** A snapshot request's read completed: apply the operation and write the record back. */
+  snapshotRead(ctx: Context, lane: Lane, r: DiskResult): void {
+    const item = lane.running!;
+    const env = lane.env!;
+    const next = snapshotNext(r.value as SnapshotRecord | undefined, item.op, item.id, this.opts.chunks, env.stamp);
+    lane.result = next.result;
+    ctx.disk.write(lane.key, next.rec, lane.onWrite, env.writeOpts);
+  }
+
+  served(ctx: Context, lane: Lane, o: OpOutcome): void {
+    const item = lane.running!;
+    const g = lane.grant!;
+    const own = this.own(ctx);
+    lane.running = undefined;
+    lane.grant = undefined;
+    lane.env = undefined;
+    lane.result = undefined;
     // A read took no effect the storage could refuse: it counts only if the grant outlived it (a paused
     // lease holder that resumes mid-read must not serve blocks read across its successor's write).
     if (o.ok && item.op.kind === 'pread' && own.grant(g.resource)?.epoch !== g.epoch) o = { ok: false, reason: 'ownership lost during read' };
@@ -221,6 +282,6 @@ export class Workload implements Module {
       if (item.op.kind !== 'pread') own.writeRefused(g, o.reason);
       ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason });
     }
-    this.pump(ctx, item.op.resource);
+    this.pump(ctx, lane);
   }
 }

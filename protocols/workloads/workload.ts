@@ -10,6 +10,7 @@ import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
 import type { Ownership, OwnerGrant } from '../ownership/api.ts';
 import { OWNERSHIP_MODULE, OWNER_SERVE, resourceNames } from '../ownership/api.ts';
+import { observeOwnership } from '../ownership/observations.ts';
 import { runSnapshotOp } from './snapshot.ts';
 import { runPasswdOp } from './passwd.ts';
 
@@ -77,7 +78,7 @@ export class Workload implements Module {
     const op = this.chooseOp(ctx);
     const id = `${ctx.node}.${ctx.incarnation}.${this.nextReq++}`;
     this.pending = { id, op, timer: -1, sends: 0 };
-    ctx.observe(CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
+    observeOwnership(ctx, CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
     this.send(ctx);
   }
 
@@ -128,7 +129,7 @@ export class Workload implements Module {
       if (mine === undefined) this.held.set(p.op.resource, (mine = []));
       mine.push([result.chunk, p.id]);
     }
-    ctx.observe(CLIENT_ACK, {
+    observeOwnership(ctx, CLIENT_ACK, {
       id: p.id, resource: p.op.resource, op: p.op.kind, chunk: result.chunk ?? p.op.chunk ?? null,
       allocId: p.op.kind === 'alloc' ? p.id : (p.op.allocId ?? null), versions: result.versions ?? null,
       version: result.version ?? null, full: result.full === true,
@@ -213,7 +214,7 @@ export class Workload implements Module {
     if (o.ok && item.op.kind === 'pread' && own.grant(g.resource)?.epoch !== g.epoch) o = { ok: false, reason: 'ownership lost during read' };
     if (o.ok) {
       this.requestsServed++;
-      ctx.observe(OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
+      observeOwnership(ctx, OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
       ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result });
     } else {
       if (item.op.kind !== 'pread') own.writeRefused(g, o.reason);

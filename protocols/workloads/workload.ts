@@ -31,6 +31,18 @@ interface Queued {
 
 type Tag = { t: 'think' } | { t: 'resend'; id: string };
 
+/** The workload's wire messages: a client request, and the serving node's answer. */
+type WorkloadMsg =
+  | { type: 'wl-req'; id: string; op: Op }
+  | { type: 'wl-resp'; id: string; status: 'ok'; result: OpResult }
+  | { type: 'wl-resp'; id: string; status: 'redirect'; hint: NodeId }
+  | { type: 'wl-resp'; id: string; status: 'error'; reason: string };
+
+/** The engine hands every module a generic Message; only the workload sends 'wl-*' types to it. */
+function asWorkloadMsg(msg: Message): WorkloadMsg {
+  return msg as unknown as WorkloadMsg;
+}
+
 export class Workload implements Module {
   readonly name = WORKLOAD_MODULE;
   private readonly resources: string[];
@@ -63,8 +75,10 @@ export class Workload implements Module {
   }
 
   onMessage(ctx: Context, from: NodeId, msg: Message): void {
-    if (msg.type === 'wl-req') return this.accept(ctx, from, msg.id as string, msg.op as Op);
-    if (msg.type === 'wl-resp') return this.answer(ctx, msg);
+    if (msg.type !== 'wl-req' && msg.type !== 'wl-resp') return;
+    const m = asWorkloadMsg(msg);
+    if (m.type === 'wl-req') return this.accept(ctx, from, m.id, m.op);
+    return this.answer(ctx, m);
   }
 
   // ---- client -------------------------------------------------------------------------------
@@ -105,11 +119,11 @@ export class Workload implements Module {
       return;
     }
     p.sends++;
-    ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op });
+    ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op } satisfies WorkloadMsg);
     p.timer = ctx.setTimer(this.opts.requestTimeoutUs, { t: 'resend', id: p.id } satisfies Tag);
   }
 
-  private answer(ctx: Context, msg: Message): void {
+  private answer(ctx: Context, msg: Extract<WorkloadMsg, { type: 'wl-resp' }>): void {
     const p = this.pending;
     if (p === undefined || p.id !== msg.id) return;
     ctx.cancelTimer(p.timer);
@@ -118,7 +132,7 @@ export class Workload implements Module {
       p.timer = ctx.setTimer(this.opts.retryUs, { t: 'resend', id: p.id } satisfies Tag);
       return;
     }
-    this.complete(ctx, msg.result as OpResult);
+    this.complete(ctx, msg.result);
   }
 
   private complete(ctx: Context, result: OpResult): void {
@@ -184,7 +198,7 @@ export class Workload implements Module {
 
   private redirect(ctx: Context, own: Ownership, to: NodeId, id: string, resource: string): void {
     const hint = own.ownerHint(resource);
-    ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) });
+    ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) } satisfies WorkloadMsg);
   }
 
   /** Run the next queued request of `resource` (one at a time): check the grant, then read-modify-write. */
@@ -215,10 +229,10 @@ export class Workload implements Module {
     if (o.ok) {
       this.requestsServed++;
       observeOwnership(ctx, OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
-      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result });
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result } satisfies WorkloadMsg);
     } else {
       if (item.op.kind !== 'pread') own.writeRefused(g, o.reason);
-      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason });
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason } satisfies WorkloadMsg);
     }
     this.pump(ctx, item.op.resource);
   }

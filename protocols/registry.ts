@@ -17,6 +17,11 @@ export interface ProtocolVariant {
   flaw: string;
   /** Checkers expected to catch it (negative tests assert this). */
   caughtBy: string[];
+  /**
+   * A lower layer's flaw: checkers of the protocols stacked on it that catch it too. They join
+   * `caughtBy` under each protocol that runs them (composeVariant), so the flaw is proven there too.
+   */
+  caughtAbove?: readonly string[];
 }
 
 /**

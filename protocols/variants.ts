@@ -69,12 +69,15 @@ export function composeVariant(def: ProtocolDef, spec: string): ProtocolVariant 
       throw new Error(`variants '${c.parts[0]}' and '${c.parts[1]}' of protocol '${def.name}' do not compose: ${c.why}`);
     }
   }
-  if (parts.length === 1) return parts[0]!;
+  // A lower layer's flaw is also caught by the checkers above it that this protocol runs.
+  const runs = new Set(def.checkers.map((c) => c.name));
+  const above = parts.flatMap((p) => (p.caughtAbove ?? []).filter((c) => runs.has(c)));
+  if (parts.length === 1 && above.length === 0) return parts[0]!;
   parts.sort((a, b) => known.indexOf(a) - known.indexOf(b));
   return {
     name: parts.map((p) => p.name).join('+'),
     flaw: parts.map((p) => p.flaw).join(' AND '),
-    caughtBy: [...new Set(parts.flatMap((p) => p.caughtBy))],
+    caughtBy: [...new Set([...parts.flatMap((p) => p.caughtBy), ...above])],
   };
 }
 

@@ -1,8 +1,18 @@
 // A small demo protocol to exercise the engine: nodes gossip a growing counter (max wins), keep it
 // durable across crashes, and must converge once the network heals.
 // Durable: 'max'. Volatile: everything else.
-import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
+import type { Context, Message, Module, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
+
+/** The demo's one observation: a node's counter after it changed. */
+type GossipValue = Observation & { readonly kind: 'gossip-value'; readonly data: { value: number } };
+function observeValue(ctx: Context, value: number): void {
+  ctx.observe('gossip-value', { value });
+}
+/** Narrow to 'gossip-value' (emitted only by observeValue, with a numeric value). */
+function isGossipValue(obs: Observation): obs is GossipValue {
+  return obs.kind === 'gossip-value' && typeof obs.data.value === 'number';
+}
 
 export interface GossipOptions {
   periodUs: number;
@@ -22,7 +32,7 @@ export class Gossip implements Module {
 
   onStart(ctx: Context): void {
     this.value = this.opts.forgetful ? 0 : ((ctx.storage('max') as number | undefined) ?? 0);
-    ctx.observe('gossip-value', { value: this.value });
+    observeValue(ctx, this.value);
     ctx.setTimer(ctx.random().int(0, this.opts.periodUs), 'tick');
   }
 
@@ -46,7 +56,7 @@ export class Gossip implements Module {
   private set(ctx: Context, v: number): void {
     this.value = v;
     if (!this.opts.forgetful) ctx.persist('max', v);
-    ctx.observe('gossip-value', { value: v });
+    observeValue(ctx, v);
   }
 }
 
@@ -59,7 +69,8 @@ export function monotonicChecker(): WorldChecker {
     description: "A node's gossiped counter never decreases, even across a restart.",
     observes: ['gossip-value'],
     onObservation(obs, w) {
-      const v = obs.data.value as number;
+      if (!isGossipValue(obs)) return;
+      const v = obs.data.value;
       const prev = last.get(obs.node) ?? 0;
       if (v < prev) w.violate(`node ${obs.node} went back from ${prev} to ${v} (incarnation ${w.incarnation(obs.node)})`);
       last.set(obs.node, Math.max(prev, v));
@@ -92,7 +103,7 @@ export function learnedAfterRestartChecker(): WorldChecker {
     observes: ['restart', 'gossip-value'],
     onObservation(obs, w) {
       if (obs.kind === 'restart') restarted.add(obs.node);
-      else if (restarted.has(obs.node) && (obs.data.value as number) > 0) w.cover();
+      else if (isGossipValue(obs) && restarted.has(obs.node) && obs.data.value > 0) w.cover();
     },
   };
 }

@@ -3,6 +3,7 @@ import { defineProtocol, describeCheckers } from '../registry.ts';
 import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { flawsOf } from '../membership/variants.ts';
 import { exclusiveBeliefChecker } from '../ownership/exclusive.ts';
+import { failureFencedChecker } from '../ownership/failureFenced.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { dlmModule } from '../dlm/index.ts';
 import { DlmLvb } from './dlmLvb.ts';
@@ -23,7 +24,7 @@ export const dlmLvbProtocol = defineProtocol({
   optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Tweedie's design: the owner holds the resource's lock (EX to claim, PW to own) and advertises owner + epoch in the LVB; others read it.",
   checkers: describeCheckers([
-    ...ownershipCheckers([], 0), exclusiveBeliefChecker(), ...membershipCheckers(undefined, { coverage: false }), exDeathCoverage(), valNotValidCoverage(),
+    ...ownershipCheckers([], 0), exclusiveBeliefChecker(), failureFencedChecker(), ...membershipCheckers(undefined, { coverage: false }), exDeathCoverage(), valNotValidCoverage(),
   ]),
   options: parseMembershipOptions,
   variants: [

@@ -6,6 +6,7 @@ import type { NodeId, Observation } from '../../sim/types.ts';
 import type { RoleResolver } from '../../sim/faults/roles.ts';
 import type { RoleTarget } from '../../sim/faults/spec.ts';
 import { dirNode } from './directory.ts';
+import { asDlm } from './observations.ts';
 
 /** The lock a target's resource means: as written if such a lock was seen, else the ownership lock. */
 function lockName(t: RoleTarget, seen: ReadonlySet<string>): string {
@@ -20,7 +21,8 @@ export function masterRole(): RoleResolver {
     role: 'master',
     observes: ['dlm-master', 'crash'],
     onObservation(obs: Observation) {
-      if (obs.kind === 'dlm-master') masters.set(obs.data.res as string, obs.node);
+      const d = asDlm(obs);
+      if (d?.kind === 'dlm-master') masters.set(d.data.res, obs.node);
       else for (const [res, n] of [...masters]) if (n === obs.node) masters.delete(res);
     },
     resolve: (t) => {
@@ -38,9 +40,10 @@ export function directoryRole(): RoleResolver {
     role: 'directory',
     observes: ['dlm-recovered', 'dlm-master', 'crash'],
     onObservation(obs) {
+      const d = asDlm(obs);
       if (obs.kind === 'crash') members.delete(obs.node);
-      else if (obs.kind === 'dlm-master') seen.add(obs.data.res as string);
-      else members.set(obs.node, [...(obs.data.members as NodeId[])].sort((a, b) => a - b));
+      else if (d?.kind === 'dlm-master') seen.add(d.data.res);
+      else if (d?.kind === 'dlm-recovered') members.set(obs.node, [...d.data.members].sort((a, b) => a - b));
     },
     resolve: (t) => {
       const name = lockName(t, seen);

@@ -58,6 +58,8 @@ export type CmanMsg =
   | { type: 'ack'; gen: number; ok: true }
   | { type: 'ack'; gen: number; ok: false; why: string; highest: number }
   | { type: 'commit'; gen: number; view: FullView };
+/** The heartbeat: the sender's incarnation, the highest generation it has seen, its installed view. */
+export type HeartbeatMsg = Extract<CmanMsg, { type: 'hb' }>;
 
 /** cman's one timer: the heartbeat tick. */
 export type CmanTimerTag = 'tick';
@@ -181,14 +183,13 @@ export class Cman implements Module, ClusterApi {
   onMessage(ctx: Context, from: NodeId, msg: Message): void {
     if (this.dead) return;
     // Heartbeats are n − 1 receipts per node per tick: tested first, with no string scan.
-    if (msg.type === 'hb') return this.onHeartbeat(from, msg);
+    const m = asCmanMsg(msg);
+    if (m.type === 'hb') return this.onHeartbeat(from, m);
     if (msg.type.startsWith('sm-')) {
       this.sm.onMessage(from, asSmMsg(msg));
       return;
     }
-    const m = asCmanMsg(msg);
     switch (m.type) {
-      case 'hb': return this.onHeartbeat(from, msg);
       case 'prepare': return this.onPrepare(from, m);
       case 'ack': return this.onAck(from, m);
       case 'commit': return this.onCommit(from, m);
@@ -199,7 +200,7 @@ export class Cman implements Module, ClusterApi {
     if (this.dead || tag !== 'tick') return;
     // One multicast per tick (as totem's): the copies that arrive arrive together, in one event.
     // Failure detection is unchanged: each receiver still times out a sender on its own lastUs.
-    ctx.broadcast({ type: 'hb', inc: ctx.incarnation, gen: this.highestGen, view: this.cur ?? null });
+    ctx.broadcast({ type: 'hb', inc: ctx.incarnation, gen: this.highestGen, view: this.cur ?? null } satisfies HeartbeatMsg);
     this.evaluate();
     if (!this.dead) this.sm.tick(2 * this.opts.heartbeatUs);
     ctx.setTimer(this.opts.heartbeatUs, 'tick');
@@ -207,17 +208,17 @@ export class Cman implements Module, ClusterApi {
 
   // ---- heartbeats and the kill rules ------------------------------------------------------------
 
-  private onHeartbeat(from: NodeId, msg: Message): void {
-    const view = msg.view as FullView | null;
+  private onHeartbeat(from: NodeId, msg: HeartbeatMsg): void {
+    const view = msg.view;
     const p = this.peers.get(from);
-    if (p === undefined) this.peers.set(from, { inc: msg.inc as number, lastUs: this.ctx.now(), view, gen: msg.gen as number });
+    if (p === undefined) this.peers.set(from, { inc: msg.inc, lastUs: this.ctx.now(), view, gen: msg.gen });
     else {
-      p.inc = msg.inc as number;
+      p.inc = msg.inc;
       p.lastUs = this.ctx.now();
       p.view = view;
-      p.gen = msg.gen as number;
+      p.gen = msg.gen;
     }
-    this.bumpGen(msg.gen as number);
+    this.bumpGen(msg.gen);
     if (this.cur !== undefined && this.cur.incarnations[from] !== undefined) {
       if (view?.epoch === this.cur.epoch) this.mismatchSince.delete(from);
       else if (!this.mismatchSince.has(from)) this.mismatchSince.set(from, this.ctx.now());

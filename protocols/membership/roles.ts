@@ -3,6 +3,7 @@
 // cman and fenced emit.
 import type { NodeId } from '../../sim/types.ts';
 import type { RoleResolver } from '../../sim/faults/roles.ts';
+import { isKind } from './observations.ts';
 
 export function oldestMemberRole(): RoleResolver {
   /** node → the oldest member of the latest view it installed. */
@@ -12,8 +13,8 @@ export function oldestMemberRole(): RoleResolver {
     observes: ['view', 'crash'],
     onObservation(obs) {
       if (obs.kind === 'crash') oldest.delete(obs.node);
-      else {
-        const byAge = obs.data.byAge as readonly NodeId[];
+      else if (isKind(obs, 'view')) {
+        const byAge = obs.data.byAge;
         if (byAge.length > 0) oldest.set(obs.node, byAge[0]!);
       }
     },
@@ -29,11 +30,11 @@ export function fencerRole(): RoleResolver {
     observes: ['fence-request', 'fence-result', 'crash'],
     onObservation(obs) {
       if (obs.kind === 'crash') inFlight.delete(obs.node);
-      else if (obs.kind === 'fence-request') {
+      else if (isKind(obs, 'fence-request')) {
         let s = inFlight.get(obs.node);
         if (s === undefined) inFlight.set(obs.node, (s = new Set()));
-        s.add(obs.data.victim as NodeId);
-      } else inFlight.get(obs.node)?.delete(obs.data.victim as NodeId);
+        s.add(obs.data.victim);
+      } else if (isKind(obs, 'fence-result')) inFlight.get(obs.node)?.delete(obs.data.victim);
     },
     resolve: () => [...inFlight.entries()].filter(([, s]) => s.size > 0).map(([n]) => n),
   };

@@ -40,7 +40,7 @@ export const MEMBERSHIP_VARIANTS: readonly (ProtocolVariant & { flaws: Partial<M
   { name: 'no-merge', flaw: 'After a partition heals, nodes carrying state from the other side are never killed, so views never merge.', caughtBy: ['liveness-after-heal'], flaws: { noMerge: true } },
   { name: 'misread-votes', flaw: 'Option parsing ignores votes given as an object keyed by node id, so a partition short of the configured votes counts itself quorate.', caughtBy: ['quorum-gating'], flaws: { misreadVotes: true } },
   { name: 'unfence-at-boot', flaw: 'fenced lifts its own I/O fence at boot, before it is a member of a quorate view that admitted it.', caughtBy: ['unfence-needs-membership'], flaws: { unfenceAtBoot: true } },
-  { name: 'reboot-not-failed', flaw: 'The service manager matches members by node id, not incarnation: a node that rebooted and rejoined before its failure was processed is not named failed, so its old incarnation is neither fenced nor recovered.', caughtBy: ['failure-recovered'], flaws: { rebootNotFailed: true } },
+  { name: 'reboot-not-failed', flaw: 'The service manager matches members by node id, not incarnation: a node that rebooted and rejoined before its failure was processed is not named failed, so its old incarnation is neither fenced nor recovered.', caughtBy: ['failure-recovered'], caughtAbove: ['ownership-failure-fenced'], flaws: { rebootNotFailed: true } },
   { name: 'no-barrier', flaw: 'The service manager sends finish after the first start_done instead of waiting for every member.', caughtBy: ['barrier-order'], flaws: { noBarrier: true } },
 ];
 

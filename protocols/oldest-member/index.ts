@@ -3,6 +3,7 @@ import { defineProtocol, describeCheckers } from '../registry.ts';
 import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { flawsOf } from '../membership/variants.ts';
 import { exclusiveBeliefChecker } from '../ownership/exclusive.ts';
+import { failureFencedChecker } from '../ownership/failureFenced.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
@@ -21,7 +22,7 @@ export const oldestMemberProtocol = defineProtocol({
   name: 'oldest-member',
   optionsSchema: { ...MEMBERSHIP_OPTIONS_SCHEMA, workload: OWNERSHIP_WORKLOAD_SCHEMA },
   description: "Phillips' design: the oldest member of the service group assigns resource ownership; hand-over by stop/start/start_done/finish.",
-  checkers: describeCheckers([...ownershipCheckers([], 0), exclusiveBeliefChecker(), ...membershipCheckers(undefined, { coverage: false })]),
+  checkers: describeCheckers([...ownershipCheckers([], 0), exclusiveBeliefChecker(), failureFencedChecker(), ...membershipCheckers(undefined, { coverage: false })]),
   options: parseMembershipOptions,
   variants: [
     { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },

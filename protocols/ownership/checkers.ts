@@ -6,6 +6,7 @@ import { DEFAULT_DEADLINE_US } from '../../sim/world.ts';
 import type { BuildInput, Built } from '../registry.ts';
 import { beliefChecker } from './belief.ts';
 import { exclusiveBeliefChecker } from './exclusive.ts';
+import { failureFencedChecker } from './failureFenced.ts';
 import { effectChecker } from './effect.ts';
 import { clientChecker } from './client.ts';
 import { livenessChecker } from './liveness.ts';
@@ -38,7 +39,8 @@ export interface OwnershipBuild {
  * module; the workload goes on top. `extra` adds protocol-specific checkers and observers; `lockedPasswd`
  * says the protocol's LockService serves passwd, so passwd is not an owned resource; `exclusiveBelief`
  * declares that the design promises one acting owner per resource across epochs (through fencing),
- * which adds the `ownership-exclusive` checker.
+ * which adds the `ownership-exclusive` checker and, since such a design recovers a failed owner by
+ * fencing it, the `ownership-failure-fenced` checker (§5.13).
  */
 export function buildOwnershipRun(
   input: BuildInput,
@@ -54,7 +56,7 @@ export function buildOwnershipRun(
     stack: (node) => [...modules(node, b), new Workload(workload)],
     checkers: [
       ...ownershipCheckers(resources, deadlineUs),
-      ...(extra.exclusiveBelief === true ? [exclusiveBeliefChecker()] : []),
+      ...(extra.exclusiveBelief === true ? [exclusiveBeliefChecker(), failureFencedChecker()] : []),
       ...(extra.checkers ?? []),
     ],
     observers: [

@@ -5,9 +5,11 @@
 import type { CheckerWorld, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from '../workloads/options.ts';
-import { usedChangeOf } from '../workloads/snapshot.ts';
+import { isSnapshotRecord, usedChangeOf } from '../workloads/snapshot.ts';
 import type { SnapshotRecord } from '../workloads/snapshot.ts';
 import { resourceOfKey } from './effect.ts';
+import { isKind } from './observations.ts';
+import type { Typed } from './observations.ts';
 
 export const CLIENT_CHECKER = 'ownership-client';
 
@@ -98,44 +100,45 @@ export function clientChecker(): WorldChecker {
     t.states[c] = s;
     if (isMatched(t, c)) t.matched++;
   };
-  const onRequest = (obs: Observation): void => {
+  const onRequest = (obs: Typed<'client-request'>): void => {
     const d = obs.data;
-    if (d.op === 'pread') readFloor.set(d.id as string, passwdAcked);
-    if (d.op === 'free') {
-      const t = table(d.resource as string);
-      const s = t.states[d.chunk as number];
-      if (s !== undefined && s.allocId === d.allocId && !s.freeing) put(t, d.chunk as number, { ...s, freeing: true });
+    if (d.op === 'pread') readFloor.set(d.id, passwdAcked);
+    if (d.op === 'free' && d.chunk !== null) {
+      const t = table(d.resource);
+      const s = t.states[d.chunk];
+      if (s !== undefined && s.allocId === d.allocId && !s.freeing) put(t, d.chunk, { ...s, freeing: true });
     }
   };
-  const onAck = (obs: Observation, w: CheckerWorld): void => {
+  const onAck = (obs: Typed<'client-ack'>, w: CheckerWorld): void => {
     acks++;
     const d = obs.data;
-    const r = d.resource as string;
-    if (d.op === 'alloc' && d.chunk !== null) {
+    const r = d.resource;
+    if (d.op === 'alloc' && d.chunk !== null && d.allocId !== null) {
       const t = table(r);
-      const c = d.chunk as number;
+      const c = d.chunk;
       const s = t.states[c];
       if (s !== undefined && s.allocId !== d.allocId && !s.freeing) {
-        w.violate(`chunk ${c} of ${r} allocated twice: to request ${s.allocId} (acknowledged at ${s.ackedAtUs} µs) and to request ${d.id as string} (client n${obs.node})`);
+        w.violate(`chunk ${c} of ${r} allocated twice: to request ${s.allocId} (acknowledged at ${s.ackedAtUs} µs) and to request ${d.id} (client n${obs.node})`);
       }
-      put(t, c, { allocId: d.allocId as string, ackedAtUs: obs.atUs, freeing: false });
-    } else if (d.op === 'free') {
+      put(t, c, { allocId: d.allocId, ackedAtUs: obs.atUs, freeing: false });
+    } else if (d.op === 'free' && d.chunk !== null) {
       const t = table(r);
-      const s = t.states[d.chunk as number];
-      if (s !== undefined && s.allocId === d.allocId) put(t, d.chunk as number, undefined);
+      const s = t.states[d.chunk];
+      if (s !== undefined && s.allocId === d.allocId) put(t, d.chunk, undefined);
     } else if (d.op === 'pwrite') onPasswdWrite(obs, w);
     else if (d.op === 'pread') onPasswdRead(obs, w);
   };
-  const onPasswdWrite = (obs: Observation, w: CheckerWorld): void => {
-    const version = obs.data.version as number;
+  const onPasswdWrite = (obs: Typed<'client-ack'>, w: CheckerWorld): void => {
+    const { id, version } = obs.data;
+    if (version === null) return w.violate(`passwd write ${id} acknowledged without a version`);
     const other = passwdVersions.get(version);
-    if (other !== undefined) w.violate(`lost passwd update: writes ${other} and ${obs.data.id as string} were both acknowledged as version ${version}`);
-    passwdVersions.set(version, obs.data.id as string);
+    if (other !== undefined) w.violate(`lost passwd update: writes ${other} and ${id} were both acknowledged as version ${version}`);
+    passwdVersions.set(version, id);
     passwdAcked = Math.max(passwdAcked, version);
   };
-  const onPasswdRead = (obs: Observation, w: CheckerWorld): void => {
-    const id = obs.data.id as string;
-    const versions = obs.data.versions as number[];
+  const onPasswdRead = (obs: Typed<'client-ack'>, w: CheckerWorld): void => {
+    const { id, versions } = obs.data;
+    if (versions === null) return w.violate(`passwd read ${id} acknowledged without block versions`);
     const floor = readFloor.get(id) ?? 0;
     readFloor.delete(id);
     if (versions.some((v) => v !== versions[0])) {
@@ -147,12 +150,13 @@ export function clientChecker(): WorldChecker {
   // Every acknowledged chunk not being freed must be in an accepted write with its allocation id: the
   // mirror of the accepted record follows each write from the one chunk it changed, and the counts
   // compare in O(1); the slow path only names the dropped chunk.
-  const onWrite = (obs: Observation, w: CheckerWorld): void => {
+  const onWrite = (obs: Typed<'disk-write'>, w: CheckerWorld): void => {
     if (obs.data.ok !== true) return;
-    const key = obs.data.key as string;
+    const key = obs.data.key;
     const r = resourceOfKey(key);
     if (r === undefined || r === 'passwd' || key.length !== 5 + r.length) return; // meta/<r> only
-    const rec = obs.data.value as SnapshotRecord;
+    const rec = obs.data.value;
+    if (!isSnapshotRecord(rec)) return w.violate(`n${obs.node}'s accepted write of ${key} is not a metadata record`);
     const t = table(r);
     mirrorRecord(t, rec.used);
     if (t.matched === t.active) return;
@@ -169,9 +173,9 @@ export function clientChecker(): WorldChecker {
     description: 'No chunk allocated twice, no lost update, no stale or torn passwd read.',
     observes: [CLIENT_REQUEST, CLIENT_ACK, 'disk-write'],
     onObservation(obs: Observation, w: CheckerWorld) {
-      if (obs.kind === CLIENT_REQUEST) onRequest(obs);
-      else if (obs.kind === CLIENT_ACK) onAck(obs, w);
-      else onWrite(obs, w);
+      if (isKind(obs, CLIENT_REQUEST)) onRequest(obs);
+      else if (isKind(obs, CLIENT_ACK)) onAck(obs, w);
+      else if (isKind(obs, 'disk-write')) onWrite(obs, w);
     },
     metrics() {
       return { clientAcks: acks };

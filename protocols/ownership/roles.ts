@@ -3,6 +3,7 @@
 import type { NodeId } from '../../sim/types.ts';
 import type { RoleResolver } from '../../sim/faults/roles.ts';
 import { OWNER_BEGIN, OWNER_END } from './api.ts';
+import { isKind } from './observations.ts';
 
 export function ownerRole(): RoleResolver {
   /** resource → node → its latest belief. */
@@ -17,8 +18,8 @@ export function ownerRole(): RoleResolver {
     observes: [OWNER_BEGIN, OWNER_END, 'crash'],
     onObservation(obs) {
       if (obs.kind === 'crash') for (const s of believers.values()) s.delete(obs.node);
-      else if (obs.kind === OWNER_BEGIN) of(obs.data.resource as string).add(obs.node);
-      else of(obs.data.resource as string).delete(obs.node);
+      else if (isKind(obs, OWNER_BEGIN)) of(obs.data.resource).add(obs.node);
+      else if (isKind(obs, OWNER_END)) of(obs.data.resource).delete(obs.node);
     },
     resolve: (t) => [...(believers.get(t.resource ?? '') ?? [])],
   };

@@ -14,6 +14,11 @@ export interface SnapshotRecord {
   used: readonly (readonly [number, string])[];
 }
 
+/** Is `v` (a value read back from the shared disk) a metadata record? */
+export function isSnapshotRecord(v: unknown): v is SnapshotRecord {
+  return typeof v === 'object' && v !== null && 'used' in v && Array.isArray(v.used) && 'seq' in v && typeof v.seq === 'number';
+}
+
 /** How a `used` list was made from another: one chunk added or removed (`added` false: every entry equal to it removed). */
 export interface UsedChange {
   base: SnapshotRecord['used'];

@@ -10,6 +10,7 @@ import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
 import type { HeldLock, Ownership, OwnerGrant } from '../ownership/api.ts';
 import { OWNERSHIP_MODULE, OWNER_SERVE, metaKey, resourceNames } from '../ownership/api.ts';
+import { observeOwnership } from '../ownership/observations.ts';
 import { snapshotNext } from './snapshot.ts';
 import type { SnapshotRecord } from './snapshot.ts';
 import { runPasswdOp } from './passwd.ts';
@@ -65,6 +66,18 @@ class Lane {
   }
 }
 
+/** The workload's wire messages: a client request, and the serving node's answer. */
+type WorkloadMsg =
+  | { type: 'wl-req'; id: string; op: Op }
+  | { type: 'wl-resp'; id: string; status: 'ok'; result: OpResult }
+  | { type: 'wl-resp'; id: string; status: 'redirect'; hint: NodeId }
+  | { type: 'wl-resp'; id: string; status: 'error'; reason: string };
+
+/** The engine hands every module a generic Message; only the workload sends 'wl-*' types to it. */
+function asWorkloadMsg(msg: Message): WorkloadMsg {
+  return msg as unknown as WorkloadMsg;
+}
+
 export class Workload implements Module {
   readonly name = WORKLOAD_MODULE;
   private readonly resources: string[];
@@ -98,8 +111,10 @@ export class Workload implements Module {
   }
 
   onMessage(ctx: Context, from: NodeId, msg: Message): void {
-    if (msg.type === 'wl-req') return this.accept(ctx, from, msg.id as string, msg.op as Op);
-    if (msg.type === 'wl-resp') return this.answer(ctx, msg);
+    if (msg.type !== 'wl-req' && msg.type !== 'wl-resp') return;
+    const m = asWorkloadMsg(msg);
+    if (m.type === 'wl-req') return this.accept(ctx, from, m.id, m.op);
+    return this.answer(ctx, m);
   }
 
   // ---- client -------------------------------------------------------------------------------
@@ -113,7 +128,7 @@ export class Workload implements Module {
     const op = this.chooseOp(ctx);
     const id = (this.idPrefix ??= `${ctx.node}.${ctx.incarnation}.`) + this.nextReq++;
     this.pending = { id, op, timer: -1, sends: 0, resend: { t: 'resend', id } };
-    ctx.observe(CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
+    observeOwnership(ctx, CLIENT_REQUEST, { id, resource: op.resource, op: op.kind, chunk: op.chunk ?? null, allocId: op.allocId ?? null });
     this.send(ctx);
   }
 
@@ -146,11 +161,11 @@ export class Workload implements Module {
       return;
     }
     p.sends++;
-    ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op });
+    ctx.send(hint, { type: 'wl-req', id: p.id, op: p.op } satisfies WorkloadMsg);
     p.timer = ctx.setTimer(this.opts.requestTimeoutUs, p.resend);
   }
 
-  private answer(ctx: Context, msg: Message): void {
+  private answer(ctx: Context, msg: Extract<WorkloadMsg, { type: 'wl-resp' }>): void {
     const p = this.pending;
     if (p === undefined || p.id !== msg.id) return;
     ctx.cancelTimer(p.timer);
@@ -159,7 +174,7 @@ export class Workload implements Module {
       p.timer = ctx.setTimer(this.opts.retryUs, p.resend);
       return;
     }
-    this.complete(ctx, msg.result as OpResult);
+    this.complete(ctx, msg.result);
   }
 
   private complete(ctx: Context, result: OpResult): void {
@@ -170,7 +185,7 @@ export class Workload implements Module {
       if (mine === undefined) this.held.set(p.op.resource, (mine = []));
       mine.push([result.chunk, p.id]);
     }
-    ctx.observe(CLIENT_ACK, {
+    observeOwnership(ctx, CLIENT_ACK, {
       id: p.id, resource: p.op.resource, op: p.op.kind, chunk: result.chunk ?? p.op.chunk ?? null,
       allocId: p.op.kind === 'alloc' ? p.id : (p.op.allocId ?? null), versions: result.versions ?? null,
       version: result.version ?? null, full: result.full === true,
@@ -232,7 +247,7 @@ export class Workload implements Module {
 
   private redirect(ctx: Context, own: Ownership, to: NodeId, id: string, resource: string): void {
     const hint = own.ownerHint(resource);
-    ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) });
+    ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) } satisfies WorkloadMsg);
   }
 
   /** Run the next queued request of the lane (one at a time): check the grant, then read-modify-write. */
@@ -276,11 +291,11 @@ export class Workload implements Module {
     if (o.ok && item.op.kind === 'pread' && own.grant(g.resource)?.epoch !== g.epoch) o = { ok: false, reason: 'ownership lost during read' };
     if (o.ok) {
       this.requestsServed++;
-      ctx.observe(OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
-      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result });
+      observeOwnership(ctx, OWNER_SERVE, { resource: g.resource, epoch: g.epoch, op: item.op.kind, wrote: item.op.kind !== 'pread' });
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'ok', result: o.result } satisfies WorkloadMsg);
     } else {
       if (item.op.kind !== 'pread') own.writeRefused(g, o.reason);
-      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason });
+      ctx.send(item.from, { type: 'wl-resp', id: item.id, status: 'error', reason: o.reason } satisfies WorkloadMsg);
     }
     this.pump(ctx, lane);
   }

@@ -23,6 +23,10 @@ export const NEGATIVE_CASES: { variant: string; scenario: string; checker: strin
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-paused-owner', checker: 'ownership-client', seeds: [2, 3] },
   { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-minority-partition', checker: 'ownership-exclusive', seeds: [1, 2] },
   { variant: 'oldest-member/no-fencing', scenario: 'ownership-minority-partition', checker: 'ownership-exclusive', seeds: [1, 2] },
+  // §5.13, ownership side: the owner reboots faster than the failure detector and the SM never names its
+  // old incarnation failed, so nobody fences it (or drops it as rebooted) before snap0 or its EX moves.
+  { variant: 'dlm-lvb/reboot-not-failed', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
+  { variant: 'oldest-member/reboot-not-failed', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
   { variant: 'gossip/forgetful', scenario: 'owner-crash', checker: 'gossip-monotonic', seeds: [1, 2] },
   { variant: 'gossip/quiet-after-heal', scenario: 'flapping-network', checker: 'gossip-converges', seeds: [1, 2] },
 ];

@@ -33,7 +33,8 @@ describe('dlm-lvb-crash-before-lvb-write: crash at "EX granted, LVB not yet writ
     ['dlm-lvb', true, []],
     ['dlm-lvb/ignore-valnotvalid', false, ['ownership-effect']],
     ['dlm-lvb/new-ex-request', false, ['ownership-effect']],
-    ['dlm-lvb/no-fencing', false, ['fence-before-recovery']],
+    // The crashed claimant's lock goes on unfenced: the ownership half of §5.13 sees it too.
+    ['dlm-lvb/no-fencing', false, ['fence-before-recovery', 'ownership-failure-fenced']],
     ['dlm-lvb/plain-passwd', true, []],
   ] as const)('%s → ok %s %j', async (protocol, ok, checkers) => {
     for (const seed of [1, 2]) expect(await verdict('dlm-lvb-crash-before-lvb-write', protocol, seed)).toEqual({ ok, checkers });
@@ -100,7 +101,7 @@ describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
       ok: false, checkers: ['fence-before-recovery', 'ownership-exclusive'],
     });
     expect(await verdict('ownership-split-brain-composed', `${base}/no-quorum+no-fencing`, 1)).toEqual({
-      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'ownership-exclusive', 'quorum-gating'],
+      ok: false, checkers: ['fence-before-recovery', 'ownership-client', 'ownership-effect', 'ownership-exclusive', 'ownership-failure-fenced', 'quorum-gating'],
     });
   });
 

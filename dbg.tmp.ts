@@ -2,7 +2,7 @@ import { loadScenario } from './scenarios/load.ts';
 import { simulate } from './scenarios/simulate.ts';
 const devs = JSON.parse(process.argv[2] ?? '[]') as [number, number][];
 const kinds = new Set((process.argv[3] ?? 'crash,restart,dlm-master,dlm-grant,dlm-lvb-write,dlm-lvb-read,dlm-op,dlm-recovery-start,dlm-recovered,dlm-lvb-invalid,dlm-lvb-recovered,dlm-lvb-fresh,dlm-rebuilt,dlm-reset,dlm-complete').split(','));
-const r = await simulate(loadScenario(process.argv[4] ?? 'lvb-table-dlm').scenario, { seed: 1, protocol: 'dlm', tapeOverrides: devs, trace: (rec) => {
+const r = await simulate(loadScenario(process.argv[4] ?? 'dlm-lvb-table').scenario, { seed: 1, protocol: 'dlm', tapeOverrides: devs, trace: (rec) => {
   if (!kinds.has(rec.k)) return;
   const { i, t, k, node, ls, ...rest } = rec as Record<string, unknown>;
   void ls; void i;

@@ -9,7 +9,7 @@ import { lvbTable, summarizeLvbTable } from './lvbTable.ts';
 import type { LvbTableSummary } from './lvbTable.ts';
 
 /** The library configuration the report measures. */
-export const LVB_TABLE_SCENARIO = 'lvb-table-dlm';
+export const LVB_TABLE_SCENARIO = 'dlm-lvb-table';
 
 export interface LvbTableRunOptions {
   scenario?: string;

@@ -194,7 +194,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('md', { type: 'boolean', default: false, describe: 'Write a Markdown summary (for PR comments)' })
     .option('junit', { type: 'boolean', default: false, describe: 'Write JUnit XML (one test case per scenario × protocol)' })
     .option('diagrams', { type: 'number', default: 6, describe: 'Space-time diagrams in the HTML report (smallest failing example per protocol)' })
-    .option('lvb-table', { type: 'boolean', default: true, describe: "Measure Phillips' LVB table with check on lvb-table-dlm (a few seconds of CPU; --no-lvb-table to skip)" })
+    .option('lvb-table', { type: 'boolean', default: true, describe: "Measure Phillips' LVB table with check on dlm-lvb-table (a few seconds of CPU; --no-lvb-table to skip)" })
     .option('fail-on-violation', { type: 'boolean', default: false, describe: 'Kept for older scripts: exit 1 on a failing correct protocol is now the default' })
     .example('$0 compare', 'The flagship comparison (what `npm start` runs), about a minute')
     .example('$0 compare -p lease,dlm-lvb -s owner-crash,standard -n 200 --md', 'Two protocols with their variants, two scenarios, 200 seeds each')

@@ -58,6 +58,11 @@ export const DLM_POINTS: readonly FaultPointInfo[] = [
       'the master granted a conversion, the completion not yet sent',
   },
   {
+    name: 'dlm.down-convert',
+    description:
+      'a PW/EX holder sent a down-conversion carrying its value block (completed at once), the master has not applied it',
+  },
+  {
     name: 'dlm.recovery-start',
     description:
       'lockspace recovery began: stopped, directory not yet rebuilt',

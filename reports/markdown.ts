@@ -1,5 +1,6 @@
 // The Markdown renderer: a compact summary for PR comments — the answer, the per-protocol table and
 // the per-fault-mix tables (folded in a <details> block).
+import { renderLvbTableMarkdown } from './lvbTable.ts';
 import type { CompareResults } from '../runner/summary.ts';
 import type { Column } from './table.ts';
 import { CELL_COLUMNS, FAILURE_COLUMNS, PROTOCOL_COLUMNS, cellRow, cellsByScenario, failureRows, protocolRow, seedsText } from './table.ts';
@@ -37,6 +38,7 @@ export function renderMarkdown(results: CompareResults, opts: { htmlPath?: strin
   if (failures.length > 0) {
     out.push('### Failures', '', ...table(FAILURE_COLUMNS, failures), '');
   }
+  if (results.lvbTable !== undefined) out.push(renderLvbTableMarkdown(results.lvbTable), '');
   out.push('<details><summary>Per scenario</summary>');
   out.push('');
   for (const g of cellsByScenario(results)) {

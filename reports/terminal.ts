@@ -1,5 +1,6 @@
 // The terminal renderer: the comparison table and the plain-words answer, coloured by the one
 // colour rule of reports/style.ts.
+import { renderLvbTableText } from './lvbTable.ts';
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { CompareResults } from '../runner/summary.ts';
@@ -98,6 +99,7 @@ export function renderTerminal(results: CompareResults, opts: TerminalOptions): 
     lines.push(c.bold(first ?? ''), ...rest);
     lines.push('');
   }
+  if (results.lvbTable !== undefined) lines.push(renderLvbTableText(results.lvbTable), '');
   const secs = (results.wallMs / 1000).toFixed(1);
   const runs = results.cells.reduce((s, x) => s + x.seeds, 0);
   lines.push(c.dim(`${runs.toLocaleString('en-US')} runs in ${secs} s on ${results.workers} worker${results.workers === 1 ? '' : 's'} (${(runs / Math.max(0.001, results.wallMs / 1000)).toFixed(0)} runs/s); code ${results.codeVersion}`));

@@ -5,7 +5,7 @@
 import { simulate } from '../scenarios/simulate.ts';
 import type { SimulateResult } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import type { World } from '../sim/world.ts';
+import type { TraceRecord, World } from '../sim/world.ts';
 import { DecisionKind } from '../sim/tape.ts';
 import { StateHasher } from '../sim/choice.ts';
 import type { ChoiceConfig } from '../sim/choice.ts';
@@ -77,6 +77,10 @@ export interface CheckOptions {
   onProgress?: (p: CheckProgress) => void;
   /** Sees every schedule in order (tests: two searches explore the same schedules). */
   onSchedule?: (devs: readonly Deviation[]) => void;
+  /** A trace sink for each schedule's run (a classifier over its records; tracing costs time). */
+  trace?: (devs: readonly Deviation[]) => (rec: TraceRecord) => void;
+  /** Called after each schedule's run, with its result (stopped at the first violation). */
+  onRun?: (devs: readonly Deviation[], result: SimulateResult) => void;
 }
 
 export interface CheckProgress {
@@ -207,6 +211,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     const hasher = { h: undefined as StateHasher | undefined };
     const result = await simulate(o.scenario, {
       seed: o.seed, protocol: o.protocol, tapeOverrides: devs.map(([i, v]) => [i, v] as const), stopOnViolation: true,
+      ...(o.trace !== undefined ? { trace: o.trace(devs) } : {}),
       onWorld: (w) => {
         world = w;
         hasher.h = new StateHasher(w.isEngineObject);
@@ -251,6 +256,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     if (cut) r.prunedEvents += Math.max(0, fullEvents - result.events);
     else fullEvents = Math.max(fullEvents, result.events);
     void world;
+    o.onRun?.(devs, result);
     if (!cut && result.violations.length > 0) await record(devs, result);
     return points;
   };

@@ -1,5 +1,6 @@
 // The comparison's results: per protocol × scenario cells and per protocol summaries, shaped as
 // explore summaries (DESIGN §5) plus the comparison's metrics. Pure: built from run outcomes.
+import type { LvbTableSummary } from './lvbTable.ts';
 import type { Violation } from '../sim/types.ts';
 import type { SeedRecord } from './results.ts';
 import type { Distribution, RateCi } from './stats.ts';
@@ -95,6 +96,8 @@ export interface CompareResults {
   cells: CellSummary[];
   /** Plain-words answers generated from the data (reports/answer.ts; the CLI fills them in). */
   answer: string[];
+  /** Phillips' LVB question measured by `check` (runner/lvbTableRun.ts); absent with --no-lvb-table. */
+  lvbTable?: LvbTableSummary;
 }
 
 const SAMPLE_CAP = 1000;

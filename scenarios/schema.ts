@@ -110,7 +110,7 @@ export const RUN_FILE_SCHEMA: JsonSchema = {
     events: { type: 'integer', minimum: 0 },
     simTimeUs: { type: 'integer', minimum: 0 },
     codeVersion: { type: 'string' },
-    createdBy: { enum: ['run', 'explore', 'shrink', 'compare'] },
+    createdBy: { enum: ['run', 'explore', 'shrink', 'compare', 'check'] },
   },
 };
 

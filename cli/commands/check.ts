@@ -8,7 +8,8 @@ import { chooseProtocol } from '../../runner/protocolChoice.ts';
 import { check, parseBound, DEFAULT_BOUND } from '../../runner/check.ts';
 import type { CheckResult, CheckProgress } from '../../runner/check.ts';
 import { pct, randomWalk } from '../../runner/pct.ts';
-import { lvbTable } from '../../runner/lvbTable.ts';
+import { measureLvbTable } from '../../runner/lvbTableRun.ts';
+import { renderLvbTableText } from '../../reports/lvbTable.ts';
 import type { PctResult } from '../../runner/pct.ts';
 import { buildRunFile, writeRunFile } from '../../runner/runFiles.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
@@ -65,15 +66,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     return path;
   };
   if (args.lvbTable) {
-    const t = await lvbTable(scenario, resolved.name, args.bound ?? 'faults=2,delays=0');
-    const lines = [`| how the last PW/EX holder died | runs | next value-block read granted | run-file |`, '|---|---|---|---|'];
-    t.cases.forEach((c, i) => {
-      const file = write(c.example.result, c.example.deviations.map(([a, b]) => [a, b]), `lvb-${i + 1}`);
-      const got = Object.entries(c.outcomes).map(([k, n]) => `${k} ×${n}`).join('; ');
-      lines.push(`| ${c.how} | ${c.runs} | ${got} | ${file} |`);
-    });
-    lines.push('', `${t.schedules} schedules (${t.complete ? 'complete' : 'incomplete'}), ${resolved.name} on ${loaded.source}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const t = await measureLvbTable({ scenario: args.scenario, protocol: resolved.name, seed, ...(args.bound !== undefined ? { bound: args.bound } : {}), outDir: args.out });
+    process.stdout.write(args.json ? `${JSON.stringify(t, null, 2)}\n` : `${renderLvbTableText(t)}\n`);
     return EXIT_OK;
   }
   if (args.strategy === 'pct') return printPct(args, await pct({

@@ -9,6 +9,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadPluginFlags, withPlugin } from '../plugins.ts';
 import type { PluginArgs } from '../plugins.ts';
 import { boundedClaims } from '../../runner/checkClaims.ts';
+import { measureLvbTable } from '../../runner/lvbTableRun.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
@@ -43,6 +44,7 @@ export interface CompareArgs extends PluginArgs {
   junit: boolean;
   diagrams: number;
   failOnViolation: boolean;
+  lvbTable: boolean;
 }
 
 /** Scenarios larger than this are left out of the default set (they would eat the minute). */
@@ -133,6 +135,7 @@ export async function compare(args: CompareArgs): Promise<number> {
   }
   results.answer = answerQuestion(results);
   results.answer.push(...await boundedClaims(protocols, join(args.out, 'check-claims.json')));
+  if (args.lvbTable) results.lvbTable = await measureLvbTable({ outDir: join(args.out, 'lvb-table') });
   const written: string[] = [];
   const resultsPath = join(args.out, 'compare-results.json');
   writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -191,6 +194,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('md', { type: 'boolean', default: false, describe: 'Write a Markdown summary (for PR comments)' })
     .option('junit', { type: 'boolean', default: false, describe: 'Write JUnit XML (one test case per scenario × protocol)' })
     .option('diagrams', { type: 'number', default: 6, describe: 'Space-time diagrams in the HTML report (smallest failing example per protocol)' })
+    .option('lvb-table', { type: 'boolean', default: true, describe: "Measure Phillips' LVB table with check on dlm-lvb-table (a few seconds of CPU; --no-lvb-table to skip)" })
     .option('fail-on-violation', { type: 'boolean', default: false, describe: 'Kept for older scripts: exit 1 on a failing correct protocol is now the default' })
     .example('$0 compare', 'The flagship comparison (what `npm start` runs), about a minute')
     .example('$0 compare -p lease,dlm-lvb -s owner-crash,standard -n 200 --md', 'Two protocols with their variants, two scenarios, 200 seeds each')

@@ -15,6 +15,7 @@ import { DLM_POINTS, MEMBERSHIP_POINTS } from '../faultPoints.ts';
 import { MEMBERSHIP_OPTIONS_SCHEMA, timeUs } from '../membership/options.ts';
 import type { DlmWorkloadOptions } from './workload.ts';
 import { GlockCache, DEFAULT_GLOCK_CACHE } from './glockCache.ts';
+import { LvbHolderWorkload, DEFAULT_LVB_HOLDER } from './lvbWorkload.ts';
 import type { GlockCacheOptions } from './glockCache.ts';
 import { glockCacheChecker } from './checkers/glock.ts';
 import type { MembershipOptions } from '../membership/index.ts';
@@ -95,6 +96,26 @@ const DLM_WORKLOAD_SCHEMA = {
   holdUsMax: timeUs(0, 'longest a lock is held'),
 };
 
+const LVB_HOLDER_SCHEMA = {
+  stopAfterHealUs: timeUs(0, 'new locks stop this long after the heal (default 1.2 s)'),
+};
+
+/** The 'lvb-holder' workload (Phillips' LVB question): scripted reader, writer and other holder. */
+function buildLvbHolder(mopts: MembershipOptions, w: { stopAfterHealUs?: unknown; lvbSize?: number }, healAtUs: number, variant: string | undefined): Built {
+  const mv = layerPart(variant, MEMBERSHIP_LAYER);
+  const dv = layerPart(variant, DLM_LAYER);
+  const after = typeof w.stopAfterHealUs === 'number' ? w.stopAfterHealUs : 1_200_000;
+  const opts = { ...DEFAULT_LVB_HOLDER, stopAtUs: healAtUs + after, ...(typeof w.lvbSize === 'number' ? { lvbSize: w.lvbSize } : {}) };
+  return {
+    stack: () => [
+      ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
+      dlmModule(dv !== undefined ? { variant: dv } : {}), new LvbHolderWorkload(opts),
+    ],
+    checkers: [...dlmCheckers({ lostLvb: { [opts.lockspace]: 'valnotvalid' } }), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+    roles: [...membershipRoles(), ...dlmRoles()],
+  };
+}
+
 export const dlmProtocol = defineProtocol({
   name: 'dlm',
   optionsSchema: {
@@ -104,7 +125,7 @@ export const dlmProtocol = defineProtocol({
       lvbSize: { type: 'integer', minimum: 1, maximum: 4096, description: 'LVB size in bytes' },
       lostLvb: { enum: ['valnotvalid', 'zero'], description: "the lost-LVB signal: fs/dlm's 'valnotvalid' or o2dlm's 'zero'" },
     },
-    workload: { 'dlm-random': DLM_WORKLOAD_SCHEMA, 'glock-cache': DLM_WORKLOAD_SCHEMA },
+    workload: { 'dlm-random': DLM_WORKLOAD_SCHEMA, 'glock-cache': DLM_WORKLOAD_SCHEMA, 'lvb-holder': LVB_HOLDER_SCHEMA },
   },
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
   checkers: describeCheckers([
@@ -127,6 +148,7 @@ export const dlmProtocol = defineProtocol({
       lostLvb: parseLostLvb(cluster.lostLvb),
     };
     if (w.kind === 'glock-cache') return buildGlock(mopts, wopts, variant);
+    if (w.kind === 'lvb-holder') return buildLvbHolder(mopts, { stopAfterHealUs: w.stopAfterHealUs, ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}) }, healAtUs, variant);
     const lostLvb = { [wopts.lockspace]: wopts.lostLvb };
     return {
       stack: () => [...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }), dlmModule(dv !== undefined ? { variant: dv } : {}), new DlmWorkload(wopts)],
@@ -139,6 +161,6 @@ export const dlmProtocol = defineProtocol({
     'protocols/dlm/modes.ts', 'protocols/dlm/flags.ts', 'protocols/dlm/lvb.ts', 'protocols/dlm/resource.ts',
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
     'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts', 'protocols/dlm/validate.ts',
-    'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts', 'protocols/dlm/glockCache.ts',
+    'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts', 'protocols/dlm/glockCache.ts', 'protocols/dlm/lvbWorkload.ts',
   ],
 });

@@ -327,7 +327,11 @@ export class Lockspace implements ServiceCallbacks {
       const down = isDownConversion(lock.grmode, op.mode, (op.flags & LKF.QUECVT) !== 0);
       const lost = down && this.bugs.loseDownConversion === true; // planted flaw
       if (!lost) this.channel.send(master, { k: 'convert', ...base, mode: op.mode, flags: op.flags, down, ...lvb });
-      if (down) this.completeDown(lock, op, master);
+      if (down) {
+        const carriesWrite = (op.flags & LKF.VALBLK) !== 0 && lvbOpOnGrant(lock.grmode, op.mode) === 'write';
+        this.completeDown(lock, op, master);
+        if (carriesWrite) this.ctx.faultPoint('dlm.down-convert');
+      }
     } else {
       this.channel.send(master, { k: 'unlock', ...base, flags: op.flags, ...lvb });
     }

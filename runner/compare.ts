@@ -175,7 +175,8 @@ interface Cell {
  *   counterexample — or when the budget is spent. Which runs a variant gets depends only on the
  *   outcomes, never on timing, except where the budget cuts it short.
  * The workers serve, in order: variants' first seed, the correct designs' rounds up to
- * AUTO_TARGET_RUNS runs each, then both by seed (the lower seed first).
+ * AUTO_TARGET_RUNS runs each (where they stop unless `stopAtTarget` is false), then the rest by seed
+ * (the lower seed first). One pool serves the whole comparison, so its workers stay warm across cells.
  */
 export async function runCompare(opts: CompareOptions): Promise<CompareResults> {
   const started = performance.now();

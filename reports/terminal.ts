@@ -102,6 +102,12 @@ export function renderTerminal(results: CompareResults, opts: TerminalOptions): 
   if (results.lvbTable !== undefined) lines.push(renderLvbTableText(results.lvbTable), '');
   const secs = (results.wallMs / 1000).toFixed(1);
   const runs = results.cells.reduce((s, x) => s + x.seeds, 0);
-  lines.push(c.dim(`${runs.toLocaleString('en-US')} runs in ${secs} s on ${results.workers} worker${results.workers === 1 ? '' : 's'} (${(runs / Math.max(0.001, results.wallMs / 1000)).toFixed(0)} runs/s); code ${results.codeVersion}`));
+  lines.push(c.dim(`${runs.toLocaleString('en-US')} runs in ${secs} s on ${results.workers} worker${results.workers === 1 ? '' : 's'} (${(runs / Math.max(0.001, results.wallMs / 1000)).toFixed(0)} runs/s${busyText(results)}); code ${results.codeVersion}`));
   return lines.join('\n');
+}
+
+/** ", workers busy 93%" when the results say how long the runs took on their workers. */
+function busyText(r: CompareResults): string {
+  if (r.workerMs === undefined || r.wallMs <= 0) return '';
+  return `, workers busy ${Math.round((100 * r.workerMs) / (r.workers * r.wallMs))}%`;
 }

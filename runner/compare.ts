@@ -39,6 +39,14 @@ export interface CompareOptions {
   seeds: number | 'auto';
   /** With 'auto': at most this many seeds per cell (default AUTO_MAX_SEEDS). */
   maxSeeds?: number;
+  /**
+   * With 'auto': stop the correct designs' rounds once they reach AUTO_TARGET_RUNS runs each (the
+   * goal: a 95% upper bound of 10 per 1,000 with no failure), rather than spending the rest of the
+   * budget (default true). A failure, or a budget too short, ends them earlier either way.
+   */
+  stopAtTarget?: boolean;
+  /** With 'auto': the runs per correct design that count as the target (default AUTO_TARGET_RUNS). */
+  targetRuns?: number;
   seedStart?: number;
   /** Wall-clock budget for 'auto' (default 50 s). */
   budgetMs?: number;
@@ -130,8 +138,13 @@ export const AUTO_TARGET_BOUND = 0.01;
 export const AUTO_TARGET_RUNS = runsForBound(AUTO_TARGET_BOUND);
 export const AUTO_MIN_SEEDS = 1;
 export const AUTO_MAX_SEEDS = 2000;
-/** A flawed variant runs on this many scenarios at a time, and stops after the batch that caught it. */
-export const VARIANT_BATCH = 4;
+/**
+ * A flawed variant runs on this many scenarios at a time, and stops after the batch that caught it.
+ * One: a variant's runs are sequential, so it stops at its first counterexample (with 4, 52 runs went
+ * to the 11 flagship variants, 41 of them after the run that caught the variant had already been
+ * started); the 11 variants running side by side still keep every worker busy.
+ */
+export const VARIANT_BATCH = 1;
 
 /** The fewest failure-free runs whose 95% Wilson upper bound is at most `bound`. */
 export function runsForBound(bound: number): number {
@@ -162,7 +175,8 @@ interface Cell {
  *   counterexample — or when the budget is spent. Which runs a variant gets depends only on the
  *   outcomes, never on timing, except where the budget cuts it short.
  * The workers serve, in order: variants' first seed, the correct designs' rounds up to
- * AUTO_TARGET_RUNS runs each, then both by seed (the lower seed first).
+ * AUTO_TARGET_RUNS runs each (where they stop unless `stopAtTarget` is false), then the rest by seed
+ * (the lower seed first). One pool serves the whole comparison, so its workers stay warm across cells.
  */
 export async function runCompare(opts: CompareOptions): Promise<CompareResults> {
   const started = performance.now();
@@ -229,6 +243,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     ...(counts.size === 1 ? { seedsPerCell: [...counts][0]! } : {}),
     workers,
     wallMs: performance.now() - started,
+    workerMs: Math.round(cells.reduce((s, c) => s + c.records.reduce((t, x) => t + x.ms, 0), 0)),
     scenarios: opts.scenarios.map((e) => ({ name: e.scenario.name, description: e.scenario.description, nodes: e.scenario.nodes })),
     protocols: protocolSummaries,
     cells: summaries,
@@ -249,22 +264,32 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
   const maxSeeds = Math.max(AUTO_MIN_SEEDS, Math.min(opts.maxSeeds ?? AUTO_MAX_SEEDS, AUTO_MAX_SEEDS));
   const isVariant = (p: string): boolean => resolveProtocol(p).variant !== undefined;
   const correct = cells.filter((c) => !isVariant(c.protocol));
-  const targetRounds = Math.ceil(AUTO_TARGET_RUNS / Math.max(1, opts.scenarios.length));
+  const targetRounds = Math.ceil((opts.targetRuns ?? AUTO_TARGET_RUNS) / Math.max(1, opts.scenarios.length));
+  const lastRound = opts.stopAtTarget === false ? maxSeeds : Math.min(maxSeeds, targetRounds);
 
   const correctRounds = async (): Promise<void> => {
     if (correct.length === 0) return;
     const inFlight: Promise<unknown>[] = [];
-    for (let r = 0; r < maxSeeds; r++) {
+    /** Worker ms per run in the latest finished round: the warmest estimate of the next ones. */
+    let perRunMs = 0;
+    let submitted = 0;
+    const finished = (): number => correct.reduce((s, c) => s + c.records.length, 0);
+    const round = async (r: number, priority: number): Promise<void> => {
+      const before = correct.map((c) => c.records.length);
+      submitted += correct.length;
+      await Promise.all(correct.map((c) => runCell(c, [seedStart + r], priority)));
+      perRunMs = correct.reduce((s, c, i) => s + c.records.slice(before[i]).reduce((t, x) => t + x.ms, 0), 0) / correct.length;
+    };
+    for (let r = 0; r < lastRound; r++) {
       // Round 1 waits for round 0 (the pilot: it measures a round); later rounds overlap one round.
       if (inFlight.length >= (r <= 1 ? 1 : 2)) await inFlight.shift();
       if (r > 0) {
-        const runs = correct.reduce((s, c) => s + c.records.length, 0);
-        const workMs = correct.reduce((s, c) => s + c.records.reduce((t, x) => t + x.ms, 0), 0);
-        const roundMs = (workMs / Math.max(1, runs)) * correct.length / workers;
-        if (performance.now() + roundMs * (inFlight.length + 1) > deadline) break;
+        // The runs still to finish (in flight and this round) spread over the workers.
+        const leftRuns = submitted - finished() + correct.length;
+        if (performance.now() + (leftRuns * perRunMs) / workers > deadline) break;
       }
       const priority = r < targetRounds ? CORRECT_UP_TO_TARGET : bySeed(r);
-      inFlight.push(Promise.all(correct.map((c) => runCell(c, [seedStart + r], priority))));
+      inFlight.push(round(r, priority));
     }
     await Promise.all(inFlight);
   };

@@ -91,6 +91,13 @@ export interface CompareResults {
   seedsPerCell?: number;
   workers: number;
   wallMs: number;
+  /**
+   * Worker time the runs took, ms: the sum over runs of each run's time on its worker (record `ms`).
+   * `workerMs / (workers × wallMs)` is how busy the workers were.
+   */
+  workerMs?: number;
+  /** Where the command's wall time went, ms (filled in by the CLI; absent in older files). */
+  timings?: CompareTimings;
   scenarios: { name: string; description: string; nodes: number }[];
   protocols: ProtocolSummary[];
   cells: CellSummary[];
@@ -98,6 +105,18 @@ export interface CompareResults {
   answer: string[];
   /** Phillips' LVB question measured by `check` (runner/lvbTableRun.ts); absent with --no-lvb-table. */
   lvbTable?: LvbTableSummary;
+}
+
+/** Wall-clock phases of `lockstep compare`, ms. */
+export interface CompareTimings {
+  /** Starting the worker threads until each reported ready. */
+  poolStartMs: number;
+  /** The runs (the same span as `wallMs`). */
+  runsMs: number;
+  /** The bounded-check claims (0 when cached for this code version). */
+  claimsMs: number;
+  /** Replaying the diagrams' runs and writing the report files. */
+  reportsMs: number;
 }
 
 const SAMPLE_CAP = 1000;

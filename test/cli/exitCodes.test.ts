@@ -1,6 +1,6 @@
 // Every command's exit code (0 / 1 / 2, as docs/cli.md's table says), and the hostile inputs of the
 // schema-and-exit-codes issue: each is a clean exit 2 naming the field, or a correct run.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './inProcess.ts';
@@ -68,6 +68,11 @@ describe('exit codes of every command', () => {
   it('compare: 0 when correct protocols hold and variants are caught; 1 when a variant escapes; 2 bad input', async () => {
     const ok = await cli(['compare', '-p', 'gossip', '-s', 'crash.json', '-n', '2', '--workers', '1', '--json', '--out', 'c1'], dir);
     expect(ok.code, ok.stderr).toBe(0);
+    // Where the time went, in the results file and on stderr.
+    const saved = JSON.parse(readFileSync(join(dir, 'c1', 'compare-results.json'), 'utf8')) as { timings?: Record<string, number>; workerMs?: number };
+    expect(Object.keys(saved.timings ?? {}).sort()).toEqual(['claimsMs', 'poolStartMs', 'reportsMs', 'runsMs']);
+    expect(saved.workerMs).toBeGreaterThanOrEqual(0);
+    expect(ok.stderr).toMatch(/time: workers ready [\d.]+ s, runs [\d.]+ s, bounded claims/);
     const missed = await cli(['compare', '-p', 'gossip', '-s', 'calm.json', '-n', '2', '--workers', '1', '--json', '--out', 'c2'], dir);
     expect(missed.code).toBe(1);
     expect(missed.stderr).toMatch(/missed: flawed variant gossip\/forgetful was not caught in 2 runs/);

@@ -125,12 +125,14 @@ describe('runCompare', () => {
     expect(r.protocols.find((p) => p.protocol === 'gossip')).toMatchObject({ seeds: 8, seedsPerScenario: 4, scenariosRun: 2 });
     for (const v of ['gossip/forgetful', 'gossip/quiet-after-heal']) {
       const p = r.protocols.find((x) => x.protocol === v)!;
-      expect(p.failed).toBeGreaterThan(0);
-      // Seeds go out one seed over every scenario (2 < VARIANT_BATCH) at a time: the variant stops after
-      // the first seed that failed somewhere, so it ran exactly the seeds up to its first counterexample.
-      const firstFail = Math.min(...p.failures.map((f) => f.seed));
-      for (const c of r.cells.filter((x) => x.protocol === v)) expect(c.seeds).toBe(firstFail - r.seedStart + 1);
-      expect(p.seeds).toBe(2 * (firstFail - r.seedStart + 1));
+      // A variant's runs are sequential (VARIANT_BATCH = 1): seed 1 on each scenario in order, then
+      // seed 2 …; it stops at the run that caught it, so it ran exactly the runs up to that one.
+      expect(p.failed).toBe(1);
+      const f = p.failures[0]!;
+      const order = [crashes, standard].map((e) => e.scenario.name);
+      const cellOf = r.cells.find((c) => c.protocol === v && c.failures.length > 0)!;
+      const at = (f.seed - r.seedStart) * order.length + order.indexOf(cellOf.scenario);
+      expect(p.seeds).toBe(at + 1);
     }
     expect(r.seedsPerCell).toBeUndefined();
     expect(answerQuestion(r).join(' ')).toMatch(/each ran until its first counterexample/);
@@ -138,15 +140,26 @@ describe('runCompare', () => {
     r.answer = answerQuestion(r);
     const term = renderTerminal(r, { color: false, perScenario: true });
     expect(term).toContain('× 4 seeds per correct design (seeds 1–4), flawed variants until caught');
+    expect(term).toMatch(/workers busy \d+%/);
     const md = renderMarkdown(r);
     expect(md).toContain('4 seeds per correct design');
     expect(md).toMatch(/each flawed variant ran the same seeds until one caught it/);
     const html = renderHtml({ results: r });
     expect(html).toContain('flawed variants until caught');
     const junit = renderJunit(r);
-    expect(junit).toMatch(/name="gossip\/forgetful" tests="2"/);
+    const forgetfulCells = r.cells.filter((c) => c.protocol === 'gossip/forgetful').length;
+    expect(junit).toContain(`name="gossip/forgetful" tests="${forgetfulCells}"`);
     for (const out of [term, md, junit]) expect(out).not.toMatch(/undefined|NaN/);
     expect(html.split('<script>')[0]).not.toMatch(/undefined|NaN/);
+  });
+
+  it('with --seeds auto stops the correct designs at the target runs, however much budget is left', async () => {
+    const r = await runCompare({ protocols: ['gossip'], scenarios: [crashes, standard], seeds: 'auto', budgetMs: 120_000, targetRuns: 5 });
+    // 5 runs over 2 scenarios: 3 whole rounds (the bound is over rounds of the scenario set).
+    expect(r.seedsPerCell).toBe(3);
+    expect(r.workerMs).toBeGreaterThan(0);
+    const more = await runCompare({ protocols: ['gossip'], scenarios: [crashes], seeds: 'auto', budgetMs: 120_000, targetRuns: 2, stopAtTarget: false, maxSeeds: 4 });
+    expect(more.seedsPerCell).toBe(4);
   });
 
   it('gives the same summaries whatever the number of workers (cells run concurrently on the pool)', async () => {
@@ -180,6 +193,36 @@ describe('runCompare', () => {
       expect(viaPool.filter((o) => !o.record.ok).every((o) => o.runFile?.createdBy === 'compare')).toBe(true);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('warm workers', () => {
+  it('a worker that ran other cells gives the same trace hashes as a fresh worker and as this process', async () => {
+    const seeds = [1, 2, 3, 4];
+    const key = ({ record: r }: SeedOutcome): string => `${r.scenario}:${r.protocol}:${r.seed}:${r.traceHash}:${r.events}:${r.ok}`;
+    const collect = async (pool: WorkerPool | InProcessPool, entry: ScenarioEntry, protocol: string): Promise<string[]> => {
+      const out: SeedOutcome[] = [];
+      await poolRunner(pool)(entry, protocol, seeds, (o) => out.push(o));
+      return out.map(key).sort();
+    };
+    const reused = await WorkerPool.start(1);
+    const fresh = await WorkerPool.start(1);
+    try {
+      // The reused worker runs other cells (another scenario, a flawed variant) before and between.
+      const before = await collect(reused, standard, 'gossip/forgetful');
+      const first = await collect(reused, crashes, 'gossip');
+      await collect(reused, standard, 'gossip');
+      const again = await collect(reused, crashes, 'gossip');
+      const fromFresh = await collect(fresh, crashes, 'gossip');
+      const local = await collect(new InProcessPool(), crashes, 'gossip');
+      expect(again).toEqual(first);
+      expect(fromFresh).toEqual(first);
+      expect(local).toEqual(first);
+      expect(await collect(fresh, standard, 'gossip/forgetful')).toEqual(before);
+    } finally {
+      await reused.close();
+      await fresh.close();
     }
   });
 });

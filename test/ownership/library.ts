@@ -9,8 +9,8 @@ export function libraryScenario(name: string): Scenario {
   return loadScenario(name).scenario;
 }
 
-export function run(scenario: Scenario, protocol: string, seed: number, stopOnViolation = false): Promise<SimulateResult> {
-  return simulate(scenario, { seed, protocol, stopOnViolation });
+export function run(scenario: Scenario, protocol: string, seed: number, stopOnViolation = false, tapeOverrides?: readonly (readonly [number, number])[]): Promise<SimulateResult> {
+  return simulate(scenario, { seed, protocol, stopOnViolation, ...(tapeOverrides !== undefined ? { tapeOverrides } : {}) });
 }
 
 /** Seeds to run in swarm tests: LOCKSTEP_SEEDS, or a small default for CI. */

@@ -14,7 +14,7 @@ describe('ownership and demo variants are caught by the checkers they name', () 
       for (const seed of c.seeds) {
         // Only the checker under test runs, so the run can stop at its first violation.
         const scenario = { ...libraryScenario(c.scenario), checkers: [c.checker] };
-        const r = await run(scenario, c.variant, seed, true);
+        const r = await run(scenario, c.variant, seed, true, c.overrides);
         if (r.violations.some((v) => v.checker === c.checker)) fired.push(seed);
         if (fired.length > 0) break;
       }

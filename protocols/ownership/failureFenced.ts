@@ -10,6 +10,9 @@
 //   incarnation, and that event completed (a domain that regained quorum fences only non-members).
 //   A start superseded before it completed proves nothing: its victims were never dealt with.
 //
+// A claim taken by a node whose fence is in force is not a move: a deposed holder that resumes after
+// its successor died still believes it holds EX, but it can reach no shared storage.
+//
 // What it expects comes from raw observations only (§5.15): 'owner-begin'/'owner-end' and 'ex-held'
 // say who holds what; the engine's 'crash' says which incarnation failed and when; the engine's
 // 'fence' (victim, ok), the fence domain's 'sm-start' and fenced's 'fence-drop' say when a failed
@@ -42,6 +45,9 @@ export function failureFencedChecker(): WorldChecker {
   function take(c: Claim, r: string, node: NodeId, atUs: number, w: CheckerWorld): string | undefined {
     const inc = w.incarnation(node);
     holders.set(key(c, r), { node, inc, claim: c, resource: r });
+    // A taker cut off at the device acts on nothing: a stale holder resuming behind its fence (its
+    // process copy still says EX) is not the resource moving on. Its claim dies settled (see 'crash').
+    if (w.isFenced(node)) return undefined;
     const open = dead.find((d) => d.resource === r);
     if (open === undefined) return undefined;
     const what = c === 'owner' ? `took ownership of ${r}` : `was granted EX on ${r}`;

@@ -118,3 +118,30 @@ describe('finding F16: reads are not fenced', () => {
     expect(r.violations).toEqual([]);
   });
 });
+
+describe('ownership-failure-fenced: a fenced holder resuming is not the resource moving', () => {
+  // check-dlm-lvb-reader, schedule 96 of the search before the fix: n1 takes EX on snap0 and is paused
+  // holding it; n2 and n3 expel and fence n1; n2 takes EX and crashes (n3 alone is inquorate, so
+  // nobody fences n2). n1 resumes 2 s later, its process copy still saying EX, and begins owning
+  // snap0 before cman kills it. n1 is cut off at the device: that is not n2's lock moving on.
+  const scenario = loadScenario('check-dlm-lvb-reader').scenario;
+  const schedule = [[173, 3], [260, 1]] as const;
+
+  it('the stale owner begins behind its fence, and the checker stays quiet', async () => {
+    const seen: string[] = [];
+    const r = await simulate(scenario, {
+      seed: 1, protocol: 'dlm-lvb', tapeOverrides: schedule,
+      trace: (rec) => {
+        const k = (rec as { k?: string }).k;
+        const node = (rec as { node?: number }).node;
+        if (k === 'fence' || k === 'crash' || k === 'owner-begin' || k === 'resume') seen.push(`${k}:n${node}`);
+      },
+    });
+    // The situation the false alarm came from: n1 fenced, n2 crashed, then n1 resumes and begins owning.
+    const at = (e: string): number => seen.indexOf(e);
+    expect(at('fence:n1')).toBeGreaterThanOrEqual(0);
+    expect(at('crash:n2')).toBeGreaterThan(at('fence:n1'));
+    expect(seen.lastIndexOf('owner-begin:n1')).toBeGreaterThan(at('crash:n2'));
+    expect(r.violations).toEqual([]);
+  });
+});

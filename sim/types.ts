@@ -47,8 +47,9 @@ export interface DiskWriteOptions {
 
 /** Client view of the shared disk for one host. Completions arrive as host events after the I/O latency. */
 export interface DiskClient {
-  read<V>(key: DiskKey<V>, done: (r: DiskResult<V>) => void): void;
-  write<V>(key: DiskKey<V>, value: V, done: (r: DiskResult<V>) => void, opts?: DiskWriteOptions): void;
+  /** The key alone decides `V` (NoInfer): a value of another type is a compile error, not a new `V`. */
+  read<V>(key: DiskKey<V>, done: (r: DiskResult<NoInfer<V>>) => void): void;
+  write<V>(key: DiskKey<V>, value: NoInfer<V>, done: (r: DiskResult<NoInfer<V>>) => void, opts?: DiskWriteOptions): void;
   /** Ask the I/O fence device to fence `victim`: completes with ok=false when the device fails. */
   fence(victim: NodeId, done: (ok: boolean) => void): void;
   /** Re-register this host with the fence device (done at boot, like SCSI-3 PR registration). */

@@ -299,11 +299,11 @@ const DISK_LABELS = ['disk-read', 'disk-write', 'fence', 'unfence'];
 class HostDisk implements DiskClient {
   constructor(private readonly world: World, private readonly host: Host, private readonly inc: number) {}
 
-  read<V>(key: DiskKey<V>, done: (r: DiskResult<V>) => void): void {
+  read<V>(key: DiskKey<V>, done: (r: DiskResult<NoInfer<V>>) => void): void {
     this.world.diskOp(Ev.DiskRead, this.host, this.inc, done, key, undefined, undefined, 0);
   }
 
-  write<V>(key: DiskKey<V>, value: V, done: (r: DiskResult<V>) => void, opts?: DiskWriteOptions): void {
+  write<V>(key: DiskKey<V>, value: NoInfer<V>, done: (r: DiskResult<NoInfer<V>>) => void, opts?: DiskWriteOptions): void {
     this.world.diskOp(Ev.DiskWrite, this.host, this.inc, done, key, value, opts, 0);
   }
 

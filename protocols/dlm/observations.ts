@@ -83,7 +83,7 @@ export function emit<K extends DlmObsKind>(ctx: Context, kind: K, data: DlmObser
 
 /** The observation as a typed DLM observation, or undefined for another layer's kinds. */
 export function asDlm(obs: Observation): DlmObservation | undefined {
-  // The one cast: `emit` is the only producer of these kinds, with the declared data.
+  // Needed (the one cast): the engine's Observation is untyped; `emit` is the only producer of these kinds, with the declared data.
   return KINDS.has(obs.kind) ? (obs as unknown as DlmObservation) : undefined;
 }
 

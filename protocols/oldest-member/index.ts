@@ -15,6 +15,7 @@ import { MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
 import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 import { EXCLUSIVE_CHECKER } from '../ownership/exclusive.ts';
+import { FAILURE_FENCED_CHECKER } from '../ownership/failureFenced.ts';
 import { LIVENESS_CHECKER } from '../ownership/liveness.ts';
 
 
@@ -25,7 +26,7 @@ export const oldestMemberProtocol = defineProtocol({
   checkers: describeCheckers([...ownershipCheckers([], 0), exclusiveBeliefChecker(), failureFencedChecker(), ...membershipCheckers(undefined, { coverage: false })]),
   options: parseMembershipOptions,
   variants: [
-    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },
+    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER, FAILURE_FENCED_CHECKER] },
     { name: 'no-quorum', flaw: 'Every partition believes it is quorate, so a minority also fences, recovers and reassigns resources.', caughtBy: ['quorum-gating'] },
     { name: 'no-resend', flaw: 'The oldest member sends its decision once: when a partition drops it, members wait in start forever and the group never finishes (finding F5).', caughtBy: [LIVENESS_CHECKER, 'liveness-after-heal'] },
     { name: 'no-stop', flaw: 'Ignores stop and the hand-over: a new owner serves as soon as it has recovered, and an old owner never gives a resource up, so both serve it after a live hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },

@@ -3,7 +3,7 @@ import { defineProtocol, describeCheckers } from '../registry.ts';
 import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { flawsOf } from '../membership/variants.ts';
 import { exclusiveBeliefChecker } from '../ownership/exclusive.ts';
-import { failureFencedChecker } from '../ownership/failureFenced.ts';
+import { FAILURE_FENCED_CHECKER, failureFencedChecker } from '../ownership/failureFenced.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
@@ -15,7 +15,6 @@ import { MEMBERSHIP_LAYER, layerPart, variantParts } from '../variants.ts';
 import { MEMBERSHIP_OPTIONS_SCHEMA } from '../membership/options.ts';
 import { OWNERSHIP_WORKLOAD_SCHEMA } from '../workloads/options.ts';
 import { EXCLUSIVE_CHECKER } from '../ownership/exclusive.ts';
-import { FAILURE_FENCED_CHECKER } from '../ownership/failureFenced.ts';
 import { LIVENESS_CHECKER } from '../ownership/liveness.ts';
 
 

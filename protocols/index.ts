@@ -64,7 +64,7 @@ function withVariant(def: ProtocolDef, variantName: string | undefined): Resolve
   try {
     variant = composeVariant(def, variantName); // 'a' or a composition 'a+b' (own and layer flaws)
   } catch (err) {
-    throw new UnknownProtocolError((err as Error).message);
+    throw new UnknownProtocolError(err instanceof Error ? err.message : String(err));
   }
   return { def, variant, name: `${def.name}/${variant.name}` };
 }

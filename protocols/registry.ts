@@ -166,6 +166,7 @@ export function defineProtocol<O = undefined>(spec: ProtocolSpec<O>): ProtocolDe
     ...(spec.optionsSchema !== undefined ? { optionsSchema: spec.optionsSchema } : {}),
     build(input: BuildInput): Built {
       // The variant was resolved (and composed: 'a+b', layer flaws) by resolveProtocol already.
+      // Needed: a definition without an options parser has O = undefined, which the compiler cannot tie to `parse` being absent.
       const options = (parse === undefined ? undefined : parse(input.cluster, input.nodes)) as O;
       const built = spec.build({ ...input, options });
       for (const c of built.checkers) {
@@ -186,7 +187,7 @@ function checkDeclaredCheckers(raw: unknown, bad: Bad): CheckerInfo[] {
   const out: CheckerInfo[] = [];
   raw.forEach((c: Partial<CheckerInfo> | null, i) => {
     if (typeof c?.name !== 'string' || c.name === '') bad(`checkers[${i}].name`, 'a checker name', c?.name);
-    if (!KINDS.includes(c!.kind as PropertyKind)) bad(`checkers[${i}].kind`, KINDS.join(' | '), c!.kind);
+    if (!KINDS.some((k) => k === c?.kind)) bad(`checkers[${i}].kind`, KINDS.join(' | '), c!.kind);
     if (typeof c!.description !== 'string') bad(`checkers[${i}].description`, 'a sentence', c!.description);
     if (out.some((o) => o.name === c!.name)) bad(`checkers[${i}].name`, 'a name not declared before', c!.name);
     out.push({ name: c!.name!, kind: c!.kind!, description: c!.description! });

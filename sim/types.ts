@@ -17,12 +17,20 @@ export interface SendOptions {
 
 export type TimerId = number;
 
-/** The result of an operation on the shared disk. */
-export interface DiskResult {
+/**
+ * A key of the shared disk that names the type of the value stored under it. A plain string is one
+ * (its value is then `unknown`); a protocol's key functions declare the type (`passwdKey(i):
+ * DiskKey<PasswdBlock>`), so every reader and writer of that key agrees on it with no cast.
+ */
+export type DiskKey<V = unknown> = string & { readonly [diskValue]?: V };
+declare const diskValue: unique symbol;
+
+/** The result of an operation on the shared disk; `value` has the type its key names. */
+export interface DiskResult<V = unknown> {
   ok: boolean;
   /** Why a write was rejected: `fenced`, `stale-token`, `version-conflict`, `device-failed`. */
   reason?: string;
-  value?: unknown;
+  value?: V;
   version: number;
   /** Node that made the accepted write that produced `version` (0 = never written). */
   writer: NodeId;
@@ -39,8 +47,9 @@ export interface DiskWriteOptions {
 
 /** Client view of the shared disk for one host. Completions arrive as host events after the I/O latency. */
 export interface DiskClient {
-  read(key: string, done: (r: DiskResult) => void): void;
-  write(key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions): void;
+  /** The key alone decides `V` (NoInfer): a value of another type is a compile error, not a new `V`. */
+  read<V>(key: DiskKey<V>, done: (r: DiskResult<NoInfer<V>>) => void): void;
+  write<V>(key: DiskKey<V>, value: NoInfer<V>, done: (r: DiskResult<NoInfer<V>>) => void, opts?: DiskWriteOptions): void;
   /** Ask the I/O fence device to fence `victim`: completes with ok=false when the device fails. */
   fence(victim: NodeId, done: (ok: boolean) => void): void;
   /** Re-register this host with the fence device (done at boot, like SCSI-3 PR registration). */
@@ -57,28 +66,31 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
 }
 
-/** Everything a module may do. Handlers act only through this. */
-export interface Context {
+/**
+ * Everything a module may do. Handlers act only through this. `M`, `T` and `S` are the module's own
+ * messages, timer tags and durable keys → values; the defaults leave a module untyped.
+ */
+export interface Context<M extends Message = Message, T = unknown, S extends object = Record<string, unknown>> {
   readonly node: NodeId;
   readonly incarnation: number;
   /** All node ids configured in the cluster, ascending. */
   readonly allNodes: readonly NodeId[];
   /** This host's local clock in microseconds (offset and drift applied). */
   now(): number;
-  send(to: NodeId, msg: Message, opts?: SendOptions): void;
+  send(to: NodeId, msg: M, opts?: SendOptions): void;
   /**
    * Send a datagram to every other configured node as one transmission (a LAN multicast): loss and
    * cuts apply per receiver, but the copies that arrive arrive together, in one event.
    */
-  broadcast(msg: Message): void;
+  broadcast(msg: M): void;
   /** Fire `onTimer(tag)` after `delayUs` of local time. */
-  setTimer(delayUs: number, tag: unknown): TimerId;
+  setTimer(delayUs: number, tag: T): TimerId;
   cancelTimer(id: TimerId): void;
   /** This host's random stream (`node:<id>`). */
   random(): Rng;
   /** Durable state: survives crashes and restarts. */
-  persist(key: string, value: unknown): void;
-  storage(key: string): unknown;
+  persist<K extends keyof S & string>(key: K, value: S[K]): void;
+  storage<K extends keyof S & string>(key: K): S[K] | undefined;
   readonly disk: DiskClient;
   /** Another module on the same host, by name (local calls are synchronous). */
   module<T extends Module>(name: string): T;
@@ -98,15 +110,21 @@ export interface Context {
 /**
  * A protocol module: a state machine. Fields of the instance are volatile (lost on crash);
  * anything that must survive goes through `ctx.persist`. A restart builds a fresh instance.
+ *
+ * `Module<M, T, S>` types the module's messages, timer tags and durable storage. The engine ties
+ * them together by routing, so no handler needs a cast: a message is delivered only to the module
+ * of the same name that sent it (so `onMessage` sees only `M`), a timer fires only in the module
+ * that set it (`onTimer` sees only `T`), and storage is kept per module name (`storage` returns
+ * only what this module's `persist` wrote, an `S` value).
  */
-export interface Module {
+export interface Module<M extends Message = Message, T = unknown, S extends object = Record<string, unknown>> {
   readonly name: string;
   /** First boot (incarnation 1). */
-  onStart?(ctx: Context): void;
+  onStart?(ctx: Context<M, T, S>): void;
   /** Boot after a crash: rebuild volatile state from `ctx.storage`. Defaults to `onStart`. */
-  onRecover?(ctx: Context): void;
-  onMessage?(ctx: Context, from: NodeId, msg: Message): void;
-  onTimer?(ctx: Context, tag: unknown): void;
+  onRecover?(ctx: Context<M, T, S>): void;
+  onMessage?(ctx: Context<M, T, S>, from: NodeId, msg: M): void;
+  onTimer?(ctx: Context<M, T, S>, tag: T): void;
   /**
    * The module's state for systematic search (`lockstep check`), as data to hash: everything its
    * future depends on, nothing it does not (counters kept only for metrics). Default: its fields.

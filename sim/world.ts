@@ -2,7 +2,7 @@
 // (time, seq). Deterministic: the only inputs are the config and the seed.
 import { AssertionFailure } from './assert.ts';
 import type {
-  Checker, CheckerWorld, Context, DiskClient, DiskResult, DiskWriteOptions, FaultFired, FaultNotFired,
+  Checker, CheckerWorld, Context, DiskClient, DiskKey, DiskResult, DiskWriteOptions, FaultFired, FaultNotFired,
   FaultPointHits, Message, Module, NodeId, Observation, RunResult, SendOptions, StackFactory, TimerId, Violation,
 } from './types.ts';
 import { EventQueue } from './queue.ts';
@@ -280,9 +280,9 @@ export interface Deferred<T> {
 }
 
 declare module './types.ts' {
-  interface Context {
+  interface Context<M extends Message = Message, T = unknown, S extends object = Record<string, unknown>> {
     /** A promise whose settling wakes the coroutine before the next simulated event. */
-    deferred<T>(): Deferred<T>;
+    deferred<R>(): Deferred<R>;
     /** Run an async coroutine on this host; a throw inside it fails the run like a handler throw. */
     spawn(label: string, fn: () => Promise<void>): void;
     /**
@@ -299,11 +299,11 @@ const DISK_LABELS = ['disk-read', 'disk-write', 'fence', 'unfence'];
 class HostDisk implements DiskClient {
   constructor(private readonly world: World, private readonly host: Host, private readonly inc: number) {}
 
-  read(key: string, done: (r: DiskResult) => void): void {
+  read<V>(key: DiskKey<V>, done: (r: DiskResult<NoInfer<V>>) => void): void {
     this.world.diskOp(Ev.DiskRead, this.host, this.inc, done, key, undefined, undefined, 0);
   }
 
-  write(key: string, value: unknown, done: (r: DiskResult) => void, opts?: DiskWriteOptions): void {
+  write<V>(key: DiskKey<V>, value: NoInfer<V>, done: (r: DiskResult<NoInfer<V>>) => void, opts?: DiskWriteOptions): void {
     this.world.diskOp(Ev.DiskWrite, this.host, this.inc, done, key, value, opts, 0);
   }
 

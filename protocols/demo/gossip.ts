@@ -1,7 +1,7 @@
 // A small demo protocol to exercise the engine: nodes gossip a growing counter (max wins), keep it
 // durable across crashes, and must converge once the network heals.
 // Durable: 'max'. Volatile: everything else.
-import type { Context, Message, Module, NodeId, Observation } from '../../sim/types.ts';
+import type { Context, Module, NodeId, Observation } from '../../sim/types.ts';
 import type { WorldChecker } from '../../sim/world.ts';
 
 /** The demo's one observation: a node's counter after it changed. */
@@ -24,19 +24,23 @@ export interface GossipOptions {
   quietAfterHeal?: boolean;
 }
 
-export class Gossip implements Module {
+/** The demo's message, timer and durable state: typed, so no handler needs a cast. */
+type GossipMsg = { type: 'gossip'; value: number };
+type GossipContext = Context<GossipMsg, 'tick', { max: number }>;
+
+export class Gossip implements Module<GossipMsg, 'tick', { max: number }> {
   readonly name = 'gossip';
   value = 0;
 
   constructor(private readonly opts: GossipOptions) {}
 
-  onStart(ctx: Context): void {
-    this.value = this.opts.forgetful ? 0 : ((ctx.storage('max') as number | undefined) ?? 0);
+  onStart(ctx: GossipContext): void {
+    this.value = this.opts.forgetful ? 0 : (ctx.storage('max') ?? 0);
     observeValue(ctx, this.value);
     ctx.setTimer(ctx.random().int(0, this.opts.periodUs), 'tick');
   }
 
-  onTimer(ctx: Context): void {
+  onTimer(ctx: GossipContext): void {
     if (ctx.now() < this.opts.incrementUntilUs && ctx.random().chance(0.3)) this.set(ctx, this.value + 1);
     if (this.opts.quietAfterHeal === true && ctx.now() >= this.opts.incrementUntilUs) return;
     // A random peer without building a peer list (node ids are 1..n).
@@ -48,12 +52,11 @@ export class Gossip implements Module {
     ctx.setTimer(this.opts.periodUs, 'tick');
   }
 
-  onMessage(ctx: Context, _from: NodeId, msg: Message): void {
-    const v = msg.value as number;
-    if (msg.type === 'gossip' && v > this.value) this.set(ctx, v);
+  onMessage(ctx: GossipContext, _from: NodeId, msg: GossipMsg): void {
+    if (msg.value > this.value) this.set(ctx, msg.value);
   }
 
-  private set(ctx: Context, v: number): void {
+  private set(ctx: GossipContext, v: number): void {
     this.value = v;
     if (!this.opts.forgetful) ctx.persist('max', v);
     observeValue(ctx, v);

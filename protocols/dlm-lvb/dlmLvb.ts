@@ -24,12 +24,12 @@
 // passwd is Tweedie's too: `file:passwd` PR to read, EX to write (the LockService), with VALBLK so a
 // writer that dies mid-write is noticed (see acquire).
 // Volatile: everything; a restarted node starts over as a waiter.
-import type { Context, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } from '../../sim/types.ts';
+import type { Context, DiskKey, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { Dlm } from '../dlm/dlm.ts';
 import type { DlmLock, LockspaceHandle } from '../dlm/api.ts';
 import type { GrantListener, HeldLock, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
-import { EX_HOLDER, OWNERSHIP_MODULE, VALNOTVALID_READ, metaKey } from '../ownership/api.ts';
+import { EX_HOLDER, OWNERSHIP_MODULE, VALNOTVALID_READ, claimKey } from '../ownership/api.ts';
 import { observeOwnership } from '../ownership/observations.ts';
 import { OwnerBook } from '../ownership/book.ts';
 import { recoverResource } from '../workloads/recovery.ts';
@@ -55,17 +55,12 @@ export interface DlmLvbOptions {
   readUnchecked?: boolean;
 }
 
-interface ClaimRecord {
-  epoch: number;
-  owner: NodeId;
-}
-
-export class DlmLvb implements Ownership {
+export class DlmLvb implements Ownership<never, DlmLvbTimerTag> {
   readonly name = OWNERSHIP_MODULE;
   readonly resources: readonly string[];
   readonly locks: LockService;
   private readonly book = new OwnerBook();
-  private ctx!: Context;
+  private ctx!: Context<never, DlmLvbTimerTag>;
   private ls!: LockspaceHandle;
   private readonly hints = new Map<string, NodeId>();
   private readonly looking = new Set<string>();
@@ -79,14 +74,14 @@ export class DlmLvb implements Ownership {
     this.locks = { acquire: (resource, mode) => this.acquire(resource, mode) };
   }
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, DlmLvbTimerTag>): void {
     this.ctx = ctx;
     this.ls = ctx.module<Dlm & Module>('dlm').lockspace(LOCKSPACE, { lvbSize: LVB_SIZE });
     for (const r of this.resources) ctx.spawn(`claim ${r}`, () => this.contend(r));
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    const id = (tag as DlmLvbTimerTag).sleep; // only this module's own sleep timers reach it
+  onTimer(_ctx: Context<never, DlmLvbTimerTag>, tag: DlmLvbTimerTag): void {
+    const id = tag.sleep;
     const d = this.sleepers.get(id);
     this.sleepers.delete(id);
     d?.resolve();
@@ -110,7 +105,7 @@ export class DlmLvb implements Ownership {
       // A flagged record is stale; a zero record is a lost one (the whole cluster restarted): ask the disk.
       const trustAll = this.opts.ignoreValNotValid || this.opts.newExRequest;
       if (!trustAll && (invalid || lvb.owner === 0)) {
-        const disk = (await this.read(`${metaKey(r)}/claim`)).value as ClaimRecord | undefined;
+        const disk = (await this.read(claimKey(r))).value;
         epoch = Math.max(lvb.epoch, disk?.epoch ?? 0) + 1;
       }
       const g = this.book.begin(this.ctx, r, epoch, undefined);
@@ -149,7 +144,7 @@ export class DlmLvb implements Ownership {
 
   /** Under EX: write the claim (epoch on disk), then recover the metadata. False when fenced. */
   private async recover(g: OwnerGrant): Promise<boolean> {
-    const w = await this.write(`${metaKey(g.resource)}/claim`, { epoch: g.epoch, owner: this.ctx.node } satisfies ClaimRecord);
+    const w = await this.write(claimKey(g.resource), { epoch: g.epoch, owner: this.ctx.node });
     if (!w.ok) {
       this.book.end(this.ctx, g.resource, `claim write refused: ${w.reason ?? 'refused'}`);
       return false;
@@ -298,14 +293,14 @@ export class DlmLvb implements Ownership {
     return d.promise;
   }
 
-  private read(key: string): Promise<DiskResult> {
-    const d = this.ctx.deferred<DiskResult>();
+  private read<V>(key: DiskKey<V>): Promise<DiskResult<V>> {
+    const d = this.ctx.deferred<DiskResult<V>>();
     this.ctx.disk.read(key, (r) => d.resolve(r));
     return d.promise;
   }
 
-  private write(key: string, value: unknown): Promise<DiskResult> {
-    const d = this.ctx.deferred<DiskResult>();
+  private write<V>(key: DiskKey<V>, value: NoInfer<V>): Promise<DiskResult<V>> {
+    const d = this.ctx.deferred<DiskResult<V>>();
     this.ctx.disk.write(key, value, (r) => d.resolve(r));
     return d.promise;
   }

@@ -3,7 +3,7 @@ import { defineProtocol, describeCheckers } from '../registry.ts';
 import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { flawsOf } from '../membership/variants.ts';
 import { exclusiveBeliefChecker } from '../ownership/exclusive.ts';
-import { failureFencedChecker } from '../ownership/failureFenced.ts';
+import { FAILURE_FENCED_CHECKER, failureFencedChecker } from '../ownership/failureFenced.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { dlmModule } from '../dlm/index.ts';
 import { DlmLvb } from './dlmLvb.ts';
@@ -33,7 +33,7 @@ export const dlmLvbProtocol = defineProtocol({
     { name: 'passwd-trusts-zero', flaw: 'passwd repairs the file only on VALNOTVALID and trusts a zero value block: a writer that dies holding the only lock on the file takes the resource with it, the new master rebuilds it with no value block and no VALNOTVALID (fs/dlm recover_lvb flags nothing when no lock carries a value block), and the next reader is granted the torn file.', caughtBy: [CLIENT_CHECKER] },
     { name: 'plain-passwd', flaw: 'passwd as "lock for read, read, unlock" with no value block: a writer that dies mid-write leaves a torn file that readers are then granted.', caughtBy: [CLIENT_CHECKER] },
     { name: 'read-unchecked', flaw: 'passwd serves a read without asking whether its PR lock was held throughout: a reader paused mid-read is evicted and fenced, but I/O fencing refuses writes, not reads, so on resuming it reads the rest of the file across its successor\'s write and serves the torn file (finding F16).', caughtBy: [CLIENT_CHECKER] },
-    { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },
+    { name: 'no-fencing', flaw: 'fenced never fences, so the DLM grants a paused or partitioned owner\'s lock to a successor while the old owner can still write.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER, FAILURE_FENCED_CHECKER] },
   ],
   build(input) {
     // Own flaws, plus any membership and DLM flaws composed in ('no-fencing' is the membership one).

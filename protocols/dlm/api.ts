@@ -5,13 +5,14 @@
 // engine processes the next simulated event.
 import type { Context } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
-import { Mode, parseMode, modeName } from './modes.ts';
+import { Mode, parseMode, heldModeName } from './modes.ts';
 import type { ModeName } from './modes.ts';
 import { LKF, SBF, Status, flagBits } from './flags.ts';
 import type { LockFlags } from './flags.ts';
 import { lvbFromBytes, lvbToBytes } from './lvb.ts';
 import type { CastCallback } from './callbacks.ts';
 import type { Lockspace, LockSink, PLock } from './lockspace.ts';
+import { assert } from './assert.ts';
 
 /** The status-block flags, by name. */
 export interface ResultFlags {
@@ -102,7 +103,7 @@ export class DlmLock implements LockResult, LockSink {
   /** Currently granted mode (null when not held). */
   get mode(): ModeName | null {
     const m = this.plock.grmode;
-    return m === Mode.IV ? null : (modeName(m) as ModeName);
+    return heldModeName(m);
   }
 
   /** Is an operation (request, conversion, unlock) in flight? */
@@ -178,7 +179,7 @@ export class DlmLock implements LockResult, LockSink {
     const result: LockResult = {
       status: cb.status,
       ok: cb.status === Status.OK || cb.status === Status.EUNLOCK,
-      mode: cb.mode === Mode.IV ? null : (modeName(cb.mode) as ModeName),
+      mode: heldModeName(cb.mode),
       flags: flagsOf(cb.sbflags),
       valueBlock: cb.lvb !== undefined ? lvbToBytes(cb.lvb) : this.valueBlock,
       lvbSeq: cb.lvbseq,
@@ -200,7 +201,8 @@ export class DlmLock implements LockResult, LockSink {
   }
 
   bast(_l: PLock, mode: Mode): void {
-    const name = modeName(mode) as ModeName;
+    const name = heldModeName(mode);
+    assert(name !== null, `a blocking callback for lock ${this.id} names no mode`);
     for (const b of [...this.blocking]) b(name, this);
   }
 }

@@ -7,10 +7,17 @@ import type { Context, NodeId } from '../../sim/types.ts';
 
 export const RETRANSMIT_US = 200_000;
 
-interface Out {
+/** A data message carrying one body `B`: a self-delivery, or (inc, conn, seq) on a connection. */
+export type ChannelData<B> = { type: 'dlm-data'; ls: string; self?: boolean; inc?: number; conn?: number; seq?: number; body: B };
+/** A cumulative ack: everything up to `seq` on connection `conn` arrived. */
+export type ChannelAck = { type: 'dlm-ack'; ls: string; conn: number; seq: number };
+/** The channel's one timer: retransmit what is unacknowledged. */
+export type ChannelTimerTag = { ls: string; kind: 'chan' };
+
+interface Out<B> {
   conn: number;
   nextSeq: number;
-  unacked: { seq: number; body: unknown }[];
+  unacked: { seq: number; body: B }[];
 }
 
 interface In {
@@ -19,22 +26,22 @@ interface In {
   expect: number;
 }
 
-export class Channel {
-  private readonly out = new Map<NodeId, Out>();
+export class Channel<B> {
+  private readonly out = new Map<NodeId, Out<B>>();
   private readonly inn = new Map<NodeId, In>();
   private nextConn = 1;
   private timerArmed = false;
 
+  private readonly timerTag: ChannelTimerTag;
+
   constructor(
-    private readonly ctx: Context,
-    /** Message types on the wire (one pair per owning module instance). */
-    private readonly dataType: string,
-    private readonly ackType: string,
-    private readonly deliver: (from: NodeId, body: unknown) => void,
-    private readonly timerTag: unknown,
-    /** Fields added to every wire message (e.g. which lockspace it belongs to). */
-    private readonly stamp: Record<string, unknown> = {},
-  ) {}
+    private readonly ctx: Context<ChannelData<B> | ChannelAck, ChannelTimerTag>,
+    /** The lockspace: stamped on every wire message and timer tag (one channel per lockspace). */
+    private readonly ls: string,
+    private readonly deliver: (from: NodeId, body: B) => void,
+  ) {
+    this.timerTag = { ls, kind: 'chan' };
+  }
 
   /** Self-messages sent and not yet delivered (a local master is reached by a self-message). */
   private selfInFlight = 0;
@@ -45,10 +52,10 @@ export class Channel {
     return (this.out.get(peer)?.unacked.length ?? 0) === 0;
   }
 
-  send(to: NodeId, body: unknown): void {
+  send(to: NodeId, body: B): void {
     if (to === this.ctx.node) {
       this.selfInFlight++;
-      this.ctx.send(to, { type: this.dataType, ...this.stamp, self: true, body }, { fifo: true });
+      this.ctx.send(to, { type: 'dlm-data', ls: this.ls, self: true, body }, { fifo: true });
       return;
     }
     let o = this.out.get(to);
@@ -70,7 +77,7 @@ export class Channel {
     this.inn.clear();
   }
 
-  onData(from: NodeId, msg: { self?: boolean; inc?: number; conn?: number; seq?: number; body: unknown }): void {
+  onData(from: NodeId, msg: ChannelData<B>): void {
     if (msg.self === true) {
       this.selfInFlight--;
       this.deliver(from, msg.body);
@@ -88,7 +95,7 @@ export class Channel {
       i.expect++;
       this.deliver(from, msg.body);
     }
-    this.ctx.send(from, { type: this.ackType, ...this.stamp, conn, seq: i.expect - 1 }, { fifo: true });
+    this.ctx.send(from, { type: 'dlm-ack', ls: this.ls, conn, seq: i.expect - 1 }, { fifo: true });
   }
 
   onAck(from: NodeId, msg: { conn: number; seq: number }): void {
@@ -108,8 +115,8 @@ export class Channel {
     if (pending) this.arm();
   }
 
-  private transmit(to: NodeId, o: Out, seq: number, body: unknown): void {
-    this.ctx.send(to, { type: this.dataType, ...this.stamp, inc: this.ctx.incarnation, conn: o.conn, seq, body }, { fifo: true });
+  private transmit(to: NodeId, o: Out<B>, seq: number, body: B): void {
+    this.ctx.send(to, { type: 'dlm-data', ls: this.ls, inc: this.ctx.incarnation, conn: o.conn, seq, body }, { fifo: true });
   }
 
   private arm(): void {

@@ -1,9 +1,11 @@
 // Module 'dlm': the distributed lock manager on one host. Holds this node's lockspaces, routes
 // their messages and timers, and hands out the API (`ctx.module<Dlm>('dlm').lockspace(name)`).
 // Needs module 'cman' (ClusterApi) below it. Volatile only: a restart starts with no lockspaces.
-import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
+import type { Context, Module, NodeId } from '../../sim/types.ts';
 import { Lockspace } from './lockspace.ts';
-import type { DlmBugs, LostLvbSignal } from './lockspace.ts';
+import type { AppMsg, DlmBugs, LostLvbSignal } from './lockspace.ts';
+import type { ChannelAck, ChannelData, ChannelTimerTag } from './channel.ts';
+import type { RcMsg, RcTimerTag } from './recovery.ts';
 import { LockspaceHandle } from './api.ts';
 import { assertLvbSize } from './lvb.ts';
 
@@ -13,15 +15,15 @@ export interface DlmOptions {
   bugs?: DlmBugs;
 }
 
-export class Dlm implements Module {
+export class Dlm implements Module<DlmWireMessage, DlmTimerTag> {
   readonly name = 'dlm';
   readonly lockspaces = new Map<string, Lockspace>();
   private readonly handles = new Map<string, LockspaceHandle>();
-  private ctx: Context | undefined;
+  private ctx: DlmContext | undefined;
 
   constructor(private readonly opts: DlmOptions = {}) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: DlmContext): void {
     this.ctx = ctx;
   }
 
@@ -50,9 +52,7 @@ export class Dlm implements Module {
     return h;
   }
 
-  onMessage(_ctx: Context, from: NodeId, msg: Message): void {
-    // The engine hands every module a generic Message; this is the one place the DLM's are typed.
-    const m = msg as unknown as DlmWireMessage;
+  onMessage(_ctx: DlmContext, from: NodeId, m: DlmWireMessage): void {
     const ls = this.lockspaces.get(m.ls);
     if (ls === undefined) return; // this node does not use that lockspace (yet)
     switch (m.type) {
@@ -62,17 +62,16 @@ export class Dlm implements Module {
     }
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    const t = tag as DlmTimerTag; // only the DLM's own setTimer calls reach this module
+  onTimer(_ctx: DlmContext, t: DlmTimerTag): void {
     this.lockspaces.get(t.ls)?.onTimer(t);
   }
 }
 
-/** The DLM's messages on the wire: channel data and acks, and recovery-phase messages. */
-export type DlmWireMessage =
-  | { type: 'dlm-data'; ls: string; self?: boolean; inc?: number; conn?: number; seq?: number; body: unknown }
-  | { type: 'dlm-ack'; ls: string; conn: number; seq: number }
-  | { type: 'dlm-rc'; ls: string; ev: number; phase: number; p: unknown };
+/** The DLM's messages on the wire: channel data (carrying lockspace messages) and acks, and recovery-phase messages. */
+export type DlmWireMessage = ChannelData<AppMsg> | ChannelAck | RcMsg;
 
 /** The DLM's timer tags: the channel's retransmit timer and a recovery event's resend timer. */
-export type DlmTimerTag = { ls: string; kind: 'chan' } | { ls: string; kind: 'rc'; ev: number };
+export type DlmTimerTag = ChannelTimerTag | RcTimerTag;
+
+/** The DLM module's context: it sends only DLM wire messages and sets only DLM timers. */
+export type DlmContext = Context<DlmWireMessage, DlmTimerTag>;

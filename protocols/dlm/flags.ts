@@ -70,6 +70,7 @@ const FLAG_BITS: Readonly<Record<keyof LockFlags, number>> = {
 export function flagBits(f: LockFlags | undefined): number {
   let bits = 0;
   if (f === undefined) return 0;
+  // Needed: Object.keys returns string[]; FLAG_BITS is a Record over exactly LockFlags' keys.
   for (const k of Object.keys(FLAG_BITS) as (keyof LockFlags)[]) if (f[k] === true) bits |= FLAG_BITS[k];
   return bits;
 }

@@ -6,14 +6,15 @@
 // generation in the LVB, which the unlock stores. A lost LVB (VALNOTVALID, or zeros) sends everyone
 // to the disk. Flaw 'trust-valid' (variant dlm/glock-trust-valid): trust the cache whenever the LVB
 // is valid, without comparing generations. Volatile only: a restarted node starts with no cache.
-import type { Context, DiskResult, Module } from '../../sim/types.ts';
+import type { Context, DiskKey, DiskResult, Module } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { Dlm } from './dlm.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import type { LostLvbSignal } from './lockspace.ts';
 import { Status } from './flags.ts';
+import { emit } from './observations.ts';
 
-export const META_KEY = 'glock-meta';
+export const META_KEY: DiskKey<Meta> = 'glock-meta';
 const GLOCK = 'glock';
 
 export interface GlockCacheOptions {
@@ -33,7 +34,7 @@ export const DEFAULT_GLOCK_CACHE: GlockCacheOptions = {
   lockspace: 'gl', lvbSize: 32, workersPerNode: 1, writeChance: 0.3, thinkUsMax: 200_000, stopAtUs: 10_000_000,
 };
 
-interface Meta {
+export interface Meta {
   gen: number;
   data: number;
 }
@@ -54,9 +55,12 @@ function genLvb(gen: number, size: number): Uint8Array {
   return b;
 }
 
-export class GlockCache implements Module {
+/** The glock-cache workload's one timer: a sleeper's wake-up, by sleeper number. */
+type GlockTimerTag = number;
+
+export class GlockCache implements Module<never, GlockTimerTag> {
   readonly name = 'glock-cache';
-  private ctx!: Context;
+  private ctx!: Context<never, GlockTimerTag>;
   private ls!: LockspaceHandle;
   private cache: Meta | undefined;
   private readonly sleepers = new Map<number, Deferred<void>>();
@@ -64,15 +68,14 @@ export class GlockCache implements Module {
 
   constructor(private readonly opts: GlockCacheOptions) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, GlockTimerTag>): void {
     this.ctx = ctx;
     const lost = this.opts.lostLvb !== undefined ? { lostLvb: this.opts.lostLvb } : {};
     this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize, ...lost });
     for (let i = 0; i < this.opts.workersPerNode; i++) ctx.spawn(`glock${i}`, () => this.worker());
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    if (typeof tag !== 'number') return;
+  onTimer(_ctx: Context<never, GlockTimerTag>, tag: GlockTimerTag): void {
     const d = this.sleepers.get(tag);
     this.sleepers.delete(tag);
     d?.resolve();
@@ -108,13 +111,12 @@ export class GlockCache implements Module {
     const gen = lvbGen(lk);
     const trusted = this.cache !== undefined && !lost && (this.opts.trustValid === true || this.cache.gen === gen);
     if (trusted) {
-      this.ctx.observe('glock-trust', { ls: this.opts.lockspace, cacheGen: this.cache!.gen, lvbGen: gen });
+      emit(this.ctx, 'glock-trust', { ls: this.opts.lockspace, cacheGen: this.cache!.gen, lvbGen: gen });
       return true;
     }
-    const rd = await this.disk<DiskResult>((done) => this.ctx.disk.read(META_KEY, done));
-    const v = rd.value as Meta | undefined;
-    this.cache = v ?? { gen: 0, data: 0 };
-    this.ctx.observe('glock-refresh', { ls: this.opts.lockspace, gen: this.cache.gen, lvbGen: gen, lost });
+    const rd = await this.disk<DiskResult<Meta>>((done) => this.ctx.disk.read(META_KEY, done));
+    this.cache = rd.value ?? { gen: 0, data: 0 };
+    emit(this.ctx, 'glock-refresh', { ls: this.opts.lockspace, gen: this.cache.gen, lvbGen: gen, lost });
     return true;
   }
 
@@ -131,7 +133,7 @@ export class GlockCache implements Module {
     if (lk.status !== Status.OK) return;
     await this.validate(lk);
     const next: Meta = { gen: this.cache!.gen + 1, data: this.ctx.node };
-    const w = await this.disk<DiskResult>((done) => this.ctx.disk.write(META_KEY, next, done));
+    const w = await this.disk<DiskResult<Meta>>((done) => this.ctx.disk.write(META_KEY, next, done));
     if (w.ok) {
       this.cache = next;
       lk.valueBlock = genLvb(next.gen, this.opts.lvbSize); // stored by the unlock from EX

@@ -57,7 +57,7 @@ export function dlmBugsOf(variant: string | undefined): DlmBugs {
   const parts = variant.split('+');
   const found = DLM_VARIANTS.filter((x) => parts.includes(x.name));
   if (found.length === 0 && parts.length === 1) throw new Error(`unknown dlm variant '${variant}' (known: ${DLM_VARIANTS.map((x) => x.name).join(', ')})`);
-  return Object.assign({}, ...found.map((v) => v.bugs)) as DlmBugs;
+  return found.reduce<DlmBugs>((all, v) => ({ ...all, ...v.bugs }), {});
 }
 
 /** A 'dlm' module for a host stack; `variant` plants one of DLM_VARIANTS' bugs (undefined = correct). */

@@ -3,7 +3,7 @@
 // service group and to recovery (./recovery.ts). Local and remote masters take the same path: every
 // operation is a message to the master, a self-message when the master is this node.
 // Volatile only: a crashed node loses its lockspaces; survivors purge its locks in recovery.
-import type { Context, NodeId } from '../../sim/types.ts';
+import type { NodeId } from '../../sim/types.ts';
 import type { ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from '../membership/api.ts';
 import { LEVEL_DLM } from '../membership/api.ts';
 import type { Module } from '../../sim/types.ts';
@@ -16,11 +16,12 @@ import type { CastCallback } from './callbacks.ts';
 import { Channel } from './channel.ts';
 import { dirNode } from './directory.ts';
 import { Recovery, RcInbox } from './recovery.ts';
+import type { RcMsg } from './recovery.ts';
 import { lvbOpOnGrant, lvbOpOnUnlock } from './lvb.ts';
 import { lockCallRefusal, unlockCallRefusal } from './validate.ts';
 import { assert } from './assert.ts';
 import { emit } from './observations.ts';
-import type { DlmTimerTag } from './dlm.ts';
+import type { DlmContext, DlmTimerTag } from './dlm.ts';
 
 /** Planted flaws of the whole DLM (negative tests). All off in the correct DLM. */
 export interface DlmBugs extends ResourceBugs {
@@ -153,15 +154,15 @@ export class Lockspace implements ServiceCallbacks {
   readonly lkbs = new Map<number, { lkb: Lkb; rsb: Resource }>();
   readonly dir = new Map<string, NodeId>();
 
-  readonly channel: Channel;
+  readonly channel: Channel<AppMsg>;
 
   constructor(
-    readonly ctx: Context,
+    readonly ctx: DlmContext,
     readonly name: string,
     readonly opts: LockspaceOptions,
     readonly bugs: DlmBugs,
   ) {
-    this.channel = new Channel(ctx, 'dlm-data', 'dlm-ack', (from, body) => this.onApp(from, body as AppMsg), { ls: name, kind: 'chan' }, { ls: name });
+    this.channel = new Channel(ctx, name, (from, body) => this.onApp(from, body));
   }
 
   join(): void {
@@ -639,7 +640,7 @@ export class Lockspace implements ServiceCallbacks {
   }
 
   /** A recovery-phase message (raw FIFO, re-sent by its sender until the event ends). */
-  onRc(from: NodeId, msg: { ev: number; phase: number; p: unknown }): void {
+  onRc(from: NodeId, msg: RcMsg): void {
     this.inbox.put(msg.ev, msg.phase, from, msg.p);
     if (this.recovery?.ev === msg.ev) this.recovery.onMessage();
   }

@@ -39,9 +39,12 @@ export const DEFAULT_LVB_HOLDER: LvbHolderOptions = {
 
 export const LVB_HOLDER_RESOURCE = 'r0';
 
-export class LvbHolderWorkload implements Module {
+/** The workload's one timer: a sleeper's wake-up, by number. */
+type LvbHolderTimerTag = { sleep: number };
+
+export class LvbHolderWorkload implements Module<never, LvbHolderTimerTag> {
   readonly name = 'lvb-holder';
-  private ctx!: Context;
+  private ctx!: Context<never, LvbHolderTimerTag>;
   private ls!: LockspaceHandle;
   private readonly sleepers = new Map<number, Deferred<void>>();
   private nextTag = 1;
@@ -49,15 +52,14 @@ export class LvbHolderWorkload implements Module {
 
   constructor(private readonly opts: LvbHolderOptions) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, LvbHolderTimerTag>): void {
     this.ctx = ctx;
     this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize });
     const part = ctx.node === 1 ? () => this.reader() : ctx.node === 2 ? () => this.writer() : ctx.node === 3 ? () => this.other() : undefined;
     if (part !== undefined) ctx.spawn(`lvb-${ctx.node}`, part);
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    const t = tag as { sleep: number };
+  onTimer(_ctx: Context<never, LvbHolderTimerTag>, t: LvbHolderTimerTag): void {
     const d = this.sleepers.get(t.sleep);
     this.sleepers.delete(t.sleep);
     d?.resolve();

@@ -6,6 +6,7 @@ export type GrantMode = 0 | 1 | 2 | 3 | 4 | 5;
 export type ModeName = 'NL' | 'CR' | 'CW' | 'PR' | 'PW' | 'EX';
 
 export const MODE_NAMES: readonly ModeName[] = ['NL', 'CR', 'CW', 'PR', 'PW', 'EX'];
+const GRANT_MODES: readonly GrantMode[] = [0, 1, 2, 3, 4, 5];
 
 // Rows and columns NL..EX; symmetric. 1 = may be granted together.
 const COMPAT: readonly (readonly number[])[] = [
@@ -27,10 +28,15 @@ export function modeName(m: Mode): ModeName | 'IV' {
   return m === Mode.IV ? 'IV' : MODE_NAMES[m]!;
 }
 
+/** The name of a held mode, or null for IV (nothing held). */
+export function heldModeName(m: Mode): ModeName | null {
+  return m === Mode.IV ? null : MODE_NAMES[m]!;
+}
+
 export function parseMode(name: string): GrantMode {
-  const i = MODE_NAMES.indexOf(name as ModeName);
+  const i = MODE_NAMES.findIndex((n) => n === name);
   if (i < 0) throw new Error(`unknown lock mode '${name}' (expected one of ${MODE_NAMES.join(', ')})`);
-  return i as GrantMode;
+  return GRANT_MODES[i]!;
 }
 
 /**

@@ -50,6 +50,10 @@ export type DlmObservationData = {
   'dlm-lvb-invalid': OnRes & { why: string; zeroed: boolean };
   /** A new master recovered the value block from the rebuilt copies (recover_lvb). */
   'dlm-lvb-recovered': OnRes & { seq: number; lvb: string; valNotValid: boolean; pendingWrite: boolean; zeroed: boolean; members: NodeId[] };
+  /** The glock-cache workload trusted its cached metadata (generation `cacheGen`) on the value block's word. */
+  'glock-trust': { ls: string; cacheGen: number; lvbGen: number };
+  /** The glock-cache workload re-read the metadata from the disk. */
+  'glock-refresh': { ls: string; gen: number; lvbGen: number; lost: boolean };
 };
 
 export type DlmObsKind = keyof DlmObservationData;
@@ -58,6 +62,7 @@ export const DLM_OBS_KINDS = [
   'dlm-stop', 'dlm-recovery-start', 'dlm-recovered', 'dlm-reset', 'dlm-op', 'dlm-cancel', 'dlm-refused',
   'dlm-complete', 'dlm-demoted', 'dlm-bast', 'dlm-master', 'dlm-grant', 'dlm-rebuilt', 'dlm-dir-conflict',
   'dlm-lvb-fresh', 'dlm-lvb-write', 'dlm-lvb-read', 'dlm-lvb-invalid', 'dlm-lvb-recovered',
+  'glock-trust', 'glock-refresh',
 ] as const satisfies readonly DlmObsKind[];
 
 // Every kind is listed (a missing one is a compile error here).
@@ -78,7 +83,7 @@ export function emit<K extends DlmObsKind>(ctx: Context, kind: K, data: DlmObser
 
 /** The observation as a typed DLM observation, or undefined for another layer's kinds. */
 export function asDlm(obs: Observation): DlmObservation | undefined {
-  // The one cast: `emit` is the only producer of these kinds, with the declared data.
+  // Needed (the one cast): the engine's Observation is untyped; `emit` is the only producer of these kinds, with the declared data.
   return KINDS.has(obs.kind) ? (obs as unknown as DlmObservation) : undefined;
 }
 

@@ -14,11 +14,10 @@ import { lvbOpOnGrant, recoverLvbNewMaster, zeroLvb } from './lvb.ts';
 import { dirNode } from './directory.ts';
 import { assert } from './assert.ts';
 import { emit } from './observations.ts';
-import type { DlmTimerTag } from './dlm.ts';
 
 export const RC_RESEND_US = 300_000;
 
-const enum Phase { Nodes = 1, Dir, Lookup, Masters, Locks, Done }
+export const enum Phase { Nodes = 1, Dir, Lookup, Masters, Locks, Done }
 
 interface NodesPayload {
   gen: number;
@@ -39,12 +38,30 @@ interface RebuiltLock {
   wrote: boolean;
 }
 
+/** What each phase's message carries. */
+export interface PhasePayload {
+  [Phase.Nodes]: NodesPayload;
+  /** The names of the resources the sender masters. */
+  [Phase.Dir]: string[];
+  /** The resources the sender needs a master for, sent to their directory node. */
+  [Phase.Lookup]: string[];
+  /** The directory's answers: resource → new master. */
+  [Phase.Masters]: [string, NodeId][];
+  /** The sender's locks on resources the receiver now masters. */
+  [Phase.Locks]: RebuiltLock[];
+  [Phase.Done]: true;
+}
+
+/** A recovery-phase message: phase `phase` of event `ev`, carrying that phase's payload. */
+export type RcMsg = { type: 'dlm-rc'; ls: string; ev: number; phase: Phase; p: PhasePayload[Phase] };
+/** A recovery event's resend timer. */
+export type RcTimerTag = { ls: string; kind: 'rc'; ev: number };
 
 /** Recovery messages waiting for their event (they may arrive before our own start). */
 export class RcInbox {
-  private readonly byEv = new Map<number, Map<number, Map<NodeId, unknown>>>();
+  private readonly byEv = new Map<number, Map<Phase, Map<NodeId, PhasePayload[Phase]>>>();
 
-  put(ev: number, phase: number, from: NodeId, p: unknown): void {
+  put(ev: number, phase: Phase, from: NodeId, p: PhasePayload[Phase]): void {
     let e = this.byEv.get(ev);
     if (e === undefined) this.byEv.set(ev, (e = new Map()));
     let ph = e.get(phase);
@@ -52,8 +69,10 @@ export class RcInbox {
     if (!ph.has(from)) ph.set(from, p);
   }
 
-  get(ev: number, phase: number): Map<NodeId, unknown> | undefined {
-    return this.byEv.get(ev)?.get(phase);
+  get<P extends Phase>(ev: number, phase: P): Map<NodeId, PhasePayload[P]> | undefined {
+    // Needed: one Map holds every phase. Recovery.sendTo types each payload by its phase, so what
+    // is filed under `phase` is that phase's payload.
+    return this.byEv.get(ev)?.get(phase) as Map<NodeId, PhasePayload[P]> | undefined;
   }
 
   /** Drop events older than `ev`. */
@@ -65,7 +84,7 @@ export class RcInbox {
 export class Recovery {
   private phase = Phase.Nodes;
   private aborted = false;
-  private sent: { to: NodeId; phase: Phase; p: unknown }[] = [];
+  private sent: { to: NodeId; phase: Phase; p: PhasePayload[Phase] }[] = [];
   private departed = new Set<NodeId>();
   private newGen = 0;
   private incs = new Map<NodeId, number>();
@@ -100,7 +119,7 @@ export class Recovery {
     if (!this.aborted) this.advance();
   }
 
-  onTimer(t: Extract<DlmTimerTag, { kind: 'rc' }>): void {
+  onTimer(t: RcTimerTag): void {
     if (this.aborted || t.ev !== this.ev) return;
     this.timerSet = false;
     for (const s of this.sent) this.transmit(s.to, s.phase, s.p);
@@ -110,39 +129,46 @@ export class Recovery {
   private armTimer(): void {
     if (this.timerSet) return;
     this.timerSet = true;
-    const tag: DlmTimerTag = { ls: this.ls.name, kind: 'rc', ev: this.ev };
-    this.ls.ctx.setTimer(RC_RESEND_US, tag);
+    this.ls.ctx.setTimer(RC_RESEND_US, { ls: this.ls.name, kind: 'rc', ev: this.ev });
   }
 
-  private transmit(to: NodeId, phase: Phase, p: unknown): void {
+  private transmit(to: NodeId, phase: Phase, p: PhasePayload[Phase]): void {
     this.ls.ctx.send(to, { type: 'dlm-rc', ls: this.ls.name, ev: this.ev, phase, p }, { fifo: true });
   }
 
-  private sendTo(to: NodeId, phase: Phase, p: unknown): void {
+  private sendTo<P extends Phase>(to: NodeId, phase: P, p: PhasePayload[P]): void {
     this.sent.push({ to, phase, p });
     this.transmit(to, phase, p);
   }
 
-  private broadcast(phase: Phase, p: unknown): void {
+  private broadcast<P extends Phase>(phase: P, p: PhasePayload[P]): void {
     for (const m of this.members) this.sendTo(m, phase, p);
   }
 
   private advance(): void {
-    for (;;) {
-      if (this.aborted || this.phase > Phase.Done) return;
-      const got = this.ls.inbox.get(this.ev, this.phase);
-      if (got === undefined || !this.members.every((m) => got.has(m))) return;
-      const phase = this.phase;
-      this.phase++;
-      switch (phase) {
-        case Phase.Nodes: this.afterNodes(got as Map<NodeId, NodesPayload>); break;
-        case Phase.Dir: this.afterDir(got as Map<NodeId, string[]>); break;
-        case Phase.Lookup: this.afterLookup(got as Map<NodeId, string[]>); break;
-        case Phase.Masters: this.afterMasters(got as Map<NodeId, [string, NodeId][]>); break;
-        case Phase.Locks: this.afterLocks(got as Map<NodeId, RebuiltLock[]>); break;
-        case Phase.Done: this.afterDone(); return;
-      }
+    while (!this.aborted && this.step(this.phase)) { /* on to the next phase */ }
+  }
+
+  /** Run `phase` if every member's message for it is in; false while waiting, and once DONE ran. */
+  private step(phase: Phase): boolean {
+    switch (phase) {
+      case Phase.Nodes: return this.barrier(Phase.Nodes, (got) => this.afterNodes(got));
+      case Phase.Dir: return this.barrier(Phase.Dir, (got) => this.afterDir(got));
+      case Phase.Lookup: return this.barrier(Phase.Lookup, (got) => this.afterLookup(got));
+      case Phase.Masters: return this.barrier(Phase.Masters, (got) => this.afterMasters(got));
+      case Phase.Locks: return this.barrier(Phase.Locks, (got) => this.afterLocks(got));
+      case Phase.Done: this.barrier(Phase.Done, () => this.afterDone()); return false;
     }
+    return false; // past DONE
+  }
+
+  /** The phase's barrier: once every member's message for `phase` is in, move past it and run `after`. */
+  private barrier<P extends Phase>(phase: P, after: (got: Map<NodeId, PhasePayload[P]>) => void): boolean {
+    const got = this.ls.inbox.get(this.ev, phase);
+    if (got === undefined || !this.members.every((m) => got.has(m))) return false;
+    this.phase++;
+    after(got);
+    return true;
   }
 
   /** NODES: decide who departed (left, restarted, or went stale while cut off) and purge them. */

@@ -31,9 +31,12 @@ export const DEFAULT_WORKLOAD: DlmWorkloadOptions = {
 
 const MODES: readonly ModeName[] = ['NL', 'CR', 'CW', 'PR', 'PW', 'EX', 'EX', 'PR', 'PW'];
 
-export class DlmWorkload implements Module {
+/** The workload's timers: a sleeper's wake-up, or a request's abort, by number. */
+type DlmWorkloadTimerTag = { sleep: number } | { abort: number };
+
+export class DlmWorkload implements Module<never, DlmWorkloadTimerTag> {
   readonly name = 'dlm-workload';
-  private ctx!: Context;
+  private ctx!: Context<never, DlmWorkloadTimerTag>;
   private ls!: LockspaceHandle;
   private readonly sleepers = new Map<number, Deferred<void>>();
   private readonly aborts = new Map<number, AbortController>();
@@ -42,20 +45,19 @@ export class DlmWorkload implements Module {
 
   constructor(private readonly opts: DlmWorkloadOptions) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, DlmWorkloadTimerTag>): void {
     this.ctx = ctx;
     const lost = this.opts.lostLvb !== undefined ? { lostLvb: this.opts.lostLvb } : {};
     this.ls = ctx.module<Dlm>('dlm').lockspace(this.opts.lockspace, { lvbSize: this.opts.lvbSize, ...lost });
     for (let i = 0; i < this.opts.workersPerNode; i++) ctx.spawn(`worker${i}`, () => this.worker());
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    const t = tag as { sleep?: number; abort?: number };
-    if (t.sleep !== undefined) {
+  onTimer(_ctx: Context<never, DlmWorkloadTimerTag>, t: DlmWorkloadTimerTag): void {
+    if ('sleep' in t) {
       const d = this.sleepers.get(t.sleep);
       this.sleepers.delete(t.sleep);
       d?.resolve();
-    } else if (t.abort !== undefined) {
+    } else {
       this.aborts.get(t.abort)?.abort();
       this.aborts.delete(t.abort);
     }

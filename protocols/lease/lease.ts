@@ -5,9 +5,9 @@
 // a claim stamped with its token (raising the storage's fence for the resource), then recovers (rolls a
 // torn passwd file forward), then serves; every owner write carries the token, so a paused or clock-skewed old holder cannot corrupt.
 // Volatile: everything (a restarted node is a plain contender; its old record simply expires).
-import type { Context, DiskWriteOptions, NodeId } from '../../sim/types.ts';
-import type { GrantListener, OwnerGrant, Ownership } from '../ownership/api.ts';
-import { OWNERSHIP_MODULE, metaKey, tokenScope } from '../ownership/api.ts';
+import type { Context, DiskKey, DiskWriteOptions, NodeId } from '../../sim/types.ts';
+import type { ClaimRecord, GrantListener, OwnerGrant, Ownership } from '../ownership/api.ts';
+import { OWNERSHIP_MODULE, claimKey, tokenScope } from '../ownership/api.ts';
 import { OwnerBook } from '../ownership/book.ts';
 import type { OpEnv } from '../workloads/opEnv.ts';
 import { recoverResource } from '../workloads/recovery.ts';
@@ -58,31 +58,30 @@ interface Slot {
 
 type Tag = { t: 'poll'; r: string } | { t: 'renew'; r: string; epoch: number } | { t: 'expire'; r: string; epoch: number };
 
-export function leaseKey(resource: string): string {
+export function leaseKey(resource: string): DiskKey<LeaseRecord> {
   return `lease/${resource}`;
 }
 
-export class LeaseOwnership implements Ownership {
+export class LeaseOwnership implements Ownership<never, Tag> {
   readonly name = OWNERSHIP_MODULE;
   readonly resources: readonly string[];
   private readonly book = new OwnerBook();
   private readonly slots = new Map<string, Slot>();
-  private ctx!: Context;
+  private ctx!: Context<never, Tag>;
 
   constructor(private readonly opts: LeaseOptions) {
     this.resources = opts.resources;
   }
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, Tag>): void {
     this.ctx = ctx;
     for (const r of this.resources) {
       this.slots.set(r, { seen: undefined, seenVersion: -1, seenSinceUs: 0, validUntilUs: 0, heldVersion: 0, reading: false, claiming: false });
-      ctx.setTimer(ctx.random().int(0, this.opts.pollUs >> 3), { t: 'poll', r } satisfies Tag);
+      ctx.setTimer(ctx.random().int(0, this.opts.pollUs >> 3), { t: 'poll', r });
     }
   }
 
-  onTimer(ctx: Context, tag: unknown): void {
-    const t = tag as Tag;
+  onTimer(ctx: Context<never, Tag>, t: Tag): void {
     if (t.t === 'poll') {
       this.poll(t.r);
       ctx.setTimer(this.opts.pollUs + ctx.random().int(0, this.opts.pollUs >> 2), t);
@@ -141,7 +140,7 @@ export class LeaseOwnership implements Ownership {
       s.reading = false;
       const now = this.ctx.now();
       if (res.version !== s.seenVersion) {
-        s.seen = res.value as LeaseRecord | undefined;
+        s.seen = res.value;
         s.seenVersion = res.version;
         s.seenSinceUs = now;
       }
@@ -167,7 +166,7 @@ export class LeaseOwnership implements Ownership {
       s.validUntilUs = started + this.opts.leaseUs - this.opts.guardUs;
       const g = this.book.begin(this.ctx, r, token, token);
       this.ctx.faultPoint('lease.claimed');
-      this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch: token } satisfies Tag);
+      this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch: token });
       this.armExpiry(r, token);
       this.recover(g);
     }, opts);
@@ -176,8 +175,8 @@ export class LeaseOwnership implements Ownership {
   /** New owner: raise the storage fence with a claim write, then read the metadata back, then serve. */
   private recover(g: OwnerGrant): void {
     const fence = (then: () => void): void => {
-      const rec = { epoch: g.epoch, owner: this.ctx.node };
-      this.ctx.disk.write(`${metaKey(g.resource)}/claim`, rec, (res) => {
+      const rec: ClaimRecord = { epoch: g.epoch, owner: this.ctx.node };
+      this.ctx.disk.write(claimKey(g.resource), rec, (res) => {
         if (!res.ok) return this.writeRefused(g, res.reason ?? 'refused');
         then();
       }, this.writeOptions(g));
@@ -207,14 +206,14 @@ export class LeaseOwnership implements Ownership {
       s.heldVersion = res.version;
       s.validUntilUs = Math.max(s.validUntilUs, started + this.opts.leaseUs - this.opts.guardUs);
       this.armExpiry(r, epoch);
-      this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch } satisfies Tag);
+      this.ctx.setTimer(this.opts.renewEveryUs, { t: 'renew', r, epoch });
       this.ctx.faultPoint('lease.renewed');
     }, { expectVersion: s.heldVersion });
   }
 
   private armExpiry(r: string, epoch: number): void {
     const wait = Math.max(0, this.slot(r).validUntilUs - this.ctx.now());
-    this.ctx.setTimer(wait, { t: 'expire', r, epoch } satisfies Tag);
+    this.ctx.setTimer(wait, { t: 'expire', r, epoch });
   }
 
   private checkExpiry(r: string): void {

@@ -7,15 +7,15 @@ import { LEVEL_APP } from './api.ts';
 
 export const APP_GROUP = 'app';
 
-export class AppService implements Module, ServiceCallbacks {
+export class AppService implements Module<never, AppServiceTimerTag>, ServiceCallbacks {
   readonly name = 'app';
   running = false;
-  private ctx!: Context;
+  private ctx!: Context<never, AppServiceTimerTag>;
   private group: ServiceGroup | undefined;
 
   constructor(private readonly recoveryUsMax = 50_000) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: Context<never, AppServiceTimerTag>): void {
     this.ctx = ctx;
     this.group = ctx.module<ClusterApi & Module>('cman').joinGroup(APP_GROUP, LEVEL_APP, this);
   }
@@ -25,16 +25,15 @@ export class AppService implements Module, ServiceCallbacks {
   }
 
   start(_members: readonly NodeId[], eventId: number, _type: StartType, _info: StartInfo): void {
-    const tag: AppServiceTimerTag = { done: eventId };
-    this.ctx.setTimer(this.ctx.random().int(0, this.recoveryUsMax), tag);
+    this.ctx.setTimer(this.ctx.random().int(0, this.recoveryUsMax), { done: eventId });
   }
 
   finish(_eventId: number): void {
     this.running = true;
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    this.group?.startDone((tag as AppServiceTimerTag).done); // only this module's own timers reach it
+  onTimer(_ctx: Context<never, AppServiceTimerTag>, tag: AppServiceTimerTag): void {
+    this.group?.startDone(tag.done);
   }
 }
 

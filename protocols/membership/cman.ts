@@ -18,12 +18,13 @@
 //   * merge: a node outside my view shows a view without me → the weaker view (not quorate < quorate,
 //     then fewer members, then higher lowest id, then older epoch) reboots. Rebooted nodes rejoin fresh.
 import { assert as check } from '../../sim/assert.ts';
-import type { Context, Message, Module, NodeId } from '../../sim/types.ts';
+import type { Context, Module, NodeId } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { ClusterApi, MembershipOptions, ServiceCallbacks, ServiceGroup, View } from './api.ts';
 import { computeQuorum, holdsAll } from './quorum.ts';
 import type { MembershipFlaws } from './variants.ts';
-import { ServiceManager, asSmMsg } from './serviceManager.ts';
+import { ServiceManager } from './serviceManager.ts';
+import type { SmMsg } from './serviceManager.ts';
 import { observeMembership } from './observations.ts';
 
 /** The full view as installed and gossiped (View plus the quorum bookkeeping of its lineage). */
@@ -65,10 +66,11 @@ export type HeartbeatMsg = Extract<CmanMsg, { type: 'hb' }>;
 export type CmanTimerTag = 'tick';
 const TICK: CmanTimerTag = 'tick';
 
-/** The engine hands every module a generic Message; only cman sends these types to cman. */
-function asCmanMsg(msg: Message): CmanMsg {
-  return msg as unknown as CmanMsg;
-}
+/** Everything cman's module sends and receives: its own messages and the service manager's. */
+export type CmanWire = CmanMsg | SmMsg;
+/** What cman keeps across a crash: the highest generation it promised or saw. */
+export type CmanDurable = { gen: number };
+type CmanContext = Context<CmanWire, CmanTimerTag, CmanDurable>;
 
 const EPOCH_STRIDE = 1000;
 /** A fresh joiner that failed to answer a prepare is retried after this many token timeouts. */
@@ -86,10 +88,10 @@ function stronger(a: FullView, b: FullView): boolean {
   return a.epoch > b.epoch;
 }
 
-export class Cman implements Module, ClusterApi {
+export class Cman implements Module<CmanWire, CmanTimerTag, CmanDurable>, ClusterApi {
   readonly name = 'cman';
   readonly sm: ServiceManager;
-  private ctx!: Context;
+  private ctx!: CmanContext;
   private cur: FullView | undefined;
   private readonly peers = new Map<NodeId, Peer>();
   private highestGen = 0;
@@ -166,37 +168,33 @@ export class Cman implements Module, ClusterApi {
     return this.dead;
   }
 
-  context(): Context {
+  context(): CmanContext {
     return this.ctx;
   }
 
   // ---- module handlers --------------------------------------------------------------------------
 
-  onStart(ctx: Context): void {
+  onStart(ctx: CmanContext): void {
     this.ctx = ctx;
-    this.highestGen = (ctx.storage('gen') as number | undefined) ?? 0;
+    this.highestGen = ctx.storage('gen') ?? 0;
     this.bootUs = ctx.now();
     this.sm.bind(ctx);
     ctx.setTimer(ctx.random().int(0, this.opts.heartbeatUs), TICK);
   }
 
-  onMessage(ctx: Context, from: NodeId, msg: Message): void {
+  onMessage(_ctx: CmanContext, from: NodeId, m: CmanWire): void {
     if (this.dead) return;
-    // Heartbeats are n − 1 receipts per node per tick: tested first, with no string scan.
-    const m = asCmanMsg(msg);
-    if (m.type === 'hb') return this.onHeartbeat(from, m);
-    if (msg.type.startsWith('sm-')) {
-      this.sm.onMessage(from, asSmMsg(msg));
-      return;
-    }
+    // Heartbeats are n − 1 receipts per node per tick: tested first.
     switch (m.type) {
+      case 'hb': return this.onHeartbeat(from, m);
       case 'prepare': return this.onPrepare(from, m);
       case 'ack': return this.onAck(from, m);
       case 'commit': return this.onCommit(from, m);
+      default: return this.sm.onMessage(from, m);
     }
   }
 
-  onTimer(ctx: Context, tag: unknown): void {
+  onTimer(ctx: CmanContext, tag: CmanTimerTag): void {
     if (this.dead || tag !== 'tick') return;
     // One multicast per tick (as totem's): the copies that arrive arrive together, in one event.
     // Failure detection is unchanged: each receiver still times out a sender on its own lastUs.

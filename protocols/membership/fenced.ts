@@ -7,7 +7,7 @@
 // A node unfences itself when it joins (its own JOIN start) and then runs a fence_scsi_check-style
 // watchdog: if its own disk registration is gone (a write is rejected as 'fenced'), it reboots.
 // Durable: nothing. Volatile: the group, the fencing job, the watchdog.
-import type { Context, Module, NodeId } from '../../sim/types.ts';
+import type { Context, DiskKey, Module, NodeId } from '../../sim/types.ts';
 import type { MembershipOptions, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from './api.ts';
 import { LEVEL_FENCE } from './api.ts';
 import type { Cman } from './cman.ts';
@@ -17,8 +17,16 @@ import { observeMembership } from './observations.ts';
 /** fenced's timers: the watchdog probe, and a fence or unfence (re)try of one event. */
 export type FencedTimerTag = 'watchdog' | { fence: number } | { unfence: number };
 
-function setTimer(ctx: Context, delayUs: number, tag: FencedTimerTag): void {
+/** fenced's context: no messages of its own (it talks through cman's service groups and the disk). */
+type FencedContext = Context<never, FencedTimerTag>;
+
+function setTimer(ctx: FencedContext, delayUs: number, tag: FencedTimerTag): void {
   ctx.setTimer(delayUs, tag);
+}
+
+/** The watchdog's probe key of `node`: written with the prober's incarnation. */
+function fenceCheckKey(node: NodeId): DiskKey<number> {
+  return `${FENCE_CHECK_PREFIX}${node}`;
 }
 
 export const FENCE_GROUP = 'fence';
@@ -46,9 +54,9 @@ export function chooseFencer(members: readonly NodeId[], info: Pick<StartInfo, '
   return [...members].sort((a, b) => a - b)[0]!;
 }
 
-export class Fenced implements Module, ServiceCallbacks {
+export class Fenced implements Module<never, FencedTimerTag>, ServiceCallbacks {
   readonly name = 'fenced';
-  private ctx!: Context;
+  private ctx!: FencedContext;
   private group: ServiceGroup | undefined;
   private job: Job | undefined;
   private unfenced = false;
@@ -58,7 +66,7 @@ export class Fenced implements Module, ServiceCallbacks {
 
   constructor(private readonly opts: MembershipOptions, private readonly flaws: MembershipFlaws) {}
 
-  onStart(ctx: Context): void {
+  onStart(ctx: FencedContext): void {
     this.ctx = ctx;
     if (this.flaws.unfenceAtBoot) ctx.disk.unfence(() => undefined);
     this.group = this.cman().joinGroup(FENCE_GROUP, LEVEL_FENCE, this);
@@ -112,8 +120,7 @@ export class Fenced implements Module, ServiceCallbacks {
 
   // ---- fencing ------------------------------------------------------------------------------
 
-  onTimer(ctx: Context, tag: unknown): void {
-    const t = tag as FencedTimerTag; // only fenced's own setTimer calls reach this module
+  onTimer(_ctx: FencedContext, t: FencedTimerTag): void {
     if (t === 'watchdog') return this.probe();
     if ('fence' in t) this.selfCheckThenFence(t.fence);
     else this.unfence(t.unfence);
@@ -126,7 +133,7 @@ export class Fenced implements Module, ServiceCallbacks {
   /** Before fencing others, make sure we are not fenced ourselves (then we lost the race: die). */
   private selfCheckThenFence(eventId: number): void {
     if (this.current(eventId) === undefined) return;
-    this.ctx.disk.write(`${FENCE_CHECK_PREFIX}${this.ctx.node}`, this.ctx.incarnation, (r) => {
+    this.ctx.disk.write(fenceCheckKey(this.ctx.node), this.ctx.incarnation, (r) => {
       if (!r.ok && r.reason === 'fenced') {
         observeMembership(this.ctx, 'fence-watchdog', { before: 'fencing' });
         this.cman().kill('fenced: lost the fence race');
@@ -198,7 +205,7 @@ export class Fenced implements Module, ServiceCallbacks {
 
   /** fence_scsi_check: a node whose registration was removed reboots. */
   private probe(): void {
-    this.ctx.disk.write(`${FENCE_CHECK_PREFIX}${this.ctx.node}`, this.ctx.incarnation, (r) => {
+    this.ctx.disk.write(fenceCheckKey(this.ctx.node), this.ctx.incarnation, (r) => {
       if (!r.ok && r.reason === 'fenced') {
         observeMembership(this.ctx, 'fence-watchdog', {});
         this.cman().kill('fenced: my disk registration is gone');

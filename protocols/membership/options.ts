@@ -27,8 +27,8 @@ export function parseMembershipOptions(cluster: Record<string, unknown> | undefi
   const votes: Record<number, number> = {};
   const given = c.votes;
   for (let n = 1; n <= nodes; n++) {
-    const byId = objectVotesIgnored ? undefined : (given as Record<string, unknown> | undefined);
-    const v = Array.isArray(given) ? given[n - 1] : byId?.[String(n)];
+    const byId = !objectVotesIgnored && typeof given === 'object' && given !== null ? given : undefined;
+    const v = Array.isArray(given) ? given[n - 1] : byId && Object.entries(byId).find(([k]) => k === String(n))?.[1];
     votes[n] = typeof v === 'number' ? v : 1;
   }
   const twoNode = bool('twoNode');

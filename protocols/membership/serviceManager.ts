@@ -10,7 +10,7 @@
 //     start superseded by a view change never reaches finish; its late start_done is ignored;
 //   * a node joins a group at level L only once its own groups below L are running (join order).
 // Event ids are epoch × 1000 + a per-epoch sequence number, so they are unique per group.
-import type { Context, Message, NodeId } from '../../sim/types.ts';
+import type { Context, NodeId } from '../../sim/types.ts';
 import type { Deferred } from '../../sim/world.ts';
 import type { GroupState, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from './api.ts';
 import type { Cman, FullView } from './cman.ts';
@@ -26,12 +26,7 @@ export type SmMsg =
   | { type: 'sm-done'; epoch: number; group: string; eventId: number | undefined }
   | { type: 'sm-start'; epoch: number; group: string; eventId: number; members: NodeId[]; startType: StartType; info: StartInfo };
 
-/** The engine hands modules a generic Message; cman routes 'sm-*' ones here, the one place they are typed. */
-export function asSmMsg(msg: Message): SmMsg {
-  return msg as unknown as SmMsg;
-}
-
-function send(ctx: Context, to: NodeId, msg: SmMsg): void {
+function send(ctx: Context<SmMsg>, to: NodeId, msg: SmMsg): void {
   ctx.send(to, msg, { fifo: true });
 }
 
@@ -45,7 +40,6 @@ interface GroupRec {
   name: string;
   level: number;
   cb: ServiceCallbacks;
-  handle: GroupHandle;
   state: GroupState;
   leaving: boolean;
   event: number | undefined;
@@ -133,7 +127,7 @@ class GroupHandle implements ServiceGroup {
 }
 
 export class ServiceManager {
-  private ctx!: Context;
+  private ctx!: Context<SmMsg>;
   /** Groups by name, in join order (deterministic). */
   private readonly groups = new Map<string, GroupRec>();
   private coord: Coordinator | undefined;
@@ -142,26 +136,25 @@ export class ServiceManager {
 
   constructor(private readonly cman: Cman, private readonly flaws: MembershipFlaws) {}
 
-  bind(ctx: Context): void {
+  bind(ctx: Context<SmMsg>): void {
     this.ctx = ctx;
   }
 
   // ---- member side: the API -------------------------------------------------------------------
 
   join(name: string, level: number, cb: ServiceCallbacks): ServiceGroup {
-    if ((this.ctx as Context | undefined) === undefined) throw new Error(`sm: joinGroup('${name}') before cman started: put the membership stack before your modules`);
+    if (this.ctx === undefined) throw new Error(`sm: joinGroup('${name}') before cman started: put the membership stack before your modules`);
     if (!Number.isInteger(level) || level < 0) throw new Error(`sm: group ${name}: level must be an integer ≥ 0, got ${level}`);
     const old = this.groups.get(name);
     if (old !== undefined) throw new Error(`sm: node ${this.ctx.node} already joined group ${name} (state ${old.state})`);
     const rec: GroupRec = {
-      name, level, cb, handle: undefined as unknown as GroupHandle, state: 'joining', leaving: false, event: undefined,
+      name, level, cb, state: 'joining', leaving: false, event: undefined,
       members: [], incarnations: {}, completed: undefined, inStart: false, waiters: [], doneSentUs: 0,
     };
-    rec.handle = new GroupHandle(this, rec);
     this.groups.set(name, rec);
     observeMembership(this.ctx, 'sm-join', { group: name, level });
     this.report();
-    return rec.handle;
+    return new GroupHandle(this, rec);
   }
 
   leave(rec: GroupRec): void {

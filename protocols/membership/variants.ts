@@ -53,5 +53,5 @@ export function flawsOf(variant: string | undefined): MembershipFlaws {
   const parts = variant.split('+');
   const found = MEMBERSHIP_VARIANTS.filter((x) => parts.includes(x.name));
   if (found.length === 0 && parts.length === 1) throw new Error(`unknown membership variant '${variant}'`);
-  return Object.assign({ ...NO_FLAWS }, ...found.map((v) => v.flaws)) as MembershipFlaws;
+  return found.reduce<MembershipFlaws>((all, v) => ({ ...all, ...v.flaws }), { ...NO_FLAWS });
 }

@@ -3,7 +3,7 @@ import { defineProtocol, describeCheckers } from '../registry.ts';
 import { buildOwnershipRun, ownershipCheckers } from '../ownership/checkers.ts';
 import { flawsOf } from '../membership/variants.ts';
 import { exclusiveBeliefChecker } from '../ownership/exclusive.ts';
-import { failureFencedChecker } from '../ownership/failureFenced.ts';
+import { FAILURE_FENCED_CHECKER, failureFencedChecker } from '../ownership/failureFenced.ts';
 import { membershipStack, membershipCheckers, parseMembershipOptions } from '../membership/index.ts';
 import { OldestMember } from './oldestMember.ts';
 import { EFFECT_CHECKER } from '../ownership/effect.ts';
@@ -25,7 +25,7 @@ export const oldestMemberProtocol = defineProtocol({
   checkers: describeCheckers([...ownershipCheckers([], 0), exclusiveBeliefChecker(), failureFencedChecker(), ...membershipCheckers(undefined, { coverage: false })]),
   options: parseMembershipOptions,
   variants: [
-    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER] },
+    { name: 'no-fencing', flaw: 'fenced never fences, so a resource is reassigned while its partitioned old owner still writes.', caughtBy: ['fence-before-recovery', EFFECT_CHECKER, CLIENT_CHECKER, EXCLUSIVE_CHECKER, FAILURE_FENCED_CHECKER] },
     { name: 'no-quorum', flaw: 'Every partition believes it is quorate, so a minority also fences, recovers and reassigns resources.', caughtBy: ['quorum-gating'] },
     { name: 'no-resend', flaw: 'The oldest member sends its decision once: when a partition drops it, members wait in start forever and the group never finishes (finding F5).', caughtBy: [LIVENESS_CHECKER, 'liveness-after-heal'] },
     { name: 'no-stop', flaw: 'Ignores stop and the hand-over: a new owner serves as soon as it has recovered, and an old owner never gives a resource up, so both serve it after a live hand-over.', caughtBy: [EFFECT_CHECKER, CLIENT_CHECKER] },

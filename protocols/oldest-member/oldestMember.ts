@@ -9,7 +9,7 @@
 // The owner's epoch is the view epoch of the event that assigned it (unique cluster-wide).
 // Volatile: everything (a restarted node rejoins youngest and owns nothing until assigned).
 import { assert as check } from '../../sim/assert.ts';
-import type { Context, DiskWriteOptions, Message, Module, NodeId } from '../../sim/types.ts';
+import type { Context, DiskWriteOptions, Module, NodeId } from '../../sim/types.ts';
 import type { ClusterApi, ServiceCallbacks, ServiceGroup, StartInfo, StartType } from '../membership/api.ts';
 import { LEVEL_APP } from '../membership/api.ts';
 import type { GrantListener, OwnerGrant, Ownership } from '../ownership/api.ts';
@@ -30,7 +30,10 @@ export type OldestMemberMsg = { type: 'om-assign'; eventId: number; list: Assign
 /** Timers: resend the decision of an event; check again whether a given-up resource is drained. */
 export type OldestMemberTimerTag = { announce: number } | { drain: string; eventId: number };
 
-function setTimer(ctx: Context, delayUs: number, tag: OldestMemberTimerTag): void {
+/** The module's context: it sends only its decisions and sets only its own timers. */
+type OldestMemberContext = Context<OldestMemberMsg, OldestMemberTimerTag>;
+
+function setTimer(ctx: OldestMemberContext, delayUs: number, tag: OldestMemberTimerTag): void {
   ctx.setTimer(delayUs, tag);
 }
 
@@ -64,11 +67,11 @@ function assert(cond: boolean, why: string): asserts cond {
   check(cond, `oldest-member: ${why}`);
 }
 
-export class OldestMember implements Ownership, ServiceCallbacks {
+export class OldestMember implements Ownership<OldestMemberMsg, OldestMemberTimerTag>, ServiceCallbacks {
   readonly name = OWNERSHIP_MODULE;
   readonly resources: readonly string[];
   private readonly book = new OwnerBook();
-  private ctx!: Context;
+  private ctx!: OldestMemberContext;
   private group: ServiceGroup | undefined;
   private running = false;
   /** The assignment of the last finished event. */
@@ -83,7 +86,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     this.resources = opts.resources;
   }
 
-  onStart(ctx: Context): void {
+  onStart(ctx: OldestMemberContext): void {
     this.ctx = ctx;
     this.group = ctx.module<ClusterApi & Module>('cman').joinGroup(OWNERSHIP_GROUP, LEVEL_APP, this);
   }
@@ -156,9 +159,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
     return out;
   }
 
-  onMessage(_ctx: Context, from: NodeId, msg: Message): void {
-    if (msg.type !== 'om-assign') return;
-    const m = msg as unknown as OldestMemberMsg; // the one place the engine's generic Message is typed
+  onMessage(_ctx: OldestMemberContext, from: NodeId, m: OldestMemberMsg): void {
     const p = this.pending;
     const list = m.list;
     if (p === undefined || p.eventId !== m.eventId) {
@@ -176,7 +177,7 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   }
 
   /** Apply one resource's assignment on this node. */
-  private take(ctx: Context, p: Pending, r: string, owner: NodeId, epoch: number): void {
+  private take(ctx: OldestMemberContext, p: Pending, r: string, owner: NodeId, epoch: number): void {
     const held = this.book.get(r);
     if (owner !== ctx.node) {
       if (held !== undefined && !this.opts.noStop) {
@@ -212,12 +213,11 @@ export class OldestMember implements Ownership, ServiceCallbacks {
   private announce(eventId: number): void {
     const p = this.pending;
     if (p === undefined || p.eventId !== eventId || this.decided?.eventId !== eventId) return;
-    for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list } satisfies OldestMemberMsg, { fifo: true });
+    for (const m of p.members) if (m !== this.ctx.node) this.ctx.send(m, { type: 'om-assign', eventId, list: this.decided.list }, { fifo: true });
     if (this.opts.noResend !== true) setTimer(this.ctx, RESEND_US, { announce: eventId });
   }
 
-  onTimer(_ctx: Context, tag: unknown): void {
-    const t = tag as OldestMemberTimerTag; // only this module's own timers reach it
+  onTimer(_ctx: OldestMemberContext, t: OldestMemberTimerTag): void {
     if ('announce' in t) return this.announce(t.announce);
     const p = this.pending;
     if (p === undefined || p.eventId !== t.eventId) return;

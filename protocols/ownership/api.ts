@@ -1,7 +1,7 @@
 // The ownership-module contract: which node believes it owns which metadata resource, with what
 // epoch and fencing token. Every ownership protocol (lease, dlm-lvb, oldest-member) implements it;
 // workloads and checkers depend only on this file.
-import type { DiskWriteOptions, Module, NodeId } from '../../sim/types.ts';
+import type { DiskKey, DiskWriteOptions, Message, Module, NodeId } from '../../sim/types.ts';
 
 /** Name of the ownership module on every host. */
 export const OWNERSHIP_MODULE = 'ownership';
@@ -32,7 +32,8 @@ export interface OwnerGrant {
 export type GrantListener = (resource: string, grant: OwnerGrant | undefined) => void;
 
 /** Implemented by the module named 'ownership' on every host. */
-export interface Ownership extends Module {
+/** An ownership protocol's module; `M` and `T` are its own messages and timer tags (see Module). */
+export interface Ownership<M extends Message = Message, T = unknown> extends Module<M, T> {
   readonly resources: readonly string[];
   /** This node's grant on `resource` if it believes it owns it right now (checked at call time). */
   grant(resource: string): OwnerGrant | undefined;
@@ -69,9 +70,20 @@ export interface HeldLock {
   heldThroughout(): boolean;
 }
 
-/** The disk key of a metadata resource. */
+/** The disk key of a metadata resource (a snapshot record; passwd's blocks and claims live under it). */
 export function metaKey(resource: string): string {
   return `meta/${resource}`;
+}
+
+/** A new owner's claim write: it raises the storage fence and records the epoch it took. */
+export interface ClaimRecord {
+  epoch: number;
+  owner: NodeId;
+}
+
+/** The disk key of a resource's claim record (under its metadata prefix, so the effect checker sees it). */
+export function claimKey(resource: string): DiskKey<ClaimRecord> {
+  return `${metaKey(resource)}/claim`;
 }
 
 /** The fencing-token scope of a resource. */

@@ -14,7 +14,7 @@ export const BELIEF_KINDS = ['owner-begin', 'owner-ready', 'owner-end', 'crash']
 
 /** True for the kinds `Believers.apply` reads. */
 export function isBeliefKind(kind: string): boolean {
-  return (BELIEF_KINDS as readonly string[]).includes(kind);
+  return BELIEF_KINDS.some((k) => k === kind);
 }
 
 export class Believers {

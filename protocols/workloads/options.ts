@@ -47,7 +47,10 @@ export function workloadOptions(input: Pick<BuildInput, 'workload' | 'clients'>)
   const given = input.workload;
   if (given !== undefined) assertWorkloadKind(given.kind);
   const w = given !== undefined && OWNERSHIP_KINDS.includes(given.kind) ? given : { kind: 'ownership-mix' };
-  const num = (k: string, d: number): number => (typeof w[k] === 'number' ? (w[k] as number) : d);
+  const num = (k: string, d: number): number => {
+    const v = w[k];
+    return typeof v === 'number' ? v : d;
+  };
   const kind = w.kind;
   return {
     snapshots: kind === 'passwd' ? 0 : num('snapshots', DEFAULT_WORKLOAD.snapshots),

@@ -1,6 +1,7 @@
 // The passwd workload's storage side: Tweedie's cluster-wide /etc/passwd as a file of several blocks
 // on the shared disk. A read reads every block; a write reads the version and writes every block with
 // the next version, one block at a time — so an unexcluded reader can see a torn file.
+import type { DiskKey } from '../../sim/types.ts';
 import type { Op } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
 
@@ -13,7 +14,7 @@ export interface PasswdBlock {
 }
 
 /** The disk key of block `i` (under the resource's metadata prefix, so the effect checker sees it). */
-export function passwdKey(i: number): string {
+export function passwdKey(i: number): DiskKey<PasswdBlock> {
   return `meta/passwd/${i}`;
 }
 
@@ -28,7 +29,7 @@ function readAll(env: OpEnv, blocks: number, done: (versions: number[]) => void)
   const next = (i: number): void => {
     if (i === blocks) return done(versions);
     env.ctx.disk.read(passwdKey(i), (r) => {
-      versions.push((r.value as PasswdBlock | undefined)?.version ?? 0);
+      versions.push(r.value?.version ?? 0);
       next(i + 1);
     });
   };
@@ -37,7 +38,7 @@ function readAll(env: OpEnv, blocks: number, done: (versions: number[]) => void)
 
 function writeAll(env: OpEnv, blocks: number, done: (o: OpOutcome) => void): void {
   env.ctx.disk.read(passwdKey(0), (r) => {
-    const version = ((r.value as PasswdBlock | undefined)?.version ?? 0) + 1;
+    const version = (r.value?.version ?? 0) + 1;
     const next = (i: number): void => {
       if (i === blocks) return done({ ok: true, result: { version } });
       if (i === 1) env.ctx.faultPoint('passwd.mid-write');

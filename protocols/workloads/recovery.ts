@@ -4,16 +4,16 @@
 import type { OpEnv } from './opEnv.ts';
 import type { PasswdBlock } from './passwd.ts';
 import { passwdKey } from './passwd.ts';
-import { metaKey } from '../ownership/api.ts';
+import { snapshotKey } from './snapshot.ts';
 
 /** Recover `resource` under the new owner's stamp and token; `done(ok)` (false: storage refused). */
 export function recoverResource(env: OpEnv, resource: string, passwdBlocks: number, done: (ok: boolean, reason?: string) => void): void {
-  if (resource !== 'passwd') return env.ctx.disk.read(metaKey(resource), () => done(true));
+  if (resource !== 'passwd') return env.ctx.disk.read(snapshotKey(resource), () => done(true));
   const versions: number[] = [];
   const read = (i: number): void => {
     if (i === passwdBlocks) return repair(0, Math.max(...versions));
     env.ctx.disk.read(passwdKey(i), (r) => {
-      versions.push((r.value as PasswdBlock | undefined)?.version ?? 0);
+      versions.push(r.value?.version ?? 0);
       read(i + 1);
     });
   };

@@ -1,8 +1,10 @@
 // The snapshot-metadata workload's record: one chunk-allocation record per snapshot store on the
 // shared disk, changed by read-modify-write (Phillips' cluster snapshot server). Allocation is
 // idempotent per request id, and a free names the allocation it undoes, so client retries are safe.
+import type { DiskKey } from '../../sim/types.ts';
 import type { Op, OpResult } from './options.ts';
 import type { OpEnv } from './opEnv.ts';
+import { metaKey } from '../ownership/api.ts';
 
 /** The on-disk record. Values on the disk are never mutated: each write stores a new object. */
 export interface SnapshotRecord {
@@ -12,6 +14,11 @@ export interface SnapshotRecord {
   seq: number;
   /** Allocated chunks, ascending, with the id of the request that allocated each. */
   used: readonly (readonly [number, string])[];
+}
+
+/** The disk key of a snapshot store's record. */
+export function snapshotKey(resource: string): DiskKey<SnapshotRecord> {
+  return metaKey(resource);
 }
 
 /** Is `v` (a value read back from the shared disk) a metadata record? */

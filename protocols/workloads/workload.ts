@@ -4,14 +4,14 @@
 // one at a time per resource, read-modify-write on the shared disk under the grant's token.
 // With a DLM lock service, passwd is Tweedie's: every node locks (PR read / EX write) and does its own I/O.
 // Volatile: everything (a restarted client starts over; its chunks leak, which is not a violation).
-import type { Context, DiskResult, Message, Module, NodeId, TimerId } from '../../sim/types.ts';
+import type { Context, DiskKey, DiskResult, Module, NodeId, TimerId } from '../../sim/types.ts';
 import type { Op, OpResult, WorkloadOptions } from './options.ts';
 import { CLIENT_ACK, CLIENT_REQUEST } from './options.ts';
 import type { OpEnv, OpOutcome } from './opEnv.ts';
 import type { HeldLock, Ownership, OwnerGrant } from '../ownership/api.ts';
-import { OWNERSHIP_MODULE, OWNER_SERVE, metaKey, resourceNames } from '../ownership/api.ts';
+import { OWNERSHIP_MODULE, OWNER_SERVE, resourceNames } from '../ownership/api.ts';
 import { observeOwnership } from '../ownership/observations.ts';
-import { snapshotNext } from './snapshot.ts';
+import { snapshotKey, snapshotNext } from './snapshot.ts';
 import type { SnapshotRecord } from './snapshot.ts';
 import { runPasswdOp } from './passwd.ts';
 
@@ -48,12 +48,12 @@ class Lane {
   env: OpEnv | undefined = undefined;
   /** What the running snapshot request will answer once its write is accepted. */
   result: OpResult | undefined = undefined;
-  readonly key: string;
-  readonly onRead: (r: DiskResult) => void;
-  readonly onWrite: (w: DiskResult) => void;
+  readonly key: DiskKey<SnapshotRecord>;
+  readonly onRead: (r: DiskResult<SnapshotRecord>) => void;
+  readonly onWrite: (w: DiskResult<SnapshotRecord>) => void;
 
-  constructor(w: Workload, ctx: Context, readonly resource: string) {
-    this.key = metaKey(resource);
+  constructor(w: Workload, ctx: WorkloadContext, readonly resource: string) {
+    this.key = snapshotKey(resource);
     this.onRead = (r) => w.snapshotRead(ctx, this, r);
     this.onWrite = (r) => w.served(ctx, this, r.ok ? { ok: true, result: this.result! } : { ok: false, reason: r.reason ?? 'refused' });
   }
@@ -73,12 +73,10 @@ type WorkloadMsg =
   | { type: 'wl-resp'; id: string; status: 'redirect'; hint: NodeId }
   | { type: 'wl-resp'; id: string; status: 'error'; reason: string };
 
-/** The engine hands every module a generic Message; only the workload sends 'wl-*' types to it. */
-function asWorkloadMsg(msg: Message): WorkloadMsg {
-  return msg as unknown as WorkloadMsg;
-}
+/** The workload's context: it sends only its own messages and sets only its own timers. */
+type WorkloadContext = Context<WorkloadMsg, Tag>;
 
-export class Workload implements Module {
+export class Workload implements Module<WorkloadMsg, Tag> {
   readonly name = WORKLOAD_MODULE;
   private readonly resources: string[];
   private pending: Pending | undefined;
@@ -95,14 +93,13 @@ export class Workload implements Module {
     this.resources = resourceNames(opts.snapshots, opts.passwd);
   }
 
-  onStart(ctx: Context): void {
+  onStart(ctx: WorkloadContext): void {
     if (this.resources.length === 0) return;
     if (this.opts.clients !== undefined && !this.opts.clients.includes(ctx.node)) return;
     ctx.setTimer(ctx.random().int(0, this.opts.thinkUs), THINK);
   }
 
-  onTimer(ctx: Context, tag: unknown): void {
-    const t = tag as Tag;
+  onTimer(ctx: WorkloadContext, t: Tag): void {
     if (t.t === 'think') return this.startRequest(ctx);
     if (this.pending?.id === t.id) {
       this.own(ctx).rediscover(this.pending.op.resource);
@@ -110,20 +107,18 @@ export class Workload implements Module {
     }
   }
 
-  onMessage(ctx: Context, from: NodeId, msg: Message): void {
-    if (msg.type !== 'wl-req' && msg.type !== 'wl-resp') return;
-    const m = asWorkloadMsg(msg);
+  onMessage(ctx: WorkloadContext, from: NodeId, m: WorkloadMsg): void {
     if (m.type === 'wl-req') return this.accept(ctx, from, m.id, m.op);
     return this.answer(ctx, m);
   }
 
   // ---- client -------------------------------------------------------------------------------
 
-  private own(ctx: Context): Ownership {
+  private own(ctx: WorkloadContext): Ownership {
     return ctx.module<Ownership>(OWNERSHIP_MODULE);
   }
 
-  private startRequest(ctx: Context): void {
+  private startRequest(ctx: WorkloadContext): void {
     if (this.pending !== undefined) throw new Error(`client ${ctx.node} started a request while ${this.pending.id} was pending`);
     const op = this.chooseOp(ctx);
     const id = (this.idPrefix ??= `${ctx.node}.${ctx.incarnation}.`) + this.nextReq++;
@@ -132,7 +127,7 @@ export class Workload implements Module {
     this.send(ctx);
   }
 
-  private chooseOp(ctx: Context): Op {
+  private chooseOp(ctx: WorkloadContext): Op {
     const rng = ctx.random();
     const resource = rng.pick(this.resources);
     if (resource === 'passwd') return { kind: rng.chance(0.3) ? 'pwrite' : 'pread', resource };
@@ -150,7 +145,7 @@ export class Workload implements Module {
     return { kind: 'alloc', resource };
   }
 
-  private send(ctx: Context): void {
+  private send(ctx: WorkloadContext): void {
     const p = this.pending!;
     const own = this.own(ctx);
     if (p.op.resource === 'passwd' && own.locks !== undefined) return this.runLocked(ctx, own, p);
@@ -165,7 +160,7 @@ export class Workload implements Module {
     p.timer = ctx.setTimer(this.opts.requestTimeoutUs, p.resend);
   }
 
-  private answer(ctx: Context, msg: Extract<WorkloadMsg, { type: 'wl-resp' }>): void {
+  private answer(ctx: WorkloadContext, msg: Extract<WorkloadMsg, { type: 'wl-resp' }>): void {
     const p = this.pending;
     if (p === undefined || p.id !== msg.id) return;
     ctx.cancelTimer(p.timer);
@@ -177,7 +172,7 @@ export class Workload implements Module {
     this.complete(ctx, msg.result);
   }
 
-  private complete(ctx: Context, result: OpResult): void {
+  private complete(ctx: WorkloadContext, result: OpResult): void {
     const p = this.pending!;
     this.pending = undefined;
     if (p.op.kind === 'alloc' && result.chunk !== undefined) {
@@ -197,7 +192,7 @@ export class Workload implements Module {
    * Tweedie's passwd: take PR (read) or EX (write) on the DLM, do the I/O ourselves, unlock. Run as a
    * coroutine (ctx.spawn) so the engine drains its continuations before the next simulated event.
    */
-  private runLocked(ctx: Context, own: Ownership, p: Pending): void {
+  private runLocked(ctx: WorkloadContext, own: Ownership, p: Pending): void {
     const mode = p.op.kind === 'pwrite' ? 'exclusive' : 'shared';
     const retry = (): void => {
       if (this.pending === p) p.timer = ctx.setTimer(this.opts.retryUs, p.resend);
@@ -230,13 +225,13 @@ export class Workload implements Module {
     return lane !== undefined && (lane.running !== undefined || lane.queue.length > 0);
   }
 
-  private lane(ctx: Context, resource: string): Lane {
+  private lane(ctx: WorkloadContext, resource: string): Lane {
     let lane = this.lanes.get(resource);
     if (lane === undefined) this.lanes.set(resource, (lane = new Lane(this, ctx, resource)));
     return lane;
   }
 
-  private accept(ctx: Context, from: NodeId, id: string, op: Op): void {
+  private accept(ctx: WorkloadContext, from: NodeId, id: string, op: Op): void {
     const own = this.own(ctx);
     if (own.grant(op.resource)?.ready !== true) return this.redirect(ctx, own, from, id, op.resource);
     const lane = this.lane(ctx, op.resource);
@@ -245,13 +240,13 @@ export class Workload implements Module {
     this.pump(ctx, lane);
   }
 
-  private redirect(ctx: Context, own: Ownership, to: NodeId, id: string, resource: string): void {
+  private redirect(ctx: WorkloadContext, own: Ownership, to: NodeId, id: string, resource: string): void {
     const hint = own.ownerHint(resource);
     ctx.send(to, { type: 'wl-resp', id, status: 'redirect', hint: hint === ctx.node ? 0 : (hint ?? 0) } satisfies WorkloadMsg);
   }
 
   /** Run the next queued request of the lane (one at a time): check the grant, then read-modify-write. */
-  private pump(ctx: Context, lane: Lane): void {
+  private pump(ctx: WorkloadContext, lane: Lane): void {
     if (lane.running !== undefined) return;
     const item = lane.queue.shift();
     if (item === undefined) return;
@@ -270,15 +265,15 @@ export class Workload implements Module {
   }
 
   /** A snapshot request's read completed: apply the operation and write the record back. */
-  snapshotRead(ctx: Context, lane: Lane, r: DiskResult): void {
+  snapshotRead(ctx: WorkloadContext, lane: Lane, r: DiskResult<SnapshotRecord>): void {
     const item = lane.running!;
     const env = lane.env!;
-    const next = snapshotNext(r.value as SnapshotRecord | undefined, item.op, item.id, this.opts.chunks, env.stamp);
+    const next = snapshotNext(r.value, item.op, item.id, this.opts.chunks, env.stamp);
     lane.result = next.result;
     ctx.disk.write(lane.key, next.rec, lane.onWrite, env.writeOpts);
   }
 
-  served(ctx: Context, lane: Lane, o: OpOutcome): void {
+  served(ctx: WorkloadContext, lane: Lane, o: OpOutcome): void {
     const item = lane.running!;
     const g = lane.grant!;
     const own = this.own(ctx);

@@ -36,6 +36,10 @@ export const NEGATIVE_CASES: {
   // old incarnation failed, so nobody fences it (or drops it as rebooted) before snap0 or its EX moves.
   { variant: 'dlm-lvb/reboot-not-failed', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
   { variant: 'oldest-member/reboot-not-failed', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
+  // Without fencing the rebooted owner's old incarnation is never fenced either (seeds 1–4 all fire; the
+  // paused-owner and minority-partition scenarios of the other no-fencing rows never reboot an owner).
+  { variant: 'dlm-lvb/no-fencing', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
+  { variant: 'oldest-member/no-fencing', scenario: 'ownership-fast-reboot-owner', checker: 'ownership-failure-fenced', seeds: [1, 2] },
   { variant: 'gossip/forgetful', scenario: 'owner-crash', checker: 'gossip-monotonic', seeds: [1, 2] },
   { variant: 'gossip/quiet-after-heal', scenario: 'flapping-network', checker: 'gossip-converges', seeds: [1, 2] },
 ];

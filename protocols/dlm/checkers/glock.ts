@@ -4,6 +4,8 @@
 // workload: a node whose cache is older than the disk, yet trusted, is caught.
 import type { WorldChecker } from '../../../sim/world.ts';
 import { META_KEY } from '../glockCache.ts';
+import { asDlm } from '../observations.ts';
+import { isKind } from '../../membership/observations.ts';
 
 export function glockCacheChecker(): WorldChecker {
   let diskGen = 0;
@@ -13,16 +15,18 @@ export function glockCacheChecker(): WorldChecker {
     description: 'A node trusts its cached metadata (LVB generation matches) only when the cache holds the latest generation on disk.',
     observes: ['disk-write', 'glock-trust'],
     onObservation(obs, w) {
-      if (obs.kind === 'disk-write') {
+      if (isKind(obs, 'disk-write')) {
+        // The disk holds whatever was written (the engine types no values): read the generation defensively.
         const value = obs.data.value;
-        if (obs.data.key !== META_KEY || obs.data.ok !== true || typeof value !== 'object' || value === null) return;
-        const gen = (value as { gen?: unknown }).gen;
-        if (typeof gen === 'number' && gen > diskGen) diskGen = gen;
+        if (obs.data.key !== META_KEY || !obs.data.ok || typeof value !== 'object' || value === null || !('gen' in value)) return;
+        if (typeof value.gen === 'number' && value.gen > diskGen) diskGen = value.gen;
         return;
       }
-      const cacheGen = obs.data.cacheGen;
-      if (typeof cacheGen === 'number' && cacheGen < diskGen) {
-        w.violate(`node ${obs.node} trusted its cached metadata at generation ${cacheGen} (the value block said ${String(obs.data.lvbGen)}) while the disk holds generation ${diskGen}`);
+      const o = asDlm(obs);
+      if (o?.kind !== 'glock-trust') return;
+      const { cacheGen, lvbGen } = o.data;
+      if (cacheGen < diskGen) {
+        w.violate(`node ${o.node} trusted its cached metadata at generation ${cacheGen} (the value block said ${lvbGen}) while the disk holds generation ${diskGen}`);
       }
     },
   };

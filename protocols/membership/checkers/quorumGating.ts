@@ -10,6 +10,7 @@ import { computeQuorum, holdsAll } from '../quorum.ts';
 import type { RawCluster } from './rawCluster.ts';
 import { quorumFromRaw } from './rawCluster.ts';
 import { isKind } from '../observations.ts';
+import { isKind as isOwnershipKind } from '../../ownership/observations.ts';
 
 /** `raw` undefined: one vote per node of the run, expected = all nodes, no special options. */
 export function quorumGatingChecker(raw?: RawCluster): WorldChecker {
@@ -36,7 +37,8 @@ export function quorumGatingChecker(raw?: RawCluster): WorldChecker {
       const v = views.get(obs.node);
       const what = isKind(obs, 'fence-request') ? `fenced node ${obs.data.victim}`
         : isKind(obs, 'sm-start') ? `started ${obs.data.group} event ${obs.data.eventId}`
-          : `became owner of ${String(obs.data.resource)}`;
+          : isOwnershipKind(obs, 'owner-begin') ? `became owner of ${obs.data.resource}` : undefined;
+      if (what === undefined) return; // no other kind is observed
       if (v === undefined) return w.violate(`node ${obs.node} ${what} without any view`);
       const q = computeQuorum(optsFor(w.nodes), v.members, w.nodes, 0, 0, seenAll);
       if (!q.quorate) w.violate(`node ${obs.node} ${what} in epoch ${v.epoch} with members ${v.members.join(',')}: ${q.votes} votes, quorum ${q.quorum} of ${q.expectedVotes} expected — not quorate`);

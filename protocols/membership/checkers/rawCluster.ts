@@ -22,7 +22,7 @@ function votesOf(given: unknown, nodes: number): Record<number, number> {
   for (let n = 1; n <= nodes; n++) {
     let v: unknown;
     if (Array.isArray(given)) v = given[n - 1];
-    else if (given !== null && typeof given === 'object') v = (given as Record<string, unknown>)[String(n)];
+    else if (given !== null && typeof given === 'object') v = Object.entries(given).find(([k]) => k === String(n))?.[1];
     else if (given !== undefined) throw new Error(`cluster.votes: expected an array or an object, got ${JSON.stringify(given)}`);
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
       throw new Error(`cluster.votes[${n}]: expected a non-negative integer, got ${JSON.stringify(v)}`);

@@ -93,7 +93,7 @@ function glockGiven(w: Record<string, unknown>): GlockGiven {
   return {
     ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
     ...(typeof w.writeChance === 'number' ? { writeChance: w.writeChance } : {}),
-    ...(typeof w.thinkUsMax === 'number' ? { thinkUsMax: w.thinkUsMax } : {}),
+    ...(typeof w.thinkMaxUs === 'number' ? { thinkUsMax: w.thinkMaxUs } : {}),
   };
 }
 
@@ -128,7 +128,7 @@ const DLM_WORKLOAD_SCHEMA = {
 const GLOCK_SCHEMA = {
   ...DLM_WORKLOAD_SCHEMA,
   writeChance: { type: 'number', minimum: 0, maximum: 1, description: 'chance that a round writes (EX) rather than reads (PR)' },
-  thinkUsMax: timeUs(1_000, 'longest pause between two rounds'),
+  thinkMaxUs: timeUs(1_000, 'longest pause between two rounds'),
 };
 
 const LVB_HOLDER_SCHEMA = {

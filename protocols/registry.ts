@@ -70,6 +70,11 @@ export interface OptionsSchema {
   workload?: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>>;
   /** Rules over `{nodes, cluster, workload}` (if/then), e.g. twoNode needs exactly 2 nodes. */
   rules?: readonly JsonSchema[];
+  /**
+   * What JSON Schema cannot say (cross-references inside a workload, node ids within the cluster):
+   * issues of a schema-valid `{nodes, cluster, workload}`, each with its field path. Pure.
+   */
+  issues?: (doc: { nodes: number; cluster?: unknown; workload?: unknown }) => readonly { path: string; expected: string; value: unknown }[];
 }
 
 /** A checker as a protocol declares it: known before anything is built (`lockstep list`). */

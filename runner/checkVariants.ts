@@ -13,6 +13,9 @@ export const CHECK_TARGETS: readonly CheckTarget[] = [
   ...['no-lvb-invalidate', 'ignore-convert-queue', 'lose-completion', 'bad-compat', 'split-master', 'no-rebuild']
     .map((v) => ({ variant: `dlm/${v}`, config: 'check-dlm' })),
   ...['ignore-valnotvalid', 'new-ex-request', 'no-fencing'].map((v) => ({ variant: `dlm-lvb/${v}`, config: 'check-dlm-lvb' })),
+  { variant: 'dlm/no-demote-reply', config: 'check-dlm-convdeadlk' },
+  ...['ivvalblk-own-flag', 'sticky-flags', 'lose-down-conversion'].map((v) => ({ variant: `dlm/${v}`, config: 'check-dlm-flags' })),
+  { variant: 'dlm/glock-trust-valid', config: 'check-dlm-glock' },
   { variant: 'dlm-lvb/read-unchecked', config: 'check-dlm-lvb-reader' },
   ...['no-fencing', 'no-quorum', 'no-resend', 'no-stop'].map((v) => ({ variant: `oldest-member/${v}`, config: 'check-oldest-member' })),
   ...['no-token-check', 'no-cas'].map((v) => ({ variant: `lease/${v}`, config: 'check-lease' })),
@@ -20,11 +23,6 @@ export const CHECK_TARGETS: readonly CheckTarget[] = [
 
 /** Variants check does not find yet on any small configuration, and why (docs/check.md). */
 export const NOT_FOUND_YET: Readonly<Record<string, string>> = {
-  'dlm/no-demote-reply': 'needs a CONVDEADLK conversion, which the dlm-random workload rarely makes (scripted variant)',
-  'dlm/ivvalblk-own-flag': 'needs an IVVALBLK conversion (scripted variant)',
-  'dlm/sticky-flags': 'needs two flagged completions of one lock in a row (scripted variant)',
-  'dlm/glock-trust-valid': 'needs the glock-cache workload; no check-* configuration runs it yet',
-  'dlm/lose-down-conversion': 'needs a down-conversion followed by a master failover (scripted variant)',
   'dlm-lvb/passwd-trusts-zero': 'needs the passwd writer to die mid-write together with the master of file:passwd; check-dlm-lvb-reader completes without it (10,540 schedules): its window holds no mid-write death of the only lock holder',
   'dlm-lvb/plain-passwd': 'needs a writer dying mid-write and a later reader; check-dlm-lvb-reader completes without it (10,810 schedules)',
 };

@@ -69,7 +69,8 @@ export function optionsSchemaOf(protocols: readonly ProtocolDef[]): JsonSchema {
 export function optionsIssues(o: { nodes: number; cluster?: unknown; workload?: unknown }): SchemaIssue[] {
   optionsCheck ??= ajv.compile(optionsSchemaOf(PROTOCOLS));
   const doc = { nodes: o.nodes, ...(o.cluster !== undefined ? { cluster: o.cluster } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}) };
-  return optionsCheck(doc) ? [] : toIssues(optionsCheck.errors ?? [], doc);
+  if (!optionsCheck(doc)) return toIssues(optionsCheck.errors ?? [], doc);
+  return PROTOCOLS.flatMap((p) => p.optionsSchema?.issues?.(doc) ?? []);
 }
 
 /** The shape of a run-file (scenarios/runfile.ts); its scenario and faults are checked as a scenario's. */

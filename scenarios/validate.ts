@@ -327,7 +327,7 @@ function walkProtocol(w: Walk, v: unknown, s: Scenario): void {
   }
 }
 
-/** Free-form options: JSON values carried through; `*Us` keys accept duration strings. */
+/** Free-form options: JSON values carried through; `*Us` keys accept duration strings, at any depth. */
 function walkOptions(w: Walk, v: unknown, path: string): Record<string, unknown> | undefined {
   if (!isPlainObject(v)) return w.fail(path, 'an object of options', v);
   const out: Record<string, unknown> = {};
@@ -335,9 +335,16 @@ function walkOptions(w: Walk, v: unknown, path: string): Record<string, unknown>
     if (k.endsWith('Us') && typeof x === 'string') {
       const us = w.duration(x, join(path, k), { signed: true });
       if (us !== undefined) define(out, k, us);
-    } else define(out, k, x);
+    } else define(out, k, nestedOptions(w, x, join(path, k)));
   }
   return out;
+}
+
+/** Objects inside options (a workload's scripted steps): their `*Us` keys read durations too. */
+function nestedOptions(w: Walk, x: unknown, path: string): unknown {
+  if (Array.isArray(x)) return x.map((y, i) => nestedOptions(w, y, `${path}[${i}]`));
+  if (isPlainObject(x)) return walkOptions(w, x, path);
+  return x;
 }
 
 function walkWorkload(w: Walk, v: unknown, s: Scenario): void {

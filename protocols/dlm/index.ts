@@ -19,6 +19,8 @@ import { LvbHolderWorkload, DEFAULT_LVB_HOLDER } from './lvbWorkload.ts';
 import type { GlockCacheOptions } from './glockCache.ts';
 import { glockCacheChecker } from './checkers/glock.ts';
 import type { MembershipOptions } from '../membership/index.ts';
+import { DlmScriptWorkload, DLM_SCRIPT_SCHEMA, dlmScriptIssues } from './scriptWorkload.ts';
+import type { ScriptProgram } from './scriptWorkload.ts';
 
 export { Dlm, DEFAULT_LVB_SIZE } from './dlm.ts';
 export type { DlmOptions } from './dlm.ts';
@@ -66,12 +68,12 @@ export function dlmModule(opts: { variant?: string; bugs?: DlmBugs } = {}): Dlm 
 }
 
 /** The 'glock-cache' workload: GFS2's LVB-validated metadata cache, with its checker. */
-function buildGlock(mopts: MembershipOptions, w: DlmWorkloadOptions, variant: string | undefined): Built {
+function buildGlock(mopts: MembershipOptions, w: DlmWorkloadOptions, variant: string | undefined, given: GlockGiven = {}): Built {
   const mv = layerPart(variant, MEMBERSHIP_LAYER);
   const dv = layerPart(variant, DLM_LAYER);
   const v = DLM_VARIANTS.find((x) => x.name === dv);
   const gopts: GlockCacheOptions = {
-    ...DEFAULT_GLOCK_CACHE, lvbSize: w.lvbSize, lostLvb: w.lostLvb ?? 'valnotvalid', stopAtUs: w.stopAtUs,
+    ...DEFAULT_GLOCK_CACHE, lvbSize: w.lvbSize, lostLvb: w.lostLvb ?? 'valnotvalid', stopAtUs: w.stopAtUs, ...given,
     ...(v?.glockTrustValid === true ? { trustValid: true } : {}),
   };
   const lostLvb = { [gopts.lockspace]: gopts.lostLvb ?? 'valnotvalid' };
@@ -81,6 +83,33 @@ function buildGlock(mopts: MembershipOptions, w: DlmWorkloadOptions, variant: st
       dlmModule(dv !== undefined ? { variant: dv } : {}), new GlockCache(gopts),
     ],
     checkers: [...dlmCheckers({ lostLvb }), glockCacheChecker(), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+  };
+}
+
+/** The glock-cache options a scenario sets explicitly (the rest keep DEFAULT_GLOCK_CACHE). */
+type GlockGiven = Partial<Pick<GlockCacheOptions, 'workersPerNode' | 'writeChance' | 'thinkUsMax'>>;
+
+function glockGiven(w: Record<string, unknown>): GlockGiven {
+  return {
+    ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
+    ...(typeof w.writeChance === 'number' ? { writeChance: w.writeChance } : {}),
+    ...(typeof w.thinkMaxUs === 'number' ? { thinkUsMax: w.thinkMaxUs } : {}),
+  };
+}
+
+/** The 'dlm-script' workload: the scenario's per-node programs of DLM calls. */
+function buildScript(mopts: MembershipOptions, w: DlmWorkloadOptions, programs: ScriptProgram[], lockspace: string | undefined, variant: string | undefined): Built {
+  const mv = layerPart(variant, MEMBERSHIP_LAYER);
+  const dv = layerPart(variant, DLM_LAYER);
+  const ls = lockspace ?? 'sc';
+  const lostLvb = w.lostLvb ?? 'valnotvalid';
+  return {
+    stack: () => [
+      ...membershipStack({ ...mopts, ...(mv !== undefined ? { variant: mv } : {}) }),
+      dlmModule(dv !== undefined ? { variant: dv } : {}), new DlmScriptWorkload({ lockspace: ls, lvbSize: w.lvbSize, lostLvb, programs }),
+    ],
+    checkers: [...dlmCheckers({ lostLvb: { [ls]: lostLvb } }), ...membershipCheckers(mopts, { liveness: false, coverage: false })],
+    roles: [...membershipRoles(), ...dlmRoles()],
   };
 }
 
@@ -94,6 +123,12 @@ const DLM_WORKLOAD_SCHEMA = {
   resources: { type: 'integer', minimum: 1, maximum: 10_000, description: 'resources the workers lock' },
   workersPerNode: { type: 'integer', minimum: 1, maximum: 64, description: 'workers per node' },
   holdUsMax: timeUs(0, 'longest a lock is held'),
+};
+
+const GLOCK_SCHEMA = {
+  ...DLM_WORKLOAD_SCHEMA,
+  writeChance: { type: 'number', minimum: 0, maximum: 1, description: 'chance that a round writes (EX) rather than reads (PR)' },
+  thinkMaxUs: timeUs(1_000, 'longest pause between two rounds'),
 };
 
 const LVB_HOLDER_SCHEMA = {
@@ -125,7 +160,8 @@ export const dlmProtocol = defineProtocol({
       lvbSize: { type: 'integer', minimum: 1, maximum: 4096, description: 'LVB size in bytes' },
       lostLvb: { enum: ['valnotvalid', 'zero'], description: "the lost-LVB signal: fs/dlm's 'valnotvalid' or o2dlm's 'zero'" },
     },
-    workload: { 'dlm-random': DLM_WORKLOAD_SCHEMA, 'glock-cache': DLM_WORKLOAD_SCHEMA, 'lvb-holder': LVB_HOLDER_SCHEMA },
+    workload: { 'dlm-random': DLM_WORKLOAD_SCHEMA, 'glock-cache': GLOCK_SCHEMA, 'lvb-holder': LVB_HOLDER_SCHEMA, 'dlm-script': DLM_SCRIPT_SCHEMA },
+    issues: dlmScriptIssues,
   },
   description: 'The distributed lock manager (modes, queues, ASTs, LVBs, recovery) under a random lock workload, on cman membership and fencing.',
   checkers: describeCheckers([
@@ -147,7 +183,8 @@ export const dlmProtocol = defineProtocol({
       ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}),
       lostLvb: parseLostLvb(cluster.lostLvb),
     };
-    if (w.kind === 'glock-cache') return buildGlock(mopts, wopts, variant);
+    if (w.kind === 'glock-cache') return buildGlock(mopts, wopts, variant, glockGiven(w));
+    if (w.kind === 'dlm-script') return buildScript(mopts, wopts, w.programs as ScriptProgram[], typeof w.lockspace === 'string' ? w.lockspace : undefined, variant);
     if (w.kind === 'lvb-holder') return buildLvbHolder(mopts, { stopAfterHealUs: w.stopAfterHealUs, ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}) }, healAtUs, variant);
     const lostLvb = { [wopts.lockspace]: wopts.lostLvb };
     return {
@@ -162,5 +199,6 @@ export const dlmProtocol = defineProtocol({
     'protocols/dlm/callbacks.ts', 'protocols/dlm/directory.ts', 'protocols/dlm/channel.ts', 'protocols/dlm/lockspace.ts',
     'protocols/dlm/recovery.ts', 'protocols/dlm/api.ts', 'protocols/dlm/dlm.ts', 'protocols/dlm/validate.ts',
     'protocols/dlm/assert.ts', 'protocols/dlm/observations.ts', 'protocols/dlm/glockCache.ts', 'protocols/dlm/lvbWorkload.ts',
+    'protocols/dlm/scriptWorkload.ts',
   ],
 });

@@ -8,6 +8,7 @@ export const WORKLOAD_KINDS: readonly { kind: string; description: string }[] = 
   { kind: 'dlm-random', description: 'dlm protocol: random locks, converts, LVB reads/writes and cancels' },
   { kind: 'glock-cache', description: "dlm protocol: GFS2's glock pattern, a node-local metadata cache validated by the LVB's generation" },
   { kind: 'lvb-holder', description: "dlm protocol: Phillips' LVB question, a scripted reader, PW writer (down-conversions carry its writes) and other value-block holder on one resource" },
+  { kind: 'dlm-script', description: 'dlm protocol: per-node scripted lock, convert, unlock and value-block calls declared in the scenario (for small check configurations)' },
   { kind: 'none', description: 'no workload' },
 ];
 

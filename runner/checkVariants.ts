@@ -14,6 +14,7 @@ export const CHECK_TARGETS: readonly CheckTarget[] = [
     .map((v) => ({ variant: `dlm/${v}`, config: 'check-dlm' })),
   ...['ignore-valnotvalid', 'new-ex-request', 'no-fencing'].map((v) => ({ variant: `dlm-lvb/${v}`, config: 'check-dlm-lvb' })),
   { variant: 'dlm-lvb/read-unchecked', config: 'check-dlm-lvb-reader' },
+  ...['plain-passwd', 'passwd-trusts-zero'].map((v) => ({ variant: `dlm-lvb/${v}`, config: 'check-dlm-lvb-passwd' })),
   ...['no-fencing', 'no-quorum', 'no-resend', 'no-stop'].map((v) => ({ variant: `oldest-member/${v}`, config: 'check-oldest-member' })),
   ...['no-token-check', 'no-cas'].map((v) => ({ variant: `lease/${v}`, config: 'check-lease' })),
 ];
@@ -25,6 +26,4 @@ export const NOT_FOUND_YET: Readonly<Record<string, string>> = {
   'dlm/sticky-flags': 'needs two flagged completions of one lock in a row (scripted variant)',
   'dlm/glock-trust-valid': 'needs the glock-cache workload; no check-* configuration runs it yet',
   'dlm/lose-down-conversion': 'needs a down-conversion followed by a master failover (scripted variant)',
-  'dlm-lvb/passwd-trusts-zero': 'needs the passwd writer to die mid-write together with the master of file:passwd; check-dlm-lvb-reader completes without it (10,540 schedules): its window holds no mid-write death of the only lock holder',
-  'dlm-lvb/plain-passwd': 'needs a writer dying mid-write and a later reader; check-dlm-lvb-reader completes without it (10,810 schedules)',
 };

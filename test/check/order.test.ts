@@ -63,3 +63,21 @@ describe('search order', () => {
     expect(r.order).toBe('bfs');
   }, 120_000);
 });
+
+describe('check-dlm-lvb-passwd: a passwd writer dying mid-write', () => {
+  const passwd = loadScenario('check-dlm-lvb-passwd').scenario;
+  it('finds plain-passwd (one crash) and passwd-trusts-zero (two crashes: no value-block holder is left)', async () => {
+    const plain = await check({ scenario: passwd, protocol: 'dlm-lvb/plain-passwd', seed: 1, bound: parseBound('faults=2,delays=0') });
+    expect(plain.counterexamples[0]!.violations[0]!.message).toMatch(/torn passwd read/);
+    expect(plain.counterexamples[0]!.deviations.length).toBe(1);
+    const zero = await check({ scenario: passwd, protocol: 'dlm-lvb/passwd-trusts-zero', seed: 1, bound: parseBound('faults=2,delays=0') });
+    expect(zero.counterexamples[0]!.violations[0]!.message).toMatch(/torn passwd read/);
+    expect(zero.counterexamples[0]!.deviations.map((d) => d[2])).toEqual(['crash', 'crash']);
+  }, 120_000);
+
+  it('correct dlm-lvb completes it within the fault bound (the full faults=2,delays=2 search is in docs/check.md)', async () => {
+    const r = await check({ scenario: passwd, protocol: 'dlm-lvb', seed: 1, bound: parseBound('faults=2,delays=0') });
+    expect(r.counterexamples).toEqual([]);
+    expect(r.complete).toBe(true);
+  }, 120_000);
+});

@@ -381,5 +381,5 @@ function alternatives(points: readonly Point[]): number {
 function progress(r: CheckResult, states: number, stack: readonly Frame[]): CheckProgress {
   let frontier = 0;
   for (const f of stack) for (let i = f.pi; i < f.points.length; i++) frontier += f.points[i]!.alts.length;
-  return { schedules: r.schedules, states, depth: stack.length - 1, frontier, cuts: r.cuts };
+  return { schedules: r.schedules, states, depth: Math.max(0, stack.length - 1), frontier, cuts: r.cuts };
 }

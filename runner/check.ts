@@ -71,9 +71,9 @@ export interface CheckOptions {
   /** Keep searching after the first counterexample (default: stop at it). */
   all?: boolean;
   /**
-   * Search order (same set of schedules, each run once): 'bfs' (the default) runs every schedule with
-   * 0 deviations, then every one with exactly 1, then exactly 2, … (iterative deviation bounding, as
-   * CHESS's iterative context bounding); 'dfs' goes depth-first.
+   * Search order (same set of schedules, each run once): 'dfs' (the default) goes depth-first; 'bfs'
+   * runs every schedule with 0 deviations, then every one with exactly 1, then exactly 2, …
+   * (iterative deviation bounding, as CHESS's iterative context bounding).
    */
   order?: SearchOrder;
   /** Child order within a schedule: tape order (default) or fault points before delivery points. */
@@ -90,8 +90,8 @@ export interface CheckOptions {
 }
 
 export type SearchOrder = 'dfs' | 'bfs';
-export const SEARCH_ORDERS: readonly SearchOrder[] = ['bfs', 'dfs'];
-export const DEFAULT_ORDER: SearchOrder = 'bfs';
+export const SEARCH_ORDERS: readonly SearchOrder[] = ['dfs', 'bfs'];
+export const DEFAULT_ORDER: SearchOrder = 'dfs';
 
 export interface CheckProgress {
   schedules: number;

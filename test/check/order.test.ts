@@ -67,10 +67,10 @@ describe('search order', () => {
 describe('check-dlm-lvb-passwd: a passwd writer dying mid-write', () => {
   const passwd = loadScenario('check-dlm-lvb-passwd').scenario;
   it('finds plain-passwd (one crash) and passwd-trusts-zero (two crashes: no value-block holder is left)', async () => {
-    const plain = await check({ scenario: passwd, protocol: 'dlm-lvb/plain-passwd', seed: 1, bound: parseBound('faults=2,delays=0') });
+    const plain = await check({ scenario: passwd, protocol: 'dlm-lvb/plain-passwd', seed: 1, bound: parseBound('faults=2,delays=0'), order: 'bfs' });
     expect(plain.counterexamples[0]!.violations[0]!.message).toMatch(/torn passwd read/);
     expect(plain.counterexamples[0]!.deviations.length).toBe(1);
-    const zero = await check({ scenario: passwd, protocol: 'dlm-lvb/passwd-trusts-zero', seed: 1, bound: parseBound('faults=2,delays=0') });
+    const zero = await check({ scenario: passwd, protocol: 'dlm-lvb/passwd-trusts-zero', seed: 1, bound: parseBound('faults=2,delays=0'), order: 'bfs' });
     expect(zero.counterexamples[0]!.violations[0]!.message).toMatch(/torn passwd read/);
     expect(zero.counterexamples[0]!.deviations.map((d) => d[2])).toEqual(['crash', 'crash']);
   }, 120_000);

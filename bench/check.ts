@@ -1,19 +1,25 @@
 // Check benchmark: for every flawed variant that runner/checkVariants.ts maps to a small configuration,
-// `lockstep check`'s schedules to the first counterexample (depth-first within the configuration's
-// bound, seed 1) against random runs to the first counterexample (random schedules of the same choice
+// `lockstep check`'s schedules to the first counterexample within the configuration's bound, seed 1,
+// in both search orders (bfs: fewest deviations first, the default; dfs: depth-first) against random runs to the first counterexample (random schedules of the same choice
 // space within the same bound: runner/pct.ts randomWalk), the median over several seed ranges. The
 // issue's target: where random needs ≥ 20 runs, check needs ≥ 10× fewer.
-// Usage: node --import tsx bench/check.ts [--ranges 5] [--max-runs 200] [--time-ms 60000] [--variants a,b]
+// Usage: node --import tsx bench/check.ts [--ranges 5] [--max-runs 200] [--time-ms 60000] [--variants a,b] [--check-seeds 1,2,3]
 import { loadScenario } from '../scenarios/load.ts';
-import { check, parseBound, DEFAULT_BOUND } from '../runner/check.ts';
+import { check, parseBound, DEFAULT_BOUND, DEFAULT_ORDER } from '../runner/check.ts';
+import type { SearchOrder } from '../runner/check.ts';
 import { randomWalk } from '../runner/pct.ts';
 import { CHECK_TARGETS, NOT_FOUND_YET } from '../runner/checkVariants.ts';
 
 interface Row {
   variant: string;
   config: string;
-  /** Schedules to check's first counterexample (null: none within the limits). */
+  /** Schedules to check's first counterexample in the default order, median over the check seeds (null: none within the limits). */
   check: number | null;
+  /** The same per search order: median, and per seed. */
+  bfs: number | null;
+  dfs: number | null;
+  bfsPerSeed: (number | null)[];
+  dfsPerSeed: (number | null)[];
   /** Random runs to the first counterexample, per seed range (null: none within maxRuns). */
   random: (number | null)[];
   randomMedian: number | null;
@@ -28,8 +34,9 @@ function median(xs: (number | null)[]): number | null {
   return v === Infinity ? null : v;
 }
 
-export async function benchCheck(opts: { ranges?: number; maxRuns?: number; timeMs?: number; variants?: string[] } = {}): Promise<Record<string, unknown>> {
+export async function benchCheck(opts: { ranges?: number; maxRuns?: number; timeMs?: number; variants?: string[]; checkSeeds?: number[] } = {}): Promise<Record<string, unknown>> {
   const ranges = opts.ranges ?? 5;
+  const checkSeeds = opts.checkSeeds ?? [1];
   const maxRuns = opts.maxRuns ?? 200;
   const timeMs = opts.timeMs ?? 60_000;
   const rows: Row[] = [];
@@ -37,9 +44,20 @@ export async function benchCheck(opts: { ranges?: number; maxRuns?: number; time
     if (opts.variants !== undefined && !opts.variants.includes(t.variant)) continue;
     const scenario = loadScenario(t.config).scenario;
     const bound = parseBound(scenario.check?.bound ?? '', DEFAULT_BOUND);
-    const started = performance.now();
-    const res = await check({ scenario, protocol: t.variant, seed: 1, bound, maxSchedules: 20_000, shouldStop: () => performance.now() - started > timeMs });
-    const c = res.counterexamples[0]?.schedule ?? null;
+    const first = async (order: SearchOrder, seed: number): Promise<number | null> => {
+      const started = performance.now();
+      const res = await check({ scenario, protocol: t.variant, seed, bound, order, maxSchedules: 20_000, shouldStop: () => performance.now() - started > timeMs });
+      return res.counterexamples[0]?.schedule ?? null;
+    };
+    const bfsPerSeed: (number | null)[] = [];
+    const dfsPerSeed: (number | null)[] = [];
+    for (const seed of checkSeeds) {
+      bfsPerSeed.push(await first('bfs', seed));
+      dfsPerSeed.push(await first('dfs', seed));
+    }
+    const bfs = median(bfsPerSeed);
+    const dfs = median(dfsPerSeed);
+    const c = DEFAULT_ORDER === 'bfs' ? bfs : dfs;
     const random: (number | null)[] = [];
     for (let k = 1; k <= ranges; k++) {
       const w = await randomWalk({ scenario, protocol: t.variant, seed: k * 100_003, depth: 1, runs: maxRuns, bound });
@@ -48,12 +66,15 @@ export async function benchCheck(opts: { ranges?: number; maxRuns?: number; time
     const rm = median(random);
     const effective = rm ?? maxRuns;
     const ratio = c === null ? null : Math.round((effective / c) * 10) / 10;
-    rows.push({ variant: t.variant, config: t.config, check: c, random, randomMedian: rm, ratio, tenfold: effective >= 20 ? (ratio !== null && ratio >= 10) : null });
+    rows.push({ variant: t.variant, config: t.config, check: c, bfs, dfs, bfsPerSeed, dfsPerSeed, random, randomMedian: rm, ratio, tenfold: effective >= 20 ? (ratio !== null && ratio >= 10) : null });
   }
   const applies = rows.filter((r) => r.tenfold !== null);
   return {
-    what: 'schedules to the first counterexample: check (depth-first, seed 1) vs random runs over the same choice points and bound (median over seed ranges; null = none within randomMaxRuns)',
-    ranges, randomMaxRuns: maxRuns, rows,
+    what: 'schedules to the first counterexample: check (median over checkSeeds, the seed whose run is the default schedule; `check` is the default order, bfs and dfs both orders) vs random runs over the same choice points and bound (median over seed ranges; null = none within randomMaxRuns)',
+    ranges, randomMaxRuns: maxRuns, checkSeeds, rows,
+    order: DEFAULT_ORDER,
+    medians: { bfs: median(rows.map((r) => r.bfs)), dfs: median(rows.map((r) => r.dfs)), random: median(rows.map((r) => r.randomMedian)) },
+    bfsBeatsDfs: `${rows.filter((r) => (r.bfs ?? Infinity) < (r.dfs ?? Infinity)).length} fewer, ${rows.filter((r) => r.bfs === r.dfs).length} equal, ${rows.filter((r) => (r.bfs ?? Infinity) > (r.dfs ?? Infinity)).length} more`,
     tenfoldWhereRandomNeeds20: `${applies.filter((r) => r.tenfold === true).length}/${applies.length}`,
     notFoundYet: Object.keys(NOT_FOUND_YET),
   };
@@ -69,6 +90,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(arg('--max-runs') ? { maxRuns: Number(arg('--max-runs')) } : {}),
     ...(arg('--time-ms') ? { timeMs: Number(arg('--time-ms')) } : {}),
     ...(arg('--variants') ? { variants: arg('--variants')!.split(',') } : {}),
+    ...(arg('--check-seeds') ? { checkSeeds: arg('--check-seeds')!.split(',').map(Number) } : {}),
   });
   console.log(JSON.stringify(out, null, 2));
 }

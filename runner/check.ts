@@ -70,8 +70,14 @@ export interface CheckOptions {
   shouldStop?: () => boolean;
   /** Keep searching after the first counterexample (default: stop at it). */
   all?: boolean;
-  /** Child order: tape order (default) or fault points before delivery points (same set of schedules). */
-  order?: 'tape' | 'faults-first';
+  /**
+   * Search order (same set of schedules, each run once): 'dfs' (the default) goes depth-first; 'bfs'
+   * runs every schedule with 0 deviations, then every one with exactly 1, then exactly 2, …
+   * (iterative deviation bounding, as CHESS's iterative context bounding).
+   */
+  order?: SearchOrder;
+  /** Child order within a schedule: tape order (default) or fault points before delivery points. */
+  childOrder?: 'tape' | 'faults-first';
   /** Only the root's children with index % of === k (a shard or a worker's part). */
   part?: { k: number; of: number };
   onProgress?: (p: CheckProgress) => void;
@@ -82,6 +88,10 @@ export interface CheckOptions {
   /** Called after each schedule's run, with its result (stopped at the first violation). */
   onRun?: (devs: readonly Deviation[], result: SimulateResult) => void;
 }
+
+export type SearchOrder = 'dfs' | 'bfs';
+export const SEARCH_ORDERS: readonly SearchOrder[] = ['dfs', 'bfs'];
+export const DEFAULT_ORDER: SearchOrder = 'dfs';
 
 export interface CheckProgress {
   schedules: number;
@@ -125,6 +135,7 @@ export interface CheckResult {
   beyondDepth: number;
   counterexamples: Counterexample[];
   prune: boolean;
+  order: SearchOrder;
 }
 
 /** The class and alternatives of a decision, or undefined when it is not a choice point. */
@@ -192,7 +203,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
   const r: CheckResult = {
     scenario: o.scenario.name, protocol: o.protocol, seed: o.seed, bound: formatBound(o.bound), complete: false,
     schedules: 0, states: 0, cuts: 0, prunedEvents: 0, events: 0, maxDepth: 0, maxChoicePoints: 0, beyondDepth: 0,
-    counterexamples: [], prune,
+    counterexamples: [], prune, order: o.order ?? DEFAULT_ORDER,
   };
   let fullEvents = 0;
 
@@ -274,43 +285,101 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     return undefined;
   };
 
-  /** Faults first (`order: 'faults-first'`): a frame tries its fault points before its delays. */
-  const ordered = (pts: Point[]): Point[] => (o.order === 'faults-first'
+  /** Faults first (`childOrder: 'faults-first'`): a frame tries its fault points before its delays. */
+  const ordered = (pts: Point[]): Point[] => (o.childOrder === 'faults-first'
     ? [...pts.filter((p) => p.alts[0]!.cls !== 'delay'), ...pts.filter((p) => p.alts[0]!.cls === 'delay')] : pts);
-  const stack: Frame[] = [{ devs: [], points: ordered(await runOne([])), pi: 0, ai: 0 }];
+  const rootPoints = ordered(await runOne([]));
   let rootChild = 0;
-  while (stack.length > 0) {
-    const reason = stopReason();
-    if (reason !== undefined) {
-      r.reason = reason;
-      break;
+  /** Is this child of the root outside our part (a shard or a worker's share)? Counts every root child. */
+  const otherPart = (): boolean => o.part !== undefined && rootChild++ % o.part.of !== o.part.k;
+  if (r.order === 'dfs') {
+    const stack: Frame[] = [{ devs: [], points: rootPoints, pi: 0, ai: 0 }];
+    while (stack.length > 0) {
+      const reason = stopReason();
+      if (reason !== undefined) {
+        r.reason = reason;
+        break;
+      }
+      const f = stack[stack.length - 1]!;
+      const p = f.points[f.pi];
+      if (p === undefined) {
+        stack.pop();
+        continue;
+      }
+      const alt = p.alts[f.ai]!;
+      if (++f.ai >= p.alts.length) {
+        f.pi++;
+        f.ai = 0;
+      }
+      const devs: Deviation[] = [...f.devs, [p.index, alt.value, alt.cls]];
+      if (!allows(budgetOf(o.bound, f.devs), alt.cls)) continue;
+      if (stack.length === 1 && otherPart()) continue;
+      stack.push({ devs, points: ordered(await runOne(devs)), pi: 0, ai: 0 });
+      if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(progress(r, visited.size, stack));
     }
-    const f = stack[stack.length - 1]!;
-    const p = f.points[f.pi];
-    if (p === undefined) {
-      stack.pop();
-      continue;
-    }
-    const alt = p.alts[f.ai]!;
-    if (++f.ai >= p.alts.length) {
-      f.pi++;
-      f.ai = 0;
-    }
-    const devs: Deviation[] = [...f.devs, [p.index, alt.value, alt.cls]];
-    if (!allows(budgetOf(o.bound, f.devs), alt.cls)) continue;
-    if (stack.length === 1 && o.part !== undefined && rootChild++ % o.part.of !== o.part.k) continue;
-    stack.push({ devs, points: ordered(await runOne(devs)), pi: 0, ai: 0 });
-    if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(progress(r, visited.size, stack));
+    r.states = visited.size;
+    if (r.reason === undefined && r.beyondDepth > 0) r.reason = 'depth';
+    r.complete = r.reason === undefined;
+    o.onProgress?.(progress(r, visited.size, stack));
+    return r;
   }
+  // Breadth-first over the tree of deviations: level d holds the schedules with exactly d deviations,
+  // each a child of a level-(d−1) schedule deviating at one of its choice points after its last
+  // deviation. A level keeps each schedule's choice points (from its one run), not the run.
+  let level: (Node | undefined)[] = rootPoints.length > 0 ? [{ devs: [], points: rootPoints }] : [];
+  let frontier = alternatives(rootPoints);
+  let depth = 0;
+  const bfsProgress = (): CheckProgress => ({ schedules: r.schedules, states: visited.size, depth, frontier, cuts: r.cuts });
+  search: while (level.length > 0) {
+    depth++;
+    const next: Node[] = [];
+    for (let ni = 0; ni < level.length; ni++) {
+      const parent = level[ni]!;
+      level[ni] = undefined;
+      const budget = budgetOf(o.bound, parent.devs);
+      for (const p of parent.points) {
+        for (const alt of p.alts) {
+          const reason = stopReason();
+          if (reason !== undefined) {
+            r.reason = reason;
+            break search;
+          }
+          frontier--;
+          if (!allows(budget, alt.cls)) continue;
+          if (depth === 1 && otherPart()) continue;
+          const devs: Deviation[] = [...parent.devs, [p.index, alt.value, alt.cls]];
+          const points = ordered(await runOne(devs));
+          if (points.length > 0) {
+            next.push({ devs, points });
+            frontier += alternatives(points);
+          }
+          if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(bfsProgress());
+        }
+      }
+    }
+    level = next;
+  }
+  if (r.reason === undefined && r.counterexamples.length > 0 && o.all !== true) r.reason = 'counterexample';
   r.states = visited.size;
   if (r.reason === undefined && r.beyondDepth > 0) r.reason = 'depth';
   r.complete = r.reason === undefined;
-  o.onProgress?.(progress(r, visited.size, stack));
+  o.onProgress?.(bfsProgress());
   return r;
+}
+
+interface Node {
+  devs: Deviation[];
+  points: Point[];
+}
+
+function alternatives(points: readonly Point[]): number {
+  let n = 0;
+  for (const p of points) n += p.alts.length;
+  return n;
 }
 
 function progress(r: CheckResult, states: number, stack: readonly Frame[]): CheckProgress {
   let frontier = 0;
   for (const f of stack) for (let i = f.pi; i < f.points.length; i++) frontier += f.points[i]!.alts.length;
-  return { schedules: r.schedules, states, depth: stack.length - 1, frontier, cuts: r.cuts };
+  return { schedules: r.schedules, states, depth: Math.max(0, stack.length - 1), frontier, cuts: r.cuts };
 }

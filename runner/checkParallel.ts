@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
-import type { Bound, CheckResult, Counterexample, Deviation, Incomplete } from './check.ts';
+import type { Bound, CheckProgress, CheckResult, Counterexample, Deviation, Incomplete, SearchOrder } from './check.ts';
 
 export interface CheckJob {
   scenario: Scenario;
@@ -14,6 +14,10 @@ export interface CheckJob {
   bound: Bound;
   prune: boolean;
   all: boolean;
+  /** Search order within the part (default: check's default, bfs). */
+  order?: SearchOrder;
+  /** Post progress messages to the parent (every 50 schedules and at the end). */
+  progress?: boolean;
   part: { k: number; of: number };
   maxSchedules?: number;
   maxStates?: number;
@@ -29,11 +33,18 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
   ? new URL('./checkWorker.js', import.meta.url)
   : new URL('../checkWorker.js', import.meta.url);
 
-function runPart(job: CheckJob): Promise<CheckPartResult> {
+/** What a check worker posts: progress lines while it runs, then its part's result. */
+export type CheckWorkerMessage = { type: 'progress'; progress: CheckProgress } | { type: 'done'; result: CheckPartResult };
+
+function runPart(job: CheckJob, onProgress?: (p: CheckProgress) => void): Promise<CheckPartResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER_URL, { workerData: job });
-    w.once('message', (m: CheckPartResult) => {
-      resolve(m);
+    const w = new Worker(WORKER_URL, { workerData: { ...job, progress: onProgress !== undefined } });
+    w.on('message', (m: CheckWorkerMessage) => {
+      if (m.type === 'progress') {
+        onProgress?.(m.progress);
+        return;
+      }
+      resolve(m.result);
       void w.terminate();
     });
     w.once('error', reject);
@@ -41,6 +52,19 @@ function runPart(job: CheckJob): Promise<CheckPartResult> {
       if (code !== 0) reject(new Error(`check worker exited with code ${code}`));
     });
   });
+}
+
+/**
+ * One progress line for the whole search from each worker's latest: schedules, states, cuts and the
+ * frontier add up (the root schedule, run by every part, counts once), depth is the deepest.
+ */
+export function aggregateProgress(latest: readonly (CheckProgress | undefined)[]): CheckProgress {
+  const seen = latest.filter((p): p is CheckProgress => p !== undefined);
+  const sum = (f: (p: CheckProgress) => number): number => seen.reduce((a, p) => a + f(p), 0);
+  return {
+    schedules: sum((p) => p.schedules) - Math.max(0, seen.length - 1), states: sum((p) => p.states), cuts: sum((p) => p.cuts),
+    depth: Math.max(0, ...seen.map((p) => p.depth)), frontier: sum((p) => p.frontier),
+  };
 }
 
 /** Reasons in the order one stands for the merged search (the first a part gives, by this order). */
@@ -54,7 +78,7 @@ export function mergeParts(parts: readonly CheckPartResult[]): Omit<CheckResult,
   // The root schedule runs in every part: count it once.
   const sum = (f: (p: CheckPartResult) => number): number => parts.reduce((a, p) => a + f(p), 0);
   return {
-    scenario: first.scenario, protocol: first.protocol, seed: first.seed, bound: first.bound, prune: first.prune,
+    scenario: first.scenario, protocol: first.protocol, seed: first.seed, bound: first.bound, prune: first.prune, order: first.order,
     complete: reason === undefined,
     ...(reason !== undefined ? { reason } : {}),
     schedules: sum((p) => p.schedules) - (parts.length - 1),
@@ -69,11 +93,16 @@ export function mergeParts(parts: readonly CheckPartResult[]): Omit<CheckResult,
  * The search on `workers` threads. `states` is the sum of the parts' distinct states (a state two parts
  * both reach counts twice). Counterexamples are re-run in full here for their run-files.
  */
-export async function checkParallel(job: Omit<CheckJob, 'part'> & { shard?: { k: number; of: number } }, workers: number): Promise<CheckResult> {
+export async function checkParallel(job: Omit<CheckJob, 'part' | 'progress'> & { shard?: { k: number; of: number } }, workers: number,
+  onProgress?: (p: CheckProgress) => void): Promise<CheckResult> {
   const shard = job.shard ?? { k: 0, of: 1 };
   const { shard: _s, ...base } = job;
+  const latest: (CheckProgress | undefined)[] = Array.from({ length: workers }, () => undefined);
   const parts = await Promise.all(Array.from({ length: workers }, (_, w) =>
-    runPart({ ...base, part: { k: shard.k + shard.of * w, of: shard.of * workers } })));
+    runPart({ ...base, part: { k: shard.k + shard.of * w, of: shard.of * workers } }, onProgress === undefined ? undefined : (p) => {
+      latest[w] = p;
+      onProgress(aggregateProgress(latest));
+    })));
   const merged = mergeParts(parts);
   const counterexamples: Counterexample[] = [];
   for (const c of merged.counterexamples) {

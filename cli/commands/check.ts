@@ -5,8 +5,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../../scenarios/load.ts';
 import { chooseProtocol } from '../../runner/protocolChoice.ts';
-import { check, parseBound, DEFAULT_BOUND } from '../../runner/check.ts';
-import type { CheckResult, CheckProgress } from '../../runner/check.ts';
+import { check, parseBound, DEFAULT_BOUND, DEFAULT_ORDER, SEARCH_ORDERS } from '../../runner/check.ts';
+import type { CheckResult, CheckProgress, SearchOrder } from '../../runner/check.ts';
 import { pct, randomWalk } from '../../runner/pct.ts';
 import { measureLvbTable } from '../../runner/lvbTableRun.ts';
 import { renderLvbTableText } from '../../reports/lvbTable.ts';
@@ -30,6 +30,7 @@ export interface CheckArgs {
   seed: string;
   bound?: string;
   strategy: string;
+  order?: string;
   depth: string;
   runs: string;
   prune: boolean;
@@ -92,22 +93,25 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify({ strategy: 'random', protocol: resolved.name, ...w }, null, 2)}\n` : `${line}\n`);
     return w.firstFailure === undefined ? EXIT_OK : EXIT_VIOLATED;
   }
+  const order = (args.order ?? DEFAULT_ORDER) as SearchOrder;
+  if (!SEARCH_ORDERS.includes(order)) throw new InputError(`--order: expected ${SEARCH_ORDERS.join(' or ')}, got ${JSON.stringify(args.order)}`);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const workers = args.workers === undefined ? 1 : parseCount(args.workers, '--workers');
   const limits = {
     ...(args.maxSchedules !== undefined ? { maxSchedules: parseCount(args.maxSchedules, '--max-schedules') } : {}),
     ...(args.maxStates !== undefined ? { maxStates: parseCount(args.maxStates, '--max-states') } : {}),
   };
+  const onProgress = args.quiet || args.json ? undefined : progressLine(started);
   const result = workers > 1
     ? await checkParallel({
-      scenario, protocol: resolved.name, seed, bound, prune: args.prune !== false, all: args.all === true, ...limits,
+      scenario, protocol: resolved.name, seed, bound, prune: args.prune !== false, all: args.all === true, order, ...limits,
       timeMs: budgetMs,
       ...(shard !== undefined ? { shard: { k: shard.index - 1, of: shard.count } } : {}),
-    }, workers)
+    }, workers, onProgress)
     : await check({
-      scenario, protocol: resolved.name, seed, bound, prune: args.prune, shouldStop, all: args.all, ...limits,
+      scenario, protocol: resolved.name, seed, bound, prune: args.prune, shouldStop, all: args.all, order, ...limits,
       ...(shard !== undefined ? { part: { k: shard.index - 1, of: shard.count } } : {}),
-      ...(args.quiet || args.json ? {} : { onProgress: progressLine(started) }),
+      ...(onProgress !== undefined ? { onProgress } : {}),
     });
   if (!args.quiet && !args.json) process.stderr.write('\n');
   const files = result.counterexamples.map((c, i) => write(c.result, c.deviations.map(([a, b]) => [a, b]), `${i + 1}`));
@@ -135,7 +139,7 @@ function progressLine(started: number): (p: CheckProgress) => void {
 
 function printDfs(r: CheckResult, scenario: Scenario, files: string[], wallMs: number): void {
   const lines = [
-    `${out.bold('check')} ${r.scenario} ${out.dim(`(${r.protocol}, seed ${r.seed}, bound ${r.bound}, state cuts ${r.prune ? 'on' : 'off'})`)}`,
+    `${out.bold('check')} ${r.scenario} ${out.dim(`(${r.protocol}, seed ${r.seed}, bound ${r.bound}, ${r.order === 'bfs' ? 'fewest deviations first' : 'depth-first'}, state cuts ${r.prune ? 'on' : 'off'})`)}`,
     `  ${r.schedules} schedules, ${r.states} distinct states, ${r.cuts} runs cut by the state hash, ${r.events} events, ${(wallMs / 1000).toFixed(1)} s`,
     `  most choice points in a run: ${r.maxChoicePoints}; deepest schedule: ${r.maxDepth} deviations`,
     r.complete ? out.ok(`  complete: every schedule within the bound was explored`)
@@ -179,6 +183,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     .option('seed', { alias: 's', type: 'string', default: '1', describe: 'The seed whose run is the default schedule' })
     .option('bound', { type: 'string', describe: 'Budgets: faults=2,delays=2[,crash=1,pause=…,isolate=…,drop=…][,depth=N] (default: the scenario\'s check.bound)' })
     .option('strategy', { type: 'string', default: 'dfs', describe: 'dfs (exhaustive within the bound), pct (random priorities with change points) or random (random schedules within the bound)' })
+    .option('order', { type: 'string', describe: `Strategy dfs, the order of the exhaustive search: bfs (every schedule with 0 deviations, then exactly 1, then 2, …: shallow bugs first) or dfs (depth-first); default ${DEFAULT_ORDER}` })
     .option('depth', { type: 'string', default: '3', describe: 'pct: bug depth d (d−1 change points per run)' })
     .option('runs', { type: 'string', default: '1000', describe: 'pct: number of runs' })
     .option('prune', { type: 'boolean', default: true, describe: 'Cut a run at a state already seen with as much budget (--no-prune to explore every schedule)' })

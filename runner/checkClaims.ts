@@ -2,6 +2,7 @@
 // The bounded claims next to the random ones in `compare` / `npm start`: for each correct design
 // with a library configuration `check-<design>`, the result of `lockstep check` at its default bound,
 // cached by code version (a rerun on unchanged code costs nothing) and capped in wall-clock time.
+// Compare runs each design's search as a pool task (runner/poolTasks.ts) while its seeds run.
 import { existsSync, readFileSync } from 'node:fs';
 import { loadScenario, libraryNames } from '../scenarios/load.ts';
 import { check, parseBound, DEFAULT_BOUND } from './check.ts';
@@ -9,35 +10,77 @@ import { claimLine } from './checkClaim.ts';
 import { codeVersion } from './codeVersion.ts';
 import { writeFileAtomic } from './files.ts';
 
-interface CachedClaim {
+export interface CachedClaim {
   codeVersion: string;
   bound: string;
   complete: boolean;
   claim: string;
 }
 
-/** Claims for `protocols` (base names only), at most `capMs` of search per design. */
-export async function boundedClaims(protocols: readonly string[], cacheFile: string, capMs = 15_000): Promise<string[]> {
-  const cache: Record<string, CachedClaim> = existsSync(cacheFile)
-    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, CachedClaim>) : {};
-  const version = codeVersion();
+/**
+ * One design's search: `check-<protocol>` at its bound, at most `maxSchedules` schedules (a cap in
+ * schedules, not seconds, so the claim is the same on every machine and under any load), and at most
+ * `capMs` of wall clock as a safety stop (a claim cut by time is not cached).
+ */
+export interface ClaimSearch {
+  protocol: string;
+  maxSchedules: number;
+  capMs: number;
+}
+
+/** Schedules one design's claim may explore (check-dlm-lvb and check-oldest-member complete in 217 and 383). */
+export const CLAIM_MAX_SCHEDULES = 2_000;
+/** Wall-clock safety stop of one design's search. */
+export const CLAIM_CAP_MS = 60_000;
+
+/** Where a claim's search runs: in this thread by default, on a pool worker in compare. */
+export type ClaimSearcher = (s: ClaimSearch) => Promise<CachedClaim>;
+
+/** Run one design's search in this thread. */
+export async function searchClaim(s: ClaimSearch): Promise<CachedClaim> {
+  const scenario = loadScenario(`check-${s.protocol}`).scenario;
+  const bound = parseBound(scenario.check?.bound ?? '', DEFAULT_BOUND);
+  const started = performance.now();
+  const r = await check({ scenario, protocol: s.protocol, seed: 1, bound, maxSchedules: s.maxSchedules, shouldStop: () => performance.now() - started > s.capMs });
+  const cut = r.reason === 'time';
+  return { codeVersion: codeVersion(), bound: r.complete ? r.bound : cut ? 'time' : capKey(s.maxSchedules), complete: r.complete, claim: claimLine(r, scenario.nodes) };
+}
+
+function capKey(maxSchedules: number): string {
+  return `schedules=${maxSchedules}`;
+}
+
+/** The designs of `protocols` (base names only) that have a `check-<design>` configuration. */
+export function claimDesigns(protocols: readonly string[]): string[] {
   const names = new Set(libraryNames());
-  const out: string[] = [];
-  for (const p of protocols) {
-    if (p.includes('/') || !names.has(`check-${p}`)) continue;
-    const scenario = loadScenario(`check-${p}`).scenario;
-    const bound = parseBound(scenario.check?.bound ?? '', DEFAULT_BOUND);
+  return protocols.filter((p) => !p.includes('/') && names.has(`check-${p}`));
+}
+
+/** The designs whose claim must be searched: no cached claim for this code version and cap. */
+export function claimsToSearch(protocols: readonly string[], cacheFile: string, maxSchedules = CLAIM_MAX_SCHEDULES): string[] {
+  const cache = readCache(cacheFile);
+  const version = codeVersion();
+  return claimDesigns(protocols).filter((p) => {
     const hit = cache[p];
-    if (hit !== undefined && hit.codeVersion === version && (hit.complete || hit.bound === `${capMs}`)) {
-      out.push(`Bounded check — ${hit.claim}`);
-      continue;
-    }
-    const started = performance.now();
-    const r = await check({ scenario, protocol: p, seed: 1, bound, shouldStop: () => performance.now() - started > capMs });
-    const claim = claimLine(r, scenario.nodes);
-    cache[p] = { codeVersion: version, bound: r.complete ? r.bound : `${capMs}`, complete: r.complete, claim };
-    out.push(`Bounded check — ${claim}`);
-  }
+    return !(hit !== undefined && hit.codeVersion === version && (hit.complete || hit.bound === capKey(maxSchedules)));
+  });
+}
+
+/**
+ * Claims for `protocols` (base names only), at most `maxSchedules` schedules per design; the searches
+ * not cached run through `search` all at once (on a pool they share the workers with whatever else runs).
+ */
+export async function boundedClaims(protocols: readonly string[], cacheFile: string, search: ClaimSearcher = searchClaim,
+  maxSchedules = CLAIM_MAX_SCHEDULES, capMs = CLAIM_CAP_MS): Promise<string[]> {
+  const cache = readCache(cacheFile);
+  const todo = new Set(claimsToSearch(protocols, cacheFile, maxSchedules));
+  const designs = claimDesigns(protocols);
+  const found = await Promise.all(designs.map((p) => (todo.has(p) ? search({ protocol: p, maxSchedules, capMs }) : Promise.resolve(cache[p]!))));
+  designs.forEach((p, i) => (cache[p] = found[i]!));
   writeFileAtomic(cacheFile, `${JSON.stringify(cache, null, 2)}\n`);
-  return out;
+  return found.map((c) => `Bounded check — ${c.claim}`);
+}
+
+function readCache(cacheFile: string): Record<string, CachedClaim> {
+  return existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, CachedClaim>) : {};
 }

@@ -58,6 +58,16 @@ export interface CompareOptions {
   /** Parallelism of the runner (for 'auto'). */
   workers?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * With 'auto': worker-ms of other work the runner's workers still owe (compare's pool tasks: claims,
+   * LVB table, diagrams), counted in each round's estimate next to the runs still to finish.
+   */
+  reservedMs?: () => number;
+  /**
+   * A failing run as it arrives, with the run-file path it will be written to (under `runDir`), so
+   * the caller can start on its diagram while the other runs go on.
+   */
+  onFailure?: (protocol: string, outcome: SeedOutcome, runFilePath: string) => void;
 }
 
 /** The flagship protocols, in the order the seed discusses them. */
@@ -199,7 +209,10 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
       cell.records.push(o.record);
       if (o.record.violations.length > 0) {
         failed = true;
-        if (opts.runDir !== undefined && o.runFile !== undefined) keepSmallest(cell.smallest, o, keep);
+        if (opts.runDir !== undefined && o.runFile !== undefined) {
+          keepSmallest(cell.smallest, o, keep);
+          opts.onFailure?.(cell.protocol, o, runFilePath(opts.runDir, cell.entry.scenario.name, cell.protocol, o.record.seed));
+        }
       }
       opts.onProgress?.(++done, total, `${cell.entry.scenario.name} × ${cell.protocol}`);
     }, { priority });
@@ -254,6 +267,50 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
 
 type RunCell = (cell: Cell, seeds: number[], priority: number) => Promise<boolean>;
 
+/**
+ * Whether one more round of the correct designs ends by `deadline`: the runs still to finish (in
+ * flight and the new round) at `perRunMs` worker-ms each, plus `reservedMs` of other work the workers
+ * owe, spread over `workers`.
+ */
+export function roundFits(now: number, deadline: number, leftRuns: number, perRunMs: number, reservedMs: number, workers: number): boolean {
+  return now + (leftRuns * perRunMs + reservedMs) / Math.max(1, workers) <= deadline;
+}
+
+/** The fields of a scenario that make its runs differ; name, description and protocol do not. */
+const NOT_SIMULATED = new Set(['name', 'description', 'protocol', '$schema']);
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/**
+ * Scenarios whose runs under a given protocol are the same simulation as an earlier one's (they
+ * differ only in name, description or the protocol they were written for, which compare overrides):
+ * the same seed gives the same trace, so a second copy would count one run twice in the bound. The
+ * first of each group is kept; `dropped` names the others and the scenario each repeats.
+ */
+export function distinctScenarios(entries: readonly ScenarioEntry[]): { entries: ScenarioEntry[]; dropped: { scenario: string; sameAs: string }[] } {
+  const seen = new Map<string, string>();
+  const kept: ScenarioEntry[] = [];
+  const dropped: { scenario: string; sameAs: string }[] = [];
+  for (const e of entries) {
+    const key = canonical(Object.fromEntries(Object.entries(e.scenario).filter(([k]) => !NOT_SIMULATED.has(k))));
+    const first = seen.get(key);
+    if (first !== undefined) {
+      dropped.push({ scenario: e.scenario.name, sameAs: first });
+      continue;
+    }
+    seen.set(key, e.scenario.name);
+    kept.push(e);
+  }
+  return { entries: kept, dropped };
+}
+
 /** Pool priorities of 'auto' (lower first). */
 const FIRST_SEED_OF_VARIANTS = 0;
 const CORRECT_UP_TO_TARGET = 1;
@@ -284,9 +341,10 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
       // Round 1 waits for round 0 (the pilot: it measures a round); later rounds overlap one round.
       if (inFlight.length >= (r <= 1 ? 1 : 2)) await inFlight.shift();
       if (r > 0) {
-        // The runs still to finish (in flight and this round) spread over the workers.
+        // The runs still to finish (in flight and this round) and the other work the workers owe,
+        // spread over the workers.
         const leftRuns = submitted - finished() + correct.length;
-        if (performance.now() + (leftRuns * perRunMs) / workers > deadline) break;
+        if (!roundFits(performance.now(), deadline, leftRuns, perRunMs, opts.reservedMs?.() ?? 0, workers)) break;
       }
       const priority = r < targetRounds ? CORRECT_UP_TO_TARGET : bySeed(r);
       inFlight.push(round(r, priority));

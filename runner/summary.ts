@@ -107,16 +107,30 @@ export interface CompareResults {
   lvbTable?: LvbTableSummary;
 }
 
-/** Wall-clock phases of `lockstep compare`, ms. */
+/**
+ * Where `lockstep compare`'s time went, ms. The claims, the LVB table and the diagrams run on the pool's
+ * workers while the seeds run: their figures are worker time spent alongside the runs, not phases after them.
+ */
 export interface CompareTimings {
-  /** Starting the worker threads until each reported ready. */
+  /** Starting the worker threads until each reported ready (wall). */
   poolStartMs: number;
-  /** The runs (the same span as `wallMs`). */
+  /** The runs (wall; the same span as `wallMs`). */
   runsMs: number;
-  /** The bounded-check claims (0 when cached for this code version). */
+  /** Worker time of the bounded-check claims' searches (0 when cached for this code version). */
   claimsMs: number;
-  /** Replaying the diagrams' runs and writing the report files. */
+  /** Worker time of the LVB table (0 with --no-lvb-table). */
+  lvbTableMs?: number;
+  /** Worker time of the report's diagrams (replays with a trace, and their views). */
+  diagramsMs?: number;
+  /** Wall time after the runs, waiting for tasks still running on the workers. */
+  waitMs?: number;
+  /** Rendering and writing the report files (wall). */
   reportsMs: number;
+  /** The whole command from the pool's start (wall). */
+  totalMs?: number;
+  /** CPU time of the process (every thread) during the runs, and in all. */
+  runsCpuMs?: number;
+  cpuMs?: number;
 }
 
 const SAMPLE_CAP = 1000;

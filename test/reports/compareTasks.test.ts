@@ -1,0 +1,202 @@
+// compare's scheduler pieces, without timing: the round estimate, the scenarios that repeat another's
+// runs, the ledger of work the workers owe, the diagrams started while the seeds run, and named tasks
+// on the pool (served by priority among the runs, the same value on a worker as in process).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { distinctScenarios, roundFits } from '../../runner/compare.ts';
+import type { ScenarioEntry } from '../../runner/compare.ts';
+import { DiagramPrefetch, TaskLedger } from '../../runner/compareTasks.ts';
+import type { TaskDone } from '../../runner/pool.ts';
+import { InProcessPool, WorkerPool } from '../../runner/pool.ts';
+import { runSeed } from '../../runner/runSeed.ts';
+import type { SeedOutcome, WorkerJob } from '../../runner/runSeed.ts';
+import { diagramOf, diagramPicks } from '../../runner/diagram.ts';
+import type { RunView } from '../../runner/runView.ts';
+import { loadLibrary } from '../../scenarios/load.ts';
+import { simulate } from '../../scenarios/simulate.ts';
+import { faultMixScenarios } from '../../reports/faultMixes.ts';
+import { codeVersion } from '../../runner/codeVersion.ts';
+import { claimsToSearch } from '../../runner/checkClaims.ts';
+import { writeFileSync } from 'node:fs';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockstep-tasks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('roundFits', () => {
+  it('counts the runs left and the work owed, over the workers', () => {
+    // 10 runs of 100 ms on 2 workers: 500 ms.
+    expect(roundFits(0, 500, 10, 100, 0, 2)).toBe(true);
+    expect(roundFits(1, 500, 10, 100, 0, 2)).toBe(false);
+    // 400 ms of tasks still owed push the same round past the deadline.
+    expect(roundFits(0, 500, 10, 100, 400, 2)).toBe(false);
+    expect(roundFits(0, 700, 10, 100, 400, 2)).toBe(true);
+    // Zero workers is read as one.
+    expect(roundFits(0, 1000, 10, 100, 0, 0)).toBe(true);
+  });
+});
+
+describe('distinctScenarios', () => {
+  it('leaves out a scenario whose runs repeat an earlier one (only name, description or protocol differ)', () => {
+    const lib = loadLibrary().filter((e) => e.scenario !== undefined).map((e) => ({ scenario: e.scenario!, source: e.name }));
+    const { entries, dropped } = distinctScenarios(lib);
+    expect(dropped).toContainEqual({ scenario: 'ownership-split-brain-composed', sameAs: 'ownership-minority-partition' });
+    expect(entries.length + dropped.length).toBe(lib.length);
+    // The check configurations differ in their `check` block (choice points reach the run): kept.
+    expect(entries.map((e) => e.scenario.name)).toEqual(expect.arrayContaining(['check-dlm-lvb', 'check-dlm-lvb-reader']));
+  });
+
+  it('is right that such scenarios run the same: equal trace hashes, seed for seed', async () => {
+    const base = faultMixScenarios(5, 8_000_000).find((s) => s.name === 'mix-crashes')!;
+    const twin = { ...base, name: 'twin', description: 'the same runs under another name', protocol: 'gossip/forgetful' };
+    const other = { ...base, name: 'other', durationUs: base.durationUs - 1_000_000 };
+    const entries: ScenarioEntry[] = [{ scenario: base, source: 'a' }, { scenario: twin, source: 'b' }, { scenario: other, source: 'c' }];
+    expect(distinctScenarios(entries).dropped).toEqual([{ scenario: 'twin', sameAs: 'mix-crashes' }]);
+    for (const seed of [1, 2]) {
+      const a = await simulate(base, { seed, protocol: 'gossip' });
+      const b = await simulate(twin, { seed, protocol: 'gossip' });
+      expect(b.traceHash).toBe(a.traceHash);
+    }
+  });
+});
+
+describe('TaskLedger', () => {
+  it('owes each unfinished task its estimate less the time since it was submitted, and sums what finished tasks took', async () => {
+    let now = 0;
+    const ledger = new TaskLedger(() => now);
+    let finish: (d: TaskDone<string>) => void = () => undefined;
+    const a = ledger.track('claims', new Promise<TaskDone<string>>((r) => (finish = r)), 1000);
+    const b = ledger.track('diagrams', Promise.resolve({ value: 'v', ms: 40 }), 300);
+    expect(ledger.owedMs()).toBe(1300);
+    now = 250;
+    await b;
+    expect(ledger.owedMs()).toBe(750);
+    now = 5000;
+    expect(ledger.owedMs()).toBe(0);
+    finish({ value: 'claim', ms: 1234.4 });
+    expect(await a).toBe('claim');
+    expect(ledger.workerMs('claims')).toBe(1234);
+    expect(ledger.workerMs('diagrams')).toBe(40);
+    expect(ledger.workerMs('lvbTable')).toBe(0);
+    const failed = ledger.track('claims', Promise.reject(new Error('closed')), 100);
+    await expect(failed).rejects.toThrow('closed');
+    expect(ledger.owedMs()).toBe(0);
+  });
+});
+
+function failing(protocol: string, seed: number, events: number): SeedOutcome {
+  return {
+    type: 'result',
+    record: { scenario: 's', protocol, seed, ok: false, traceHash: '', events, simTimeUs: 1, violations: [{ checker: 'c', kind: 'always', atEvent: 1, atUs: 1, message: 'm' }], coverage: {}, faultsFired: 1, ms: 1 },
+    runFile: { protocol, seed } as unknown as NonNullable<SeedOutcome['runFile']>,
+  };
+}
+
+describe('DiagramPrefetch', () => {
+  const protocols = ['gossip', 'gossip/forgetful', 'gossip/quiet-after-heal'];
+  const fakeView = (path: string): RunView => ({ runFile: path } as unknown as RunView);
+
+  it("draws each failure as soon as it is among the report's picks, and reuses it in the final views", async () => {
+    const drawn: string[] = [];
+    const pre = new DiagramPrefetch(2, protocols, async (arg) => {
+      drawn.push(arg.runFile);
+      return fakeView(arg.runFile);
+    });
+    pre.failed('gossip/quiet-after-heal', failing('gossip/quiet-after-heal', 1, 500), 'q1');
+    pre.failed('gossip/forgetful', failing('gossip/forgetful', 3, 900), 'f3');
+    // A larger failure of a variant already drawn changes nothing.
+    pre.failed('gossip/forgetful', failing('gossip/forgetful', 4, 950), 'f4');
+    expect(pre.startedPaths()).toEqual(['q1', 'f3']);
+    // A correct design's failure comes first in the picks: drawn too.
+    pre.failed('gossip', failing('gossip', 9, 2000), 'g9');
+    expect(pre.startedPaths()).toEqual(['q1', 'f3', 'g9']);
+    // The final picks (correct first, at most 2) reuse what was drawn; nothing is drawn twice.
+    const results = {
+      protocols: [
+        { protocol: 'gossip', smallestFailure: { runFile: 'g9', events: 2000 } },
+        { protocol: 'gossip/forgetful', variant: 'forgetful', smallestFailure: { runFile: 'f3', events: 900 } },
+        { protocol: 'gossip/quiet-after-heal', variant: 'quiet-after-heal', smallestFailure: { runFile: 'q1', events: 500 } },
+      ],
+    };
+    const views = await pre.final(results);
+    expect(views.map((v) => v.runFile)).toEqual(['g9', 'f3']);
+    expect(drawn).toEqual(['q1', 'f3', 'g9']);
+    expect(diagramPicks(results.protocols, 2).map((p) => p.protocol)).toEqual(['gossip', 'gossip/forgetful']);
+  });
+
+  it('leaves out a run too long to draw, and a view whose replay failed (with a warning)', async () => {
+    const warnings: string[] = [];
+    const pre = new DiagramPrefetch(6, protocols, async (arg) => {
+      if (arg.runFile === 'bad') throw new Error('no such file');
+      return fakeView(arg.runFile);
+    }, (m) => warnings.push(m));
+    pre.failed('gossip/forgetful', failing('gossip/forgetful', 1, 200_000), 'huge');
+    pre.failed('gossip/quiet-after-heal', failing('gossip/quiet-after-heal', 1, 10), 'bad');
+    expect(pre.startedPaths()).toEqual(['bad']);
+    const views = await pre.final({ protocols: [
+      { protocol: 'gossip/forgetful', variant: 'forgetful', smallestFailure: { runFile: 'huge', events: 200_000 } },
+      { protocol: 'gossip/quiet-after-heal', variant: 'quiet-after-heal', smallestFailure: { runFile: 'bad', events: 10 } },
+    ] });
+    expect(views).toEqual([]);
+    expect(warnings).toEqual(['could not draw bad: no such file']);
+  });
+});
+
+describe('pool tasks', () => {
+  const crashes = faultMixScenarios(5, 10_000_000).find((s) => s.name === 'mix-crashes')!;
+  const job = (protocol: string): WorkerJob => ({ scenario: crashes, scenarioSource: 'mix-crashes', protocol, codeVersion: codeVersion(), plugins: [], createdBy: 'compare' });
+
+  it('serve a task by priority among the runs, in process and on workers, with the same value as a direct call', async () => {
+    let failed: SeedOutcome | undefined;
+    for (let seed = 1; failed === undefined && seed <= 20; seed++) {
+      const o = await runSeed(job('gossip/forgetful'), seed);
+      if (!o.record.ok) failed = o;
+    }
+    expect(failed?.runFile).toBeDefined();
+    const direct = await diagramOf(failed!.runFile!, 'x.run.json');
+    for (const pool of [new InProcessPool(), await WorkerPool.start(2)]) {
+      try {
+        const order: string[] = [];
+        const runs = pool.run(job('gossip'), [1, 2, 3, 4], () => order.push('seed'), () => false, { priority: 1 });
+        const task = pool.task('diagram', { run: failed!.runFile!, runFile: 'x.run.json' }, { priority: 0 }).then((d) => {
+          order.push('task');
+          return d;
+        });
+        const [, done] = await Promise.all([runs, task]);
+        expect(done.value).toEqual(direct);
+        expect(done.ms).toBeGreaterThanOrEqual(0);
+        // In process (one seed at a time, so this is the start order), the task (priority 0) runs
+        // right after the seed that had started, before the seeds still waiting (priority 1).
+        if (pool.size === 1) expect(order).toEqual(['seed', 'task', 'seed', 'seed', 'seed']);
+        expect(order.filter((x) => x === 'seed')).toHaveLength(4);
+      } finally {
+        await pool.close();
+      }
+    }
+  }, 60_000);
+
+  it('reject when the task throws, and the pool goes on serving', async () => {
+    const pool = new InProcessPool();
+    await expect(pool.task('claim', { protocol: 'no-such-design', maxSchedules: 1, capMs: 1000 })).rejects.toThrow();
+    const seen: number[] = [];
+    await pool.run(job('gossip'), [1], (m) => seen.push(m.record.seed), () => false);
+    expect(seen).toEqual([1]);
+  });
+});
+
+describe('claimsToSearch', () => {
+  it('searches a design unless its claim is cached for this code version: complete, or at the same schedule cap', () => {
+    const file = join(dir, 'claims.json');
+    const v = codeVersion();
+    writeFileSync(file, JSON.stringify({
+      'dlm-lvb': { codeVersion: v, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'oldest-member': { codeVersion: v, bound: 'schedules=2000', complete: false, claim: 'x' },
+      lease: { codeVersion: v, bound: 'time', complete: false, claim: 'x' },
+    }));
+    expect(claimsToSearch(['dlm-lvb', 'dlm-lvb/no-fencing', 'oldest-member', 'lease'], file, 2000)).toEqual(['lease']);
+    expect(claimsToSearch(['oldest-member'], file, 3000)).toEqual(['oldest-member']);
+    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
+    expect(claimsToSearch(['dlm-lvb'], file)).toEqual(['dlm-lvb']);
+  });
+});

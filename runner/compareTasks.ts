@@ -34,6 +34,7 @@ interface Owed {
 export class TaskLedger {
   private readonly owed = new Set<Owed>();
   private readonly took = new Map<string, number>();
+  private readonly cpu = new Map<string, number>();
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
@@ -45,6 +46,7 @@ export class TaskLedger {
     return task.then((d) => {
       this.owed.delete(o);
       this.took.set(kind, (this.took.get(kind) ?? 0) + d.ms);
+      if (d.cpuMs !== undefined) this.cpu.set(kind, (this.cpu.get(kind) ?? 0) + d.cpuMs);
       return d.value;
     }, (e: unknown) => {
       this.owed.delete(o);
@@ -63,6 +65,11 @@ export class TaskLedger {
   /** Worker-ms the finished tasks of `kind` took (0 when none ran). */
   workerMs(kind: string): number {
     return Math.round(this.took.get(kind) ?? 0);
+  }
+
+  /** CPU ms of their worker threads (0 when none ran or the platform has no thread clock). */
+  cpuMs(kind: string): number {
+    return Math.round(this.cpu.get(kind) ?? 0);
   }
 }
 

@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import { runTask } from './poolTasks.ts';
+import { threadCpuMs } from './threadCpu.ts';
 import type { FromWorker, ToWorker } from './pool.ts';
 
 const port = parentPort;
@@ -13,9 +14,12 @@ port.on('message', (msg: ToWorker) => {
   void (async () => {
     if ('task' in msg) {
       const t0 = performance.now();
+      const c0 = threadCpuMs();
       try {
         const value = await runTask(msg.task, msg.arg as never);
-        port.postMessage({ type: 'task', ok: true, value, ms: performance.now() - t0 } satisfies FromWorker);
+        const c1 = threadCpuMs();
+        const cpu = c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {};
+        port.postMessage({ type: 'task', ok: true, value, ms: performance.now() - t0, ...cpu } satisfies FromWorker);
       } catch (e) {
         port.postMessage({ type: 'task', ok: false, error: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
       }

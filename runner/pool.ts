@@ -8,17 +8,19 @@ import { Worker } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { runTask } from './poolTasks.ts';
+import { threadCpuMs } from './threadCpu.ts';
 import type { TaskName, TaskArg, TaskValue } from './poolTasks.ts';
 
 export type { WorkerJob } from './runSeed.ts';
 export type ToWorker = { job: WorkerJob; seeds: number[] } | { task: TaskName; arg: unknown };
 export type FromWorker = { type: 'ready' } | { type: 'done' } | SeedOutcome
-  | { type: 'task'; ok: true; value: unknown; ms: number } | { type: 'task'; ok: false; error: string };
+  | { type: 'task'; ok: true; value: unknown; ms: number; cpuMs?: number } | { type: 'task'; ok: false; error: string };
 
-/** A task's value and the worker wall-clock ms it took. */
+/** A task's value, the worker wall-clock ms it took and, where the platform tells, its thread's CPU ms. */
 export interface TaskDone<T> {
   value: T;
   ms: number;
+  cpuMs?: number;
 }
 
 /** How a run shares the pool with other runs in progress. */
@@ -99,8 +101,10 @@ export class InProcessPool implements SeedPool {
         try {
           if (b.task !== undefined) {
             const t0 = performance.now();
+            const c0 = threadCpuMs();
             const value = await runTask(b.task.name, b.task.arg as never);
-            b.task.done({ value, ms: performance.now() - t0 });
+            const c1 = threadCpuMs();
+            b.task.done({ value, ms: performance.now() - t0, ...(c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {}) });
             continue;
           }
           b.onResult(await runSeed(b.job!, seed));
@@ -285,7 +289,7 @@ export class WorkerPool implements SeedPool {
     if (m.type === 'task') {
       slot.batch = undefined;
       b.inFlight--;
-      if (m.ok) b.task?.done({ value: m.value, ms: m.ms });
+      if (m.ok) b.task?.done({ value: m.value, ms: m.ms, ...(m.cpuMs !== undefined ? { cpuMs: m.cpuMs } : {}) });
       this.settle(b, m.ok ? undefined : new Error(m.error));
       this.dispatch();
       return;

@@ -131,6 +131,11 @@ export interface CompareTimings {
   /** CPU time of the process (every thread) during the runs, and in all. */
   runsCpuMs?: number;
   cpuMs?: number;
+  /** CPU time of the worker threads in the claims, LVB table and diagrams, and of the main thread (Linux). */
+  claimsCpuMs?: number;
+  lvbTableCpuMs?: number;
+  diagramsCpuMs?: number;
+  mainCpuMs?: number;
 }
 
 const SAMPLE_CAP = 1000;

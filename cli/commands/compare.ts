@@ -11,6 +11,7 @@ import type { PluginArgs } from '../plugins.ts';
 import { boundedClaims } from '../../runner/checkClaims.ts';
 import { DiagramPrefetch, TaskLedger, TASK_PRIORITY, CLAIM_ESTIMATE_MS, LVB_TABLE_ESTIMATE_MS, diagramEstimateMs } from '../../runner/compareTasks.ts';
 import type { RunView } from '../../runner/runView.ts';
+import { threadCpuMs } from '../../runner/threadCpu.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { UnknownProtocolError } from '../../protocols/index.ts';
 import { parseCount, parseSeed } from '../args.ts';
@@ -142,6 +143,7 @@ export async function compare(args: CompareArgs): Promise<number> {
   let results: CompareResults;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const main0 = threadCpuMs();
   let poolStartMs = 0;
   let runsEnd = 0;
   let runsCpuMs = 0;
@@ -208,6 +210,8 @@ export async function compare(args: CompareArgs): Promise<number> {
     claimsMs: ledger.workerMs('claims'), lvbTableMs: ledger.workerMs('lvbTable'), diagramsMs: ledger.workerMs('diagrams'),
     waitMs: Math.round(t2 - runsEnd), reportsMs: Math.round(performance.now() - t2),
     totalMs: Math.round(performance.now() - t0), runsCpuMs: Math.round(runsCpuMs), cpuMs: Math.round(cpuMsSince(cpu0)),
+    claimsCpuMs: ledger.cpuMs('claims'), lvbTableCpuMs: ledger.cpuMs('lvbTable'), diagramsCpuMs: ledger.cpuMs('diagrams'),
+    ...(main0 !== undefined ? { mainCpuMs: Math.round((threadCpuMs() ?? main0) - main0) } : {}),
   };
   writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -218,7 +222,8 @@ export async function compare(args: CompareArgs): Promise<number> {
   if (args.json) for (const w of written) process.stderr.write(`wrote ${w}\n`);
   const t = results.timings!;
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  process.stderr.write(`${err.dim(`time: workers ready ${sec(t.poolStartMs)}, runs ${sec(t.runsMs)} (alongside on the workers: bounded claims ${sec(t.claimsMs)}${t.claimsMs < 100 ? ' (cached)' : ''}, LVB table ${sec(t.lvbTableMs ?? 0)}, diagrams ${sec(t.diagramsMs ?? 0)}), then waiting ${sec(t.waitMs ?? 0)}, reports ${sec(t.reportsMs)}; total ${sec(t.totalMs ?? 0)} wall, ${sec(t.cpuMs ?? 0)} CPU`)}\n`);
+  const task = (wall: number | undefined, cpu: number | undefined): string => `${sec(wall ?? 0)}${cpu ? ` (${sec(cpu)} CPU)` : ''}`;
+  process.stderr.write(`${err.dim(`time: workers ready ${sec(t.poolStartMs)}, runs ${sec(t.runsMs)} (alongside on the workers: bounded claims ${task(t.claimsMs, t.claimsCpuMs)}${t.claimsMs < 100 ? ' (cached)' : ''}, LVB table ${task(t.lvbTableMs, t.lvbTableCpuMs)}, diagrams ${task(t.diagramsMs, t.diagramsCpuMs)}), then waiting ${sec(t.waitMs ?? 0)}, reports ${sec(t.reportsMs)}; total ${sec(t.totalMs ?? 0)} wall, ${sec(t.cpuMs ?? 0)} CPU${t.mainCpuMs !== undefined ? ` (main thread ${sec(t.mainCpuMs)})` : ''}`)}\n`);
   return exitFor(results);
 }
 

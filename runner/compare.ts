@@ -10,7 +10,7 @@ import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { pluginsFor } from './plugins.ts';
 import { codeVersion } from './codeVersion.ts';
 import type { SeedRecord } from './results.ts';
-import type { CellSummary, CompareResults, FailureRef } from './summary.ts';
+import type { CellSummary, CompareResults, FailureRef, RoundRefused } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
 import { wilson } from './stats.ts';
 import { protocolLinesOfCode } from './loc.ts';
@@ -219,8 +219,10 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     return failed;
   };
 
+  const roundsEndedMs: number[] = [];
+  const refused: Partial<RoundRefused> = {};
   if (opts.seeds === 'auto') {
-    await runAuto(opts, cells, protocols, runCell, started, workers, seedStart);
+    await runAuto(opts, cells, protocols, runCell, started, workers, seedStart, roundsEndedMs, refused);
   } else {
     const seeds = range(seedStart, opts.seeds);
     await Promise.all(cells.map((cell) => runCell(cell, seeds, 0)));
@@ -257,6 +259,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     workers,
     wallMs: performance.now() - started,
     workerMs: Math.round(cells.reduce((s, c) => s + c.records.reduce((t, x) => t + x.ms, 0), 0)),
+    ...(opts.seeds === 'auto' ? { roundsEndedMs } : {}),
+    ...(refused.round !== undefined ? { roundRefused: refused as RoundRefused } : {}),
     scenarios: opts.scenarios.map((e) => ({ name: e.scenario.name, description: e.scenario.description, nodes: e.scenario.nodes })),
     protocols: protocolSummaries,
     cells: summaries,
@@ -316,7 +320,7 @@ const FIRST_SEED_OF_VARIANTS = 0;
 const CORRECT_UP_TO_TARGET = 1;
 const bySeed = (r: number): number => 2 + r;
 
-async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number): Promise<void> {
+async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number, roundsEndedMs: number[], refused: Partial<RoundRefused>): Promise<void> {
   const deadline = started + (opts.budgetMs ?? 50_000);
   const maxSeeds = Math.max(AUTO_MIN_SEEDS, Math.min(opts.maxSeeds ?? AUTO_MAX_SEEDS, AUTO_MAX_SEEDS));
   const isVariant = (p: string): boolean => resolveProtocol(p).variant !== undefined;
@@ -335,6 +339,7 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
       const before = correct.map((c) => c.records.length);
       submitted += correct.length;
       await Promise.all(correct.map((c) => runCell(c, [seedStart + r], priority)));
+      roundsEndedMs[r] = Math.round(performance.now() - started);
       perRunMs = correct.reduce((s, c, i) => s + c.records.slice(before[i]).reduce((t, x) => t + x.ms, 0), 0) / correct.length;
     };
     for (let r = 0; r < lastRound; r++) {
@@ -344,7 +349,14 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
         // The runs still to finish (in flight and this round) and the other work the workers owe,
         // spread over the workers.
         const leftRuns = submitted - finished() + correct.length;
-        if (!roundFits(performance.now(), deadline, leftRuns, perRunMs, opts.reservedMs?.() ?? 0, workers)) break;
+        const now = performance.now();
+        const reserved = opts.reservedMs?.() ?? 0;
+        if (!roundFits(now, deadline, leftRuns, perRunMs, reserved, workers)) {
+          refused.round = r;
+          refused.atMs = Math.round(now - started);
+          refused.wouldEndMs = Math.round(now - started + (leftRuns * perRunMs + reserved) / Math.max(1, workers));
+          break;
+        }
       }
       const priority = r < targetRounds ? CORRECT_UP_TO_TARGET : bySeed(r);
       inFlight.push(round(r, priority));

@@ -96,6 +96,10 @@ export interface CompareResults {
    * `workerMs / (workers × wallMs)` is how busy the workers were.
    */
   workerMs?: number;
+  /** With `seeds: auto`: when each round of the correct designs finished, ms after the runs began. */
+  roundsEndedMs?: number[];
+  /** With `seeds: auto`: the round the estimate did not start (it would have ended past the budget). */
+  roundRefused?: RoundRefused;
   /** Where the command's wall time went, ms (filled in by the CLI; absent in older files). */
   timings?: CompareTimings;
   scenarios: { name: string; description: string; nodes: number }[];
@@ -105,6 +109,13 @@ export interface CompareResults {
   answer: string[];
   /** Phillips' LVB question measured by `check` (runner/lvbTableRun.ts); absent with --no-lvb-table. */
   lvbTable?: LvbTableSummary;
+}
+
+/** A round of the correct designs not started: when it was decided, and when the estimate said it would end (ms after the runs began). */
+export interface RoundRefused {
+  round: number;
+  atMs: number;
+  wouldEndMs: number;
 }
 
 /**

@@ -355,6 +355,9 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
           refused.round = r;
           refused.atMs = Math.round(now - started);
           refused.wouldEndMs = Math.round(now - started + (leftRuns * perRunMs + reserved) / Math.max(1, workers));
+          refused.leftRuns = leftRuns;
+          refused.perRunMs = Math.round(perRunMs);
+          refused.reservedMs = Math.round(reserved);
           break;
         }
       }

@@ -116,6 +116,10 @@ export interface RoundRefused {
   round: number;
   atMs: number;
   wouldEndMs: number;
+  /** The estimate's terms: runs still to finish (in flight and the round), worker-ms per run, worker-ms owed by tasks. */
+  leftRuns: number;
+  perRunMs: number;
+  reservedMs: number;
 }
 
 /**

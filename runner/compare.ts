@@ -320,6 +320,15 @@ const FIRST_SEED_OF_VARIANTS = 0;
 const CORRECT_UP_TO_TARGET = 1;
 const bySeed = (r: number): number => 2 + r;
 
+/**
+ * A flawed variant's run of seed `first + r`: seed `first` on a scenario aimed at its design (whose
+ * `protocol` names the variant's base; every scenario when none does) before everything; seed `first`
+ * elsewhere right after the correct designs' rounds up to the target; later seeds by seed after those.
+ */
+export function variantPriority(r: number, aimed: boolean): number {
+  return r === 0 && aimed ? FIRST_SEED_OF_VARIANTS : bySeed(r);
+}
+
 async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number, roundsEndedMs: number[], refused: Partial<RoundRefused>): Promise<void> {
   const deadline = started + (opts.budgetMs ?? 50_000);
   const maxSeeds = Math.max(AUTO_MIN_SEEDS, Math.min(opts.maxSeeds ?? AUTO_MAX_SEEDS, AUTO_MAX_SEEDS));
@@ -373,11 +382,15 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
     const base = resolveProtocol(protocol).def.name;
     const aimed = (c: Cell): number => (c.entry.scenario.protocol?.split('/')[0] === base ? 0 : 1);
     const mine = cells.filter((c) => c.protocol === protocol).sort((a, b) => aimed(a) - aimed(b));
+    // With no scenario aimed at its design, every scenario counts as aimed.
+    const anyAimed = mine.some((c) => aimed(c) === 0);
     for (let r = 0; r < maxSeeds; r++) {
       for (let i = 0; i < mine.length; i += VARIANT_BATCH) {
         if ((r > 0 || i > 0) && performance.now() >= deadline) return;
-        const priority = r === 0 ? FIRST_SEED_OF_VARIANTS : bySeed(r);
-        const failed = await Promise.all(mine.slice(i, i + VARIANT_BATCH).map((c) => runCell(c, [seedStart + r], priority)));
+        // Seed `first` on the scenarios aimed at the variant's design (all of them when none is) comes
+        // before everything; on the rest it comes after the correct designs' rounds up to the target
+        // (a variant that none of its own design's scenarios catches must not hold the rounds back).
+        const failed = await Promise.all(mine.slice(i, i + VARIANT_BATCH).map((c) => runCell(c, [seedStart + r], variantPriority(r, !anyAimed || aimed(c) === 0))));
         if (failed.some((f) => f)) return;
       }
     }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { distinctScenarios, roundFits } from '../../runner/compare.ts';
+import { distinctScenarios, roundFits, runCompare, variantPriority } from '../../runner/compare.ts';
 import type { ScenarioEntry } from '../../runner/compare.ts';
 import { DiagramPrefetch, TaskLedger } from '../../runner/compareTasks.ts';
 import type { TaskDone } from '../../runner/pool.ts';
@@ -198,5 +198,64 @@ describe('claimsToSearch', () => {
     expect(claimsToSearch(['oldest-member'], file, 3000)).toEqual(['oldest-member']);
     writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
     expect(claimsToSearch(['dlm-lvb'], file)).toEqual(['dlm-lvb']);
+  });
+});
+
+describe('--seeds auto priorities', () => {
+  const mix = faultMixScenarios(5, 8_000_000).find((s) => s.name === 'mix-crashes')!;
+  const aimedAt = { ...mix, name: 'aimed', protocol: 'gossip' };
+  const other = { ...mix, name: 'other', durationUs: mix.durationUs + 1 };
+  const outcome = (scenario: string, protocol: string, seed: number, fail: boolean): SeedOutcome => ({
+    type: 'result',
+    record: { scenario, protocol, seed, ok: !fail, traceHash: '', events: 10, simTimeUs: 1, violations: fail ? [{ checker: 'c', kind: 'always', atEvent: 1, atUs: 1, message: 'm' }] : [], coverage: {}, faultsFired: 0, ms: 1 },
+  });
+
+  it("runs a variant's first seed first on its design's scenarios, elsewhere after the rounds up to the target", async () => {
+    const calls: { scenario: string; protocol: string; seed: number; priority: number }[] = [];
+    const fails = new Set(['other|gossip/forgetful']);
+    const runner = async (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void, opts?: { priority?: number }): Promise<void> => {
+      for (const seed of seeds) {
+        calls.push({ scenario: entry.scenario.name, protocol, seed, priority: opts?.priority ?? 0 });
+        onRun(outcome(entry.scenario.name, protocol, seed, fails.has(`${entry.scenario.name}|${protocol}`)));
+      }
+    };
+    const r = await runCompare({
+      protocols: ['gossip', 'gossip/forgetful'], scenarios: [{ scenario: aimedAt, source: 'a' }, { scenario: other, source: 'b' }],
+      seeds: 'auto', budgetMs: 600_000, targetRuns: 4, runner, workers: 2,
+    });
+    const variant = calls.filter((c) => c.protocol === 'gossip/forgetful');
+    // Aimed scenario first (priority 0), then the other one at 2 (after the rounds' 1), where it is caught.
+    expect(variant).toEqual([
+      { scenario: 'aimed', protocol: 'gossip/forgetful', seed: 1, priority: 0 },
+      { scenario: 'other', protocol: 'gossip/forgetful', seed: 1, priority: 2 },
+    ]);
+    // The correct design: 2 rounds (4 runs over 2 scenarios), at priority 1.
+    expect(calls.filter((c) => c.protocol === 'gossip').map((c) => [c.seed, c.priority])).toEqual([[1, 1], [1, 1], [2, 1], [2, 1]]);
+    expect(r.roundsEndedMs).toHaveLength(2);
+    expect(r.roundRefused).toBeUndefined();
+  });
+
+  it('runs every first seed first when no scenario is aimed at the design; refuses a round that would end past the budget', async () => {
+    const calls: { protocol: string; priority: number }[] = [];
+    const runner = async (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void, opts?: { priority?: number }): Promise<void> => {
+      for (const seed of seeds) {
+        calls.push({ protocol, priority: opts?.priority ?? 0 });
+        // Each run reports a day of worker time: no second round can fit.
+        const o = outcome(entry.scenario.name, protocol, seed, false);
+        o.record.ms = 86_400_000;
+        onRun(o);
+      }
+    };
+    const r = await runCompare({
+      protocols: ['gossip', 'gossip/forgetful'], scenarios: [{ scenario: mix, source: 'a' }, { scenario: other, source: 'b' }],
+      seeds: 'auto', budgetMs: 600_000, targetRuns: 4, maxSeeds: 3, runner, workers: 2,
+    });
+    // Never caught: seed 1 everywhere first (0), then seeds 2 and 3 by seed (3, 4).
+    expect(calls.filter((c) => c.protocol === 'gossip/forgetful').map((c) => c.priority)).toEqual([0, 0, 3, 3, 4, 4]);
+    expect(r.roundsEndedMs).toHaveLength(1);
+    expect(r.roundRefused).toMatchObject({ round: 1, leftRuns: 2, perRunMs: 86_400_000, reservedMs: 0 });
+    expect(variantPriority(0, true)).toBe(0);
+    expect(variantPriority(0, false)).toBe(2);
+    expect(variantPriority(3, true)).toBe(5);
   });
 });

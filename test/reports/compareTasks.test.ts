@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { distinctScenarios, roundFits, runCompare, variantPriority } from '../../runner/compare.ts';
+import { distinctScenarios, inProcessRunner, roundFits, runCompare, variantPriority } from '../../runner/compare.ts';
 import type { ScenarioEntry } from '../../runner/compare.ts';
 import { DiagramPrefetch, TaskLedger } from '../../runner/compareTasks.ts';
 import type { TaskDone } from '../../runner/pool.ts';
@@ -59,6 +59,34 @@ describe('distinctScenarios', () => {
       expect(b.traceHash).toBe(a.traceHash);
     }
   });
+});
+
+describe('the library scenarios compare leaves out', () => {
+  // The two library files compare treats as one: run both as compare runs them (its in-process
+  // runner: the same job and runSeed as on a worker) under each correct design and a flawed variant
+  // the composed file was written for, and compare every field of each seed's record that does not
+  // name the scenario.
+  const lib = loadLibrary().filter((e) => e.scenario !== undefined).map((e) => ({ scenario: e.scenario!, source: e.name }));
+  const entry = (name: string): ScenarioEntry => lib.find((e) => e.scenario.name === name)!;
+  const sameRun = (r: SeedOutcome): Record<string, unknown> => {
+    const { scenario: _s, ms: _m, config: _c, ...rest } = r.record;
+    if (r.runFile === undefined) return rest;
+    const { scenario: _rs, scenarioSource: _src, ...file } = r.runFile;
+    return { ...rest, runFile: file };
+  };
+  for (const protocol of ['dlm-lvb', 'oldest-member', 'lease', 'oldest-member/no-quorum']) {
+    it(`ownership-split-brain-composed runs as ownership-minority-partition under ${protocol}, seed for seed`, async () => {
+      const runs = async (name: string): Promise<Record<string, unknown>[]> => {
+        const out: SeedOutcome[] = [];
+        await inProcessRunner(entry(name), protocol, [1, 2], (r) => out.push(r));
+        return out.map(sameRun);
+      };
+      const a = await runs('ownership-minority-partition');
+      const b = await runs('ownership-split-brain-composed');
+      expect(a.map((r) => r.traceHash).every((h) => typeof h === 'string' && h.length > 0)).toBe(true);
+      expect(b).toEqual(a);
+    }, 60_000);
+  }
 });
 
 describe('TaskLedger', () => {

@@ -10,15 +10,15 @@ import type { ScenarioEntry } from '../../runner/compare.ts';
 import { DiagramPrefetch, TaskLedger } from '../../runner/compareTasks.ts';
 import type { TaskDone } from '../../runner/pool.ts';
 import { InProcessPool, WorkerPool } from '../../runner/pool.ts';
-import { runSeed } from '../../runner/runSeed.ts';
+import { configHash, runSeed } from '../../runner/runSeed.ts';
 import type { SeedOutcome, WorkerJob } from '../../runner/runSeed.ts';
 import { diagramOf, diagramPicks } from '../../runner/diagram.ts';
 import type { RunView } from '../../runner/runView.ts';
-import { loadLibrary } from '../../scenarios/load.ts';
+import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { simulate } from '../../scenarios/simulate.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import { codeVersion } from '../../runner/codeVersion.ts';
-import { claimsToSearch } from '../../runner/checkClaims.ts';
+import { claimsToSearch, searchClaim } from '../../runner/checkClaims.ts';
 import { writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-tasks-'));
@@ -215,19 +215,41 @@ describe('pool tasks', () => {
 });
 
 describe('claimsToSearch', () => {
-  it('searches a design unless its claim is cached for this code version: complete, or at the same schedule cap', () => {
+  it('searches a design unless its claim is cached for this code version and configuration: complete, or at the same schedule cap', () => {
     const file = join(dir, 'claims.json');
     const v = codeVersion();
+    const config = (p: string): string => configHash(loadScenario(`check-${p}`).scenario, p);
     writeFileSync(file, JSON.stringify({
-      'dlm-lvb': { codeVersion: v, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
-      'oldest-member': { codeVersion: v, bound: 'schedules=2000', complete: false, claim: 'x' },
-      lease: { codeVersion: v, bound: 'time', complete: false, claim: 'x' },
+      'dlm-lvb': { codeVersion: v, config: config('dlm-lvb'), bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'oldest-member': { codeVersion: v, config: config('oldest-member'), bound: 'schedules=2000', complete: false, claim: 'x' },
+      lease: { codeVersion: v, config: config('lease'), bound: 'time', complete: false, claim: 'x' },
     }));
     expect(claimsToSearch(['dlm-lvb', 'dlm-lvb/no-fencing', 'oldest-member', 'lease'], file, 2000)).toEqual(['lease']);
     expect(claimsToSearch(['oldest-member'], file, 3000)).toEqual(['oldest-member']);
-    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
+    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', config: config('dlm-lvb'), bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
     expect(claimsToSearch(['dlm-lvb'], file)).toEqual(['dlm-lvb']);
+    // The check configurations are JSON, outside the code version: another configuration (or a
+    // cache written before the configuration was recorded) is searched again.
+    writeFileSync(file, JSON.stringify({
+      'dlm-lvb': { codeVersion: v, config: config('oldest-member'), bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'oldest-member': { codeVersion: v, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+    }));
+    expect(claimsToSearch(['dlm-lvb', 'oldest-member'], file)).toEqual(['dlm-lvb', 'oldest-member']);
   });
+});
+
+describe('searchClaim', () => {
+  it('stops at the schedule cap (the cached key) or, cut by its CPU safety stop, says so and is not reused', async () => {
+    const capped = await searchClaim({ protocol: 'lease', maxSchedules: 5, capMs: 600_000 });
+    expect(capped).toMatchObject({ codeVersion: codeVersion(), config: configHash(loadScenario('check-lease').scenario, 'lease'), bound: 'schedules=5', complete: false });
+    expect(capped.claim).toContain('incomplete (schedules): 5 schedules explored');
+    const cut = await searchClaim({ protocol: 'lease', maxSchedules: 2000, capMs: 0 });
+    expect(cut).toMatchObject({ bound: 'time', complete: false });
+    expect(cut.claim).toContain('incomplete (time)');
+    const file = join(dir, 'claims-cut.json');
+    writeFileSync(file, JSON.stringify({ lease: cut }));
+    expect(claimsToSearch(['lease'], file)).toEqual(['lease']);
+  }, 60_000);
 });
 
 describe('--seeds auto priorities', () => {

@@ -384,13 +384,19 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
     const mine = cells.filter((c) => c.protocol === protocol).sort((a, b) => aimed(a) - aimed(b));
     // With no scenario aimed at its design, every scenario counts as aimed.
     const anyAimed = mine.some((c) => aimed(c) === 0);
+    // Seed `first` on the aimed scenarios runs whole, like the correct designs' first round: on a
+    // loaded machine the budget is spent before a variant's second run starts (load 29 on two cores:
+    // every variant stopped after 1 run, none caught), and which runs a variant gets must not depend
+    // on the load. Every flagship variant that random runs catch is caught within this sweep.
+    const firstSweep = (r: number, c: Cell): boolean => r === 0 && (!anyAimed || aimed(c) === 0);
     for (let r = 0; r < maxSeeds; r++) {
       for (let i = 0; i < mine.length; i += VARIANT_BATCH) {
-        if ((r > 0 || i > 0) && performance.now() >= deadline) return;
+        const batch = mine.slice(i, i + VARIANT_BATCH);
+        if ((r > 0 || i > 0) && !batch.every((c) => firstSweep(r, c)) && performance.now() >= deadline) return;
         // Seed `first` on the scenarios aimed at the variant's design (all of them when none is) comes
         // before everything; on the rest it comes after the correct designs' rounds up to the target
         // (a variant that none of its own design's scenarios catches must not hold the rounds back).
-        const failed = await Promise.all(mine.slice(i, i + VARIANT_BATCH).map((c) => runCell(c, [seedStart + r], variantPriority(r, !anyAimed || aimed(c) === 0))));
+        const failed = await Promise.all(batch.map((c) => runCell(c, [seedStart + r], variantPriority(r, firstSweep(r, c)))));
         if (failed.some((f) => f)) return;
       }
     }

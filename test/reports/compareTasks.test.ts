@@ -286,6 +286,25 @@ describe('--seeds auto priorities', () => {
     expect(r.roundRefused).toBeUndefined();
   });
 
+  it("runs a variant's first seed on every aimed scenario even when the budget is spent, and nothing more", async () => {
+    const calls: { scenario: string; protocol: string; seed: number }[] = [];
+    const aimed2 = { ...aimedAt, name: 'aimed2', durationUs: aimedAt.durationUs + 2 };
+    const aimed3 = { ...aimedAt, name: 'aimed3', durationUs: aimedAt.durationUs + 3 };
+    const runner = async (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void): Promise<void> => {
+      for (const seed of seeds) {
+        calls.push({ scenario: entry.scenario.name, protocol, seed });
+        onRun(outcome(entry.scenario.name, protocol, seed, entry.scenario.name === 'aimed3' && protocol === 'gossip/forgetful'));
+      }
+    };
+    const scenarios = [aimedAt, other, aimed2, aimed3].map((scenario) => ({ scenario, source: scenario.name }));
+    // A budget of 0 is spent before the second run of anything.
+    await runCompare({ protocols: ['gossip', 'gossip/forgetful'], scenarios, seeds: 'auto', budgetMs: 0, targetRuns: 400, runner, workers: 2 });
+    // Caught on the third aimed scenario: the sweep of aimed scenarios ran whole; 'other' never ran.
+    expect(calls.filter((c) => c.protocol === 'gossip/forgetful').map((c) => `${c.scenario}@${c.seed}`)).toEqual(['aimed@1', 'aimed2@1', 'aimed3@1']);
+    // The correct design's first round runs whole too; no second round.
+    expect(calls.filter((c) => c.protocol === 'gossip').map((c) => c.seed)).toEqual([1, 1, 1, 1]);
+  });
+
   it('runs every first seed first when no scenario is aimed at the design; refuses a round that would end past the budget', async () => {
     const calls: { protocol: string; priority: number }[] = [];
     const runner = async (entry: ScenarioEntry, protocol: string, seeds: readonly number[], onRun: (o: SeedOutcome) => void, opts?: { priority?: number }): Promise<void> => {

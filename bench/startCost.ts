@@ -4,12 +4,13 @@
 // long-lived compare worker pays them). Usage: node --import tsx bench/startCost.ts [seeds=2] [designs]
 // Prints one JSON line per scenario × design, then totals per design, sorted by cost.
 import { chooseScenarios } from '../cli/commands/compare.ts';
-import { compatibleScenarios, FLAGSHIP } from '../runner/compare.ts';
+import { compatibleScenarios, distinctScenarios, FLAGSHIP } from '../runner/compare.ts';
 import { simulate } from '../scenarios/simulate.ts';
 
 const seeds = Number(process.argv[2] ?? 2);
 const designs = process.argv[3] !== undefined ? process.argv[3].split(',') : [...FLAGSHIP];
-const { entries } = compatibleScenarios(chooseScenarios(undefined).entries, designs);
+// compare's default set: the library ≤ 16 nodes that every design builds, without repeated runs.
+const { entries } = distinctScenarios(compatibleScenarios(chooseScenarios(undefined).entries, designs).entries);
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 for (const e of entries) for (const p of designs) await simulate(e.scenario, { seed: 1000, protocol: p });

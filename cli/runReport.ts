@@ -2,9 +2,10 @@
 // trace) or read a trace already on disk, then build the RunView the HTML diagram draws.
 import type { RunFile } from '../scenarios/runfile.ts';
 import { plan } from '../scenarios/simulate.ts';
-import type { RunView } from '../reports/runView.ts';
-import { buildRunView } from '../reports/runView.ts';
-import { readJsonlTrace, traceRunFile } from '../runner/runTrace.ts';
+import type { RunView } from '../runner/runView.ts';
+import { buildRunView } from '../runner/runView.ts';
+import { readJsonlTrace } from '../runner/runTrace.ts';
+import { diagramOf, diagramPicks } from '../runner/diagram.ts';
 import { readRunFile } from '../runner/runFiles.ts';
 import type { CompareResults } from '../runner/summary.ts';
 import { err } from '../reports/style.ts';
@@ -34,25 +35,18 @@ export async function runViewOfFile(run: RunFile, runFilePath: string | undefine
       faults: run.faults, ...(runFilePath !== undefined ? { runFile: runFilePath } : {}),
     }, records, truncated, opts.maxSteps);
   }
-  const traced = await traceRunFile(run, opts.saveTracePath !== undefined ? { jsonlPath: opts.saveTracePath } : {});
-  const r = traced.result;
-  return buildRunView({
-    scenario: run.scenario.name, protocol: r.protocol, seed: run.seed, nodes: run.scenario.nodes,
-    endUs: r.simTimeUs, healAtUs: r.healAtUs, violations: r.violations, faultsFired: r.faultsFired, faults: r.faults,
-    ...(runFilePath !== undefined ? { runFile: runFilePath } : {}),
-  }, traced.records, traced.truncated, opts.maxSteps);
+  return diagramOf(run, runFilePath, {
+    ...(opts.saveTracePath !== undefined ? { saveTracePath: opts.saveTracePath } : {}),
+    ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+  });
 }
 
-/** Runs longer than this are not re-run for a diagram (`lockstep report <run-file> --html` still draws them). */
-export const DIAGRAM_MAX_EVENTS = 150_000;
+export { DIAGRAM_MAX_EVENTS } from '../runner/diagram.ts';
 
 /** Space-time diagrams for the report: each protocol's smallest failing example, correct protocols first. */
 export async function diagramsFor(results: CompareResults, max: number): Promise<RunView[]> {
-  const picks = [...results.protocols]
-    .filter((p) => p.smallestFailure?.runFile !== undefined && p.smallestFailure.events <= DIAGRAM_MAX_EVENTS)
-    .sort((a, b) => Number(a.variant !== undefined) - Number(b.variant !== undefined));
   const views: RunView[] = [];
-  for (const p of picks.slice(0, max)) {
+  for (const p of diagramPicks(results.protocols, max)) {
     try {
       views.push(await runViewOf(p.smallestFailure!.runFile!));
     } catch (e) {

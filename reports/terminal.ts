@@ -106,8 +106,14 @@ export function renderTerminal(results: CompareResults, opts: TerminalOptions): 
   return lines.join('\n');
 }
 
-/** ", workers busy 93%" when the results say how long the runs took on their workers. */
+/**
+ * ", workers busy 93%" when the results say how long the runs took on their workers; the tasks that
+ * ran alongside (claims, LVB table, diagrams) count as busy too, and are named when they ran.
+ */
 function busyText(r: CompareResults): string {
   if (r.workerMs === undefined || r.wallMs <= 0) return '';
-  return `, workers busy ${Math.round((100 * r.workerMs) / (r.workers * r.wallMs))}%`;
+  const t = r.timings;
+  const tasks = t === undefined ? 0 : t.claimsMs + (t.lvbTableMs ?? 0) + (t.diagramsMs ?? 0);
+  const busy = `, workers busy ${Math.round((100 * (r.workerMs + tasks)) / (r.workers * r.wallMs))}%`;
+  return tasks > 0 ? `${busy}, ${(tasks / 1000).toFixed(1)} worker-s of it claims, LVB table and diagrams` : busy;
 }

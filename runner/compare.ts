@@ -10,7 +10,7 @@ import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { pluginsFor } from './plugins.ts';
 import { codeVersion } from './codeVersion.ts';
 import type { SeedRecord } from './results.ts';
-import type { CellSummary, CompareResults, FailureRef } from './summary.ts';
+import type { CellSummary, CompareResults, FailureRef, RoundRefused } from './summary.ts';
 import { CellAccumulator, COMPARE_FORMAT, summarizeProtocol } from './summary.ts';
 import { wilson } from './stats.ts';
 import { protocolLinesOfCode } from './loc.ts';
@@ -58,6 +58,16 @@ export interface CompareOptions {
   /** Parallelism of the runner (for 'auto'). */
   workers?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * With 'auto': worker-ms of other work the runner's workers still owe (compare's pool tasks: claims,
+   * LVB table, diagrams), counted in each round's estimate next to the runs still to finish.
+   */
+  reservedMs?: () => number;
+  /**
+   * A failing run as it arrives, with the run-file path it will be written to (under `runDir`), so
+   * the caller can start on its diagram while the other runs go on.
+   */
+  onFailure?: (protocol: string, outcome: SeedOutcome, runFilePath: string) => void;
 }
 
 /** The flagship protocols, in the order the seed discusses them. */
@@ -199,15 +209,20 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
       cell.records.push(o.record);
       if (o.record.violations.length > 0) {
         failed = true;
-        if (opts.runDir !== undefined && o.runFile !== undefined) keepSmallest(cell.smallest, o, keep);
+        if (opts.runDir !== undefined && o.runFile !== undefined) {
+          keepSmallest(cell.smallest, o, keep);
+          opts.onFailure?.(cell.protocol, o, runFilePath(opts.runDir, cell.entry.scenario.name, cell.protocol, o.record.seed));
+        }
       }
       opts.onProgress?.(++done, total, `${cell.entry.scenario.name} × ${cell.protocol}`);
     }, { priority });
     return failed;
   };
 
+  const roundsEndedMs: number[] = [];
+  const refused: Partial<RoundRefused> = {};
   if (opts.seeds === 'auto') {
-    await runAuto(opts, cells, protocols, runCell, started, workers, seedStart);
+    await runAuto(opts, cells, protocols, runCell, started, workers, seedStart, roundsEndedMs, refused);
   } else {
     const seeds = range(seedStart, opts.seeds);
     await Promise.all(cells.map((cell) => runCell(cell, seeds, 0)));
@@ -244,6 +259,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
     workers,
     wallMs: performance.now() - started,
     workerMs: Math.round(cells.reduce((s, c) => s + c.records.reduce((t, x) => t + x.ms, 0), 0)),
+    ...(opts.seeds === 'auto' ? { roundsEndedMs } : {}),
+    ...(refused.round !== undefined ? { roundRefused: refused as RoundRefused } : {}),
     scenarios: opts.scenarios.map((e) => ({ name: e.scenario.name, description: e.scenario.description, nodes: e.scenario.nodes })),
     protocols: protocolSummaries,
     cells: summaries,
@@ -254,12 +271,65 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResults> 
 
 type RunCell = (cell: Cell, seeds: number[], priority: number) => Promise<boolean>;
 
+/**
+ * Whether one more round of the correct designs ends by `deadline`: the runs still to finish (in
+ * flight and the new round) at `perRunMs` worker-ms each, plus `reservedMs` of other work the workers
+ * owe, spread over `workers`.
+ */
+export function roundFits(now: number, deadline: number, leftRuns: number, perRunMs: number, reservedMs: number, workers: number): boolean {
+  return now + (leftRuns * perRunMs + reservedMs) / Math.max(1, workers) <= deadline;
+}
+
+/** The fields of a scenario that make its runs differ; name, description and protocol do not. */
+const NOT_SIMULATED = new Set(['name', 'description', 'protocol', '$schema']);
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/**
+ * Scenarios whose runs under a given protocol are the same simulation as an earlier one's (they
+ * differ only in name, description or the protocol they were written for, which compare overrides):
+ * the same seed gives the same trace, so a second copy would count one run twice in the bound. The
+ * first of each group is kept; `dropped` names the others and the scenario each repeats.
+ */
+export function distinctScenarios(entries: readonly ScenarioEntry[]): { entries: ScenarioEntry[]; dropped: { scenario: string; sameAs: string }[] } {
+  const seen = new Map<string, string>();
+  const kept: ScenarioEntry[] = [];
+  const dropped: { scenario: string; sameAs: string }[] = [];
+  for (const e of entries) {
+    const key = canonical(Object.fromEntries(Object.entries(e.scenario).filter(([k]) => !NOT_SIMULATED.has(k))));
+    const first = seen.get(key);
+    if (first !== undefined) {
+      dropped.push({ scenario: e.scenario.name, sameAs: first });
+      continue;
+    }
+    seen.set(key, e.scenario.name);
+    kept.push(e);
+  }
+  return { entries: kept, dropped };
+}
+
 /** Pool priorities of 'auto' (lower first). */
 const FIRST_SEED_OF_VARIANTS = 0;
 const CORRECT_UP_TO_TARGET = 1;
 const bySeed = (r: number): number => 2 + r;
 
-async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number): Promise<void> {
+/**
+ * A flawed variant's run of seed `first + r`: seed `first` on a scenario aimed at its design (whose
+ * `protocol` names the variant's base; every scenario when none does) before everything; seed `first`
+ * elsewhere right after the correct designs' rounds up to the target; later seeds by seed after those.
+ */
+export function variantPriority(r: number, aimed: boolean): number {
+  return r === 0 && aimed ? FIRST_SEED_OF_VARIANTS : bySeed(r);
+}
+
+async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: readonly string[], runCell: RunCell, started: number, workers: number, seedStart: number, roundsEndedMs: number[], refused: Partial<RoundRefused>): Promise<void> {
   const deadline = started + (opts.budgetMs ?? 50_000);
   const maxSeeds = Math.max(AUTO_MIN_SEEDS, Math.min(opts.maxSeeds ?? AUTO_MAX_SEEDS, AUTO_MAX_SEEDS));
   const isVariant = (p: string): boolean => resolveProtocol(p).variant !== undefined;
@@ -278,15 +348,27 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
       const before = correct.map((c) => c.records.length);
       submitted += correct.length;
       await Promise.all(correct.map((c) => runCell(c, [seedStart + r], priority)));
+      roundsEndedMs[r] = Math.round(performance.now() - started);
       perRunMs = correct.reduce((s, c, i) => s + c.records.slice(before[i]).reduce((t, x) => t + x.ms, 0), 0) / correct.length;
     };
     for (let r = 0; r < lastRound; r++) {
       // Round 1 waits for round 0 (the pilot: it measures a round); later rounds overlap one round.
       if (inFlight.length >= (r <= 1 ? 1 : 2)) await inFlight.shift();
       if (r > 0) {
-        // The runs still to finish (in flight and this round) spread over the workers.
+        // The runs still to finish (in flight and this round) and the other work the workers owe,
+        // spread over the workers.
         const leftRuns = submitted - finished() + correct.length;
-        if (performance.now() + (leftRuns * perRunMs) / workers > deadline) break;
+        const now = performance.now();
+        const reserved = opts.reservedMs?.() ?? 0;
+        if (!roundFits(now, deadline, leftRuns, perRunMs, reserved, workers)) {
+          refused.round = r;
+          refused.atMs = Math.round(now - started);
+          refused.wouldEndMs = Math.round(now - started + (leftRuns * perRunMs + reserved) / Math.max(1, workers));
+          refused.leftRuns = leftRuns;
+          refused.perRunMs = Math.round(perRunMs);
+          refused.reservedMs = Math.round(reserved);
+          break;
+        }
       }
       const priority = r < targetRounds ? CORRECT_UP_TO_TARGET : bySeed(r);
       inFlight.push(round(r, priority));
@@ -300,11 +382,21 @@ async function runAuto(opts: CompareOptions, cells: readonly Cell[], protocols: 
     const base = resolveProtocol(protocol).def.name;
     const aimed = (c: Cell): number => (c.entry.scenario.protocol?.split('/')[0] === base ? 0 : 1);
     const mine = cells.filter((c) => c.protocol === protocol).sort((a, b) => aimed(a) - aimed(b));
+    // With no scenario aimed at its design, every scenario counts as aimed.
+    const anyAimed = mine.some((c) => aimed(c) === 0);
+    // Seed `first` on the aimed scenarios runs whole, like the correct designs' first round: on a
+    // loaded machine the budget is spent before a variant's second run starts (load 29 on two cores:
+    // every variant stopped after 1 run, none caught), and which runs a variant gets must not depend
+    // on the load. Every flagship variant that random runs catch is caught within this sweep.
+    const firstSweep = (r: number, c: Cell): boolean => r === 0 && (!anyAimed || aimed(c) === 0);
     for (let r = 0; r < maxSeeds; r++) {
       for (let i = 0; i < mine.length; i += VARIANT_BATCH) {
-        if ((r > 0 || i > 0) && performance.now() >= deadline) return;
-        const priority = r === 0 ? FIRST_SEED_OF_VARIANTS : bySeed(r);
-        const failed = await Promise.all(mine.slice(i, i + VARIANT_BATCH).map((c) => runCell(c, [seedStart + r], priority)));
+        const batch = mine.slice(i, i + VARIANT_BATCH);
+        if ((r > 0 || i > 0) && !batch.every((c) => firstSweep(r, c)) && performance.now() >= deadline) return;
+        // Seed `first` on the scenarios aimed at the variant's design (all of them when none is) comes
+        // before everything; on the rest it comes after the correct designs' rounds up to the target
+        // (a variant that none of its own design's scenarios catches must not hold the rounds back).
+        const failed = await Promise.all(batch.map((c) => runCell(c, [seedStart + r], variantPriority(r, firstSweep(r, c)))));
         if (failed.some((f) => f)) return;
       }
     }

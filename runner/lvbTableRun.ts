@@ -5,6 +5,7 @@ import { loadScenario } from '../scenarios/load.ts';
 import { buildRunFile, writeRunFile } from './runFiles.ts';
 import { codeVersion } from './codeVersion.ts';
 import { fileSafe } from './files.ts';
+import { threadCpuMs } from './threadCpu.ts';
 import { lvbTable, summarizeLvbTable } from './lvbTable.ts';
 import type { LvbTableSummary } from './lvbTable.ts';
 
@@ -26,9 +27,13 @@ export async function measureLvbTable(o: LvbTableRunOptions): Promise<LvbTableSu
   const scenario = loaded.scenario;
   const protocol = o.protocol ?? scenario.protocol ?? 'dlm';
   const seed = o.seed ?? 1;
+  // This thread's CPU where the platform tells (compare runs the table on a worker next to others).
+  const thread0 = threadCpuMs();
   const cpu0 = process.cpuUsage();
   const t = await lvbTable(scenario, protocol, o.bound ?? 'faults=2,delays=0', seed);
-  const cpu = process.cpuUsage(cpu0);
+  const thread1 = threadCpuMs();
+  const all = process.cpuUsage(cpu0);
+  const cpuMs = thread0 !== undefined && thread1 !== undefined ? thread1 - thread0 : (all.user + all.system) / 1000;
   const files = t.cases.map((c, i) => {
     const rf = buildRunFile({
       scenario, scenarioSource: loaded.source, protocol, seed, network: {},
@@ -38,5 +43,5 @@ export async function measureLvbTable(o: LvbTableRunOptions): Promise<LvbTableSu
     writeRunFile(path, rf);
     return path;
   });
-  return summarizeLvbTable(t, files, Math.round((cpu.user + cpu.system) / 1000));
+  return summarizeLvbTable(t, files, Math.round(cpuMs));
 }

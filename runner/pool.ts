@@ -1,14 +1,27 @@
 // lockstep-lint: io-edge (yields to the event loop between in-process seeds so Ctrl-C is seen)
 // Where explore runs its seeds: a long-lived pool of worker threads (warm workers: node + tsx start
 // once, not per seed; seeds go out in small chunks to whichever worker is idle; results stream back
-// one per seed), or, for --workers 1, the main thread itself (no worker start-up cost).
+// one per seed), or, for --workers 1, the main thread itself (no worker start-up cost). The same
+// workers also run named tasks (runner/poolTasks.ts: a bounded-check claim, the LVB table, a report
+// diagram), so compare's other work shares the warm workers with its seeds instead of running after them.
 import { Worker } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import type { SeedOutcome, WorkerJob } from './runSeed.ts';
+import { runTask } from './poolTasks.ts';
+import { threadCpuMs } from './threadCpu.ts';
+import type { TaskName, TaskArg, TaskValue } from './poolTasks.ts';
 
 export type { WorkerJob } from './runSeed.ts';
-export type ToWorker = { job: WorkerJob; seeds: number[] };
-export type FromWorker = { type: 'ready' } | { type: 'done' } | SeedOutcome;
+export type ToWorker = { job: WorkerJob; seeds: number[] } | { task: TaskName; arg: unknown };
+export type FromWorker = { type: 'ready' } | { type: 'done' } | SeedOutcome
+  | { type: 'task'; ok: true; value: unknown; ms: number; cpuMs?: number } | { type: 'task'; ok: false; error: string };
+
+/** A task's value, the worker wall-clock ms it took and, where the platform tells, its thread's CPU ms. */
+export interface TaskDone<T> {
+  value: T;
+  ms: number;
+  cpuMs?: number;
+}
 
 /** How a run shares the pool with other runs in progress. */
 export interface RunOptions {
@@ -28,6 +41,11 @@ export interface SeedPool {
    * may be in progress at once (compare submits every cell): they share the workers by priority.
    */
   run(job: WorkerJob, seeds: readonly number[], onResult: (m: SeedOutcome) => void, stop: () => boolean, opts?: RunOptions): Promise<void>;
+  /**
+   * Run one named task (runner/poolTasks.ts) on a worker, served by priority among the runs like a
+   * one-seed run; resolves with its value (structured-cloned from the worker) and its ms.
+   */
+  task<N extends TaskName>(name: N, arg: TaskArg<N>, opts?: RunOptions): Promise<TaskDone<TaskValue<N>>>;
   /** Stop (also on Ctrl-C: results already reported stay); a run in progress rejects with PoolClosedError. */
   close(): Promise<void>;
 }
@@ -54,6 +72,16 @@ export class InProcessPool implements SeedPool {
     });
   }
 
+  task<N extends TaskName>(name: N, arg: TaskArg<N>, opts: RunOptions = {}): Promise<TaskDone<TaskValue<N>>> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the explore was interrupted'));
+    return new Promise((resolve, reject) => {
+      const b = newBatch(undefined, [0], 1, opts, this.started++, () => undefined, () => false, () => undefined, reject);
+      b.task = { name, arg, done: (v) => resolve(v as TaskDone<TaskValue<N>>) };
+      this.batches.push(b);
+      if (!this.looping) void this.loop();
+    });
+  }
+
   private async loop(): Promise<void> {
     this.looping = true;
     try {
@@ -71,7 +99,15 @@ export class InProcessPool implements SeedPool {
         if (b.settled || b.stop()) continue;
         const seed = b.seeds[b.next++]!;
         try {
-          b.onResult(await runSeed(b.job, seed));
+          if (b.task !== undefined) {
+            const t0 = performance.now();
+            const c0 = threadCpuMs();
+            const value = await runTask(b.task.name, b.task.arg as never);
+            const c1 = threadCpuMs();
+            b.task.done({ value, ms: performance.now() - t0, ...(c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {}) });
+            continue;
+          }
+          b.onResult(await runSeed(b.job!, seed));
         } catch (e) {
           b.next = b.seeds.length;
           settle(b, e as Error);
@@ -103,9 +139,12 @@ export function chunkSize(seeds: number, workers: number): number {
 /** A run that was cut short by close(). */
 export class PoolClosedError extends Error {}
 
-/** One run handed to the pool: its seeds go out in chunks to idle workers. */
+/** One run handed to the pool: its seeds go out in chunks to idle workers (a task: one unit). */
 interface Batch {
-  job: WorkerJob;
+  /** Undefined for a task. */
+  job: WorkerJob | undefined;
+  /** A named task instead of seeds: `seeds` is [0], one unit of work; `done` gets its value. */
+  task?: { name: TaskName; arg: unknown; done: (v: TaskDone<unknown>) => void };
   seeds: readonly number[];
   chunk: number;
   next: number;
@@ -119,12 +158,12 @@ interface Batch {
   reject: (e: Error) => void;
 }
 
-function newBatch(job: WorkerJob, seeds: readonly number[], workers: number, opts: RunOptions, order: number, onResult: (m: SeedOutcome) => void, stop: () => boolean, resolve: () => void, reject: (e: Error) => void): Batch {
+function newBatch(job: WorkerJob | undefined, seeds: readonly number[], workers: number, opts: RunOptions, order: number, onResult: (m: SeedOutcome) => void, stop: () => boolean, resolve: () => void, reject: (e: Error) => void): Batch {
   return { job, seeds, chunk: chunkSize(seeds.length, workers), next: 0, inFlight: 0, priority: opts.priority ?? 0, order, settled: false, onResult, stop, resolve, reject };
 }
 
 /** The run an idle worker serves next: lowest priority with seeds left, earliest started among equals. */
-function pick(batches: readonly Batch[]): Batch | undefined {
+export function pick(batches: readonly Batch[]): Batch | undefined {
   let best: Batch | undefined;
   for (const b of batches) {
     if (b.settled || b.next >= b.seeds.length || b.stop()) continue;
@@ -199,6 +238,16 @@ export class WorkerPool implements SeedPool {
     });
   }
 
+  task<N extends TaskName>(name: N, arg: TaskArg<N>, opts: RunOptions = {}): Promise<TaskDone<TaskValue<N>>> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the explore was interrupted'));
+    return new Promise((resolve, reject) => {
+      const b = newBatch(undefined, [0], this.slots.length, opts, this.started++, () => undefined, () => false, () => undefined, reject);
+      b.task = { name, arg, done: (v) => resolve(v as TaskDone<TaskValue<N>>) };
+      this.batches.push(b);
+      this.dispatch();
+    });
+  }
+
   /** Hand a chunk to every idle worker; settle the runs with nothing left to run or in flight. */
   private dispatch(): void {
     for (const b of [...this.batches]) {
@@ -212,7 +261,8 @@ export class WorkerPool implements SeedPool {
       best.next += chunk.length;
       best.inFlight++;
       slot.batch = best;
-      slot.worker.postMessage({ job: best.job, seeds: chunk } satisfies ToWorker);
+      if (best.task !== undefined) slot.worker.postMessage({ task: best.task.name, arg: best.task.arg } satisfies ToWorker);
+      else slot.worker.postMessage({ job: best.job!, seeds: chunk } satisfies ToWorker);
     }
   }
 
@@ -234,6 +284,14 @@ export class WorkerPool implements SeedPool {
         b.next = b.seeds.length;
         this.settle(b, e as Error);
       }
+      return;
+    }
+    if (m.type === 'task') {
+      slot.batch = undefined;
+      b.inFlight--;
+      if (m.ok) b.task?.done({ value: m.value, ms: m.ms, ...(m.cpuMs !== undefined ? { cpuMs: m.cpuMs } : {}) });
+      this.settle(b, m.ok ? undefined : new Error(m.error));
+      this.dispatch();
       return;
     }
     if (m.type === 'done') {

@@ -96,6 +96,10 @@ export interface CompareResults {
    * `workerMs / (workers × wallMs)` is how busy the workers were.
    */
   workerMs?: number;
+  /** With `seeds: auto`: when each round of the correct designs finished, ms after the runs began. */
+  roundsEndedMs?: number[];
+  /** With `seeds: auto`: the round the estimate did not start (it would have ended past the budget). */
+  roundRefused?: RoundRefused;
   /** Where the command's wall time went, ms (filled in by the CLI; absent in older files). */
   timings?: CompareTimings;
   scenarios: { name: string; description: string; nodes: number }[];
@@ -107,16 +111,46 @@ export interface CompareResults {
   lvbTable?: LvbTableSummary;
 }
 
-/** Wall-clock phases of `lockstep compare`, ms. */
+/** A round of the correct designs not started: when it was decided, and when the estimate said it would end (ms after the runs began). */
+export interface RoundRefused {
+  round: number;
+  atMs: number;
+  wouldEndMs: number;
+  /** The estimate's terms: runs still to finish (in flight and the round), worker-ms per run, worker-ms owed by tasks. */
+  leftRuns: number;
+  perRunMs: number;
+  reservedMs: number;
+}
+
+/**
+ * Where `lockstep compare`'s time went, ms. The claims, the LVB table and the diagrams run on the pool's
+ * workers while the seeds run: their figures are worker time spent alongside the runs, not phases after them.
+ */
 export interface CompareTimings {
-  /** Starting the worker threads until each reported ready. */
+  /** Starting the worker threads until each reported ready (wall). */
   poolStartMs: number;
-  /** The runs (the same span as `wallMs`). */
+  /** The runs (wall; the same span as `wallMs`). */
   runsMs: number;
-  /** The bounded-check claims (0 when cached for this code version). */
+  /** Worker time of the bounded-check claims' searches (0 when cached for this code version). */
   claimsMs: number;
-  /** Replaying the diagrams' runs and writing the report files. */
+  /** Worker time of the LVB table (0 with --no-lvb-table). */
+  lvbTableMs?: number;
+  /** Worker time of the report's diagrams (replays with a trace, and their views). */
+  diagramsMs?: number;
+  /** Wall time after the runs, waiting for tasks still running on the workers. */
+  waitMs?: number;
+  /** Rendering and writing the report files (wall). */
   reportsMs: number;
+  /** The whole command from the pool's start (wall). */
+  totalMs?: number;
+  /** CPU time of the process (every thread) during the runs, and in all. */
+  runsCpuMs?: number;
+  cpuMs?: number;
+  /** CPU time of the worker threads in the claims, LVB table and diagrams, and of the main thread (Linux). */
+  claimsCpuMs?: number;
+  lvbTableCpuMs?: number;
+  diagramsCpuMs?: number;
+  mainCpuMs?: number;
 }
 
 const SAMPLE_CAP = 1000;

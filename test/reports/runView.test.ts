@@ -54,6 +54,25 @@ describe('run view from a replayed run-file', () => {
     expect(fromTrace.steps.length).toBe(view.steps.length);
     expect(fromTrace.violations[0]!.step).toBe(view.violations[0]!.step);
   });
+
+  it('writes the same step text in a window as in the whole run (the text is written only for kept steps)', () => {
+    const { records } = readJsonlTrace(jsonl);
+    const input = {
+      scenario: view.scenario, protocol: view.protocol, seed: view.seed, nodes: view.nodes.length, endUs: view.endUs,
+      healAtUs: view.healAtUs, violations: view.violations, faultsFired: view.faults, faults: [],
+    };
+    const whole = buildRunView(input, records, false, Number.MAX_SAFE_INTEGER);
+    expect(whole.truncated).toBe(false);
+    const max = Math.floor(whole.steps.length / 3);
+    const part = buildRunView(input, records, false, max);
+    expect(part.truncated).toBe(true);
+    expect(part.steps).toHaveLength(max);
+    part.steps.forEach((s, j) => {
+      const w = whole.steps[part.firstStepIndex + j]!;
+      expect({ i: s.i, text: s.text, msg: s.msg === undefined ? undefined : part.messages[s.msg] })
+        .toEqual({ i: w.i, text: w.text, msg: w.msg === undefined ? undefined : whole.messages[w.msg] });
+    });
+  });
 });
 
 describe('run view from synthetic records', () => {

@@ -570,7 +570,10 @@ function checkApplies(w: Walk, o: Record<string, unknown>, f: FaultSpec, kind: F
   }
 }
 
-/** One node by node, role or point (point and node together: only that node's hits count); or links. */
+/**
+ * One node by node, role or point, or links. With a point, node narrows whose hits count, and role
+ * names the node faulted when the point is reached (default: the node that reached it).
+ */
 function checkTarget(w: Walk, o: Record<string, unknown>, fields: KindFields, what: string, path: string): void {
   const links = o.from !== undefined || o.to !== undefined || o.direction !== undefined;
   const missing = o.from === undefined ? 'from' : 'to';
@@ -582,8 +585,7 @@ function checkTarget(w: Walk, o: Record<string, unknown>, fields: KindFields, wh
     const key = o.node !== undefined ? 'node' : o.role !== undefined ? 'role' : 'point';
     w.fail(`${path}.${key}`, `either one node (node, role or point) or directed links (from, to), not both, for ${what}`, o[key]);
   }
-  if (o.node !== undefined && o.role !== undefined) w.fail(`${path}.role`, 'either node or role, not both', o.role);
-  if (o.role !== undefined && o.point !== undefined) w.fail(`${path}.role`, 'no role: a fault at a fault point acts on the node that reaches it (node may narrow it)', o.role);
+  if (o.node !== undefined && o.role !== undefined && o.point === undefined) w.fail(`${path}.role`, 'either node or role, not both (with a point, node names whose hits count and role the node faulted)', o.role);
   const needsNode = fields.target === 'node' || fields.target === 'node-or-links';
   if (needsNode && !byNode && !links) {
     const alt = fields.target === 'node-or-links' ? ', or directed links (from, to)' : '';

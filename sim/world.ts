@@ -1060,7 +1060,8 @@ export class World implements CheckerWorld {
       a.count++;
       if (this.tape.decide(DecisionKind.pointFault, a.count === a.hit ? 1 : 0) === 0) continue;
       a.done = true;
-      this.fireFault({ ...a.f, node }, a.index, { point, hit: a.count });
+      // With a role, the point is the moment and the role names the node faulted then.
+      this.fireFault(a.f.role !== undefined ? a.f : { ...a.f, node }, a.index, { point, hit: a.count });
     }
   }
 

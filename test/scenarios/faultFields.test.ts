@@ -74,10 +74,13 @@ describe('fault points', () => {
     expect(at(issuesOf({ kind: 'crash', atUs: 1, node: 1, hit: 2 }))).toEqual(['faults.script[0].point']);
   });
 
-  it('an unknown point is an error with a suggestion; role and point do not mix', () => {
+  it('an unknown point is an error with a suggestion; a role with a point names the node faulted', () => {
     const i = issuesOf({ kind: 'crash', point: 'dlm.grnt' });
     expect(at(i)).toEqual(['faults.script[0].point']);
     expect(i[0]!.expected).toMatch(/did you mean 'dlm.grant'/);
-    expect(at(issuesOf({ kind: 'crash', point: 'dlm.grant', role: { role: 'any' } }))).toEqual(['faults.script[0].role']);
+    expect(issuesOf({ kind: 'crash', point: 'dlm.grant', role: { role: 'any' } })).toEqual([]);
+    // With a point, node narrows whose hits count and role is the target; without one they clash.
+    expect(issuesOf({ kind: 'crash', point: 'dlm.grant', node: 2, role: { role: 'any' } })).toEqual([]);
+    expect(at(issuesOf({ kind: 'crash', atUs: '1s', node: 2, role: { role: 'any' } }))).toEqual(['faults.script[0].role']);
   });
 });

@@ -109,3 +109,44 @@ describe('ownership-split-brain-composed: no-quorum+no-fencing', () => {
     expect(loadScenario('ownership-split-brain-composed').scenario.protocol).toBe('oldest-member/no-fencing+no-quorum'); // canonical order
   });
 });
+
+describe('ownership-paused-passwd-reader: a fault at a point, aimed at a role (check\'s F16 schedule)', () => {
+  it('the point is the moment, the role the target: n1 reaches the point, the master of file:passwd is faulted', async () => {
+    const reached: { point: string; node: number; t: number }[] = [];
+    const r = await simulate(loadScenario('ownership-paused-passwd-reader').scenario, {
+      seed: 1, protocol: 'dlm-lvb',
+      trace: (rec) => { if (rec.k === 'point') reached.push({ point: String(rec.point), node: rec.node, t: rec.t }); },
+    });
+    expect(r.ok).toBe(true);
+    expect(r.faultsNotFired).toEqual([]);
+    expect(r.faultsFired).toEqual([
+      expect.objectContaining({ kind: 'partition', role: 'master of file:passwd', point: 'dlm-lvb.ex-granted', hit: 1, detail: 'isolate 2' }),
+      expect.objectContaining({ kind: 'pause', role: 'master of file:passwd', point: 'dlm-lvb.published', hit: 1, nodes: [2] }),
+    ]);
+    for (const f of r.faultsFired) {
+      const by = reached.find((p) => p.point === f.point && p.t === f.atUs);
+      expect(by, `${f.point} reached at ${f.atUs}`).toBeDefined();
+      expect(by!.node).not.toBe(2);
+    }
+  });
+
+  it.each([
+    ['dlm-lvb', true, []],
+    ['dlm-lvb/read-unchecked', false, ['ownership-client']],
+  ] as const)('seed 1: %s → ok %s %j', async (protocol, ok, checkers) => {
+    expect(await verdict('ownership-paused-passwd-reader', protocol, 1)).toEqual({ ok, checkers });
+  });
+
+  it('the correct design holds on seeds 1–8, whether or not the schedule lines up', async () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = await simulate(loadScenario('ownership-paused-passwd-reader').scenario, { seed, protocol: 'dlm-lvb' });
+      expect(r.violations, `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('a design without those points reports both faults as not fired', async () => {
+    const r = await simulate(loadScenario('ownership-paused-passwd-reader').scenario, { seed: 1, protocol: 'lease' });
+    expect(r.faultsFired).toEqual([]);
+    expect(r.faultsNotFired.map((f) => f.reason)).toEqual([expect.stringMatching(/'dlm-lvb.ex-granted' was reached 0 time/), expect.stringMatching(/'dlm-lvb.published' was reached 0 time/)]);
+  });
+});

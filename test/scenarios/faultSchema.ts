@@ -42,10 +42,10 @@ function allowedOf(fields: KindFields, extra: readonly string[]): Set<string> {
   return out;
 }
 
-/** The target rule: one node by node, role or point, or links, never both. */
+/** The target rule: one node by node, role or point (a point may add node and role), or links, never both. */
 function targetRule(target: FaultTarget): Json[] {
   const one = [{ required: ['node'] }, { required: ['role'] }, { required: ['point'] }];
-  const rules: Json[] = [{ not: { required: ['node', 'role'] } }, { not: { required: ['role', 'point'] } }];
+  const rules: Json[] = [{ if: { required: ['node', 'role'] }, then: { required: ['point'] } }];
   if (target === 'node') rules.push({ anyOf: one });
   if (target === 'node-or-links') rules.push({ anyOf: [...one, { required: ['from', 'to'] }] });
   return rules;

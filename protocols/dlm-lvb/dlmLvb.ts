@@ -108,6 +108,11 @@ export class DlmLvb implements Ownership<never, DlmLvbTimerTag> {
         const disk = (await this.read(claimKey(r))).value;
         epoch = Math.max(lvb.epoch, disk?.epoch ?? 0) + 1;
       }
+      // Decide to own only in a running lockspace (reference §5.7: ownership changes happen only in a
+      // quorate partition). A claimant paused between its grant and here may have lost quorum since:
+      // its lockspace is stopped. Its EX survives any recovery that keeps this node a member (and
+      // if it was expelled it is fenced, and the claim write below fails), so wait for one to end.
+      while (this.ls.recovering) await this.sleep(this.opts.retryUs);
       const g = this.book.begin(this.ctx, r, epoch, undefined);
       if (!(await this.recover(g))) return; // fenced: the fence watchdog reboots this node
       this.ctx.faultPoint('dlm-lvb.claimed');

@@ -8,7 +8,9 @@
 // - proven rebooted: fenced dropped it as rejoined, or a start of the fence domain (level 0) at or
 //   after its death named the node failed with the node back among its members as a newer
 //   incarnation, and that event completed (a domain that regained quorum fences only non-members).
-//   A start superseded before it completed proves nothing: its victims were never dealt with.
+//   A start superseded before it completed proves nothing: its victims were never dealt with. A
+//   domain formed afresh (its first start names no previous members) proves every member rebooted:
+//   fenced fences the configured non-members at startup, and a member runs a newer incarnation.
 //
 // A claim taken by a node whose fence is in force is not a move: a deposed holder that resumes after
 // its successor died still believes it holds EX, but it can reach no shared storage.
@@ -91,7 +93,10 @@ export function failureFencedChecker(): WorldChecker {
         // The fence domain names members failed: those back at a newer incarnation, once the event completes.
         const d = obs.data;
         if (d.level !== 0 || proofs.has(d.eventId)) return;
-        const back = d.failed.filter((n) => d.members.includes(n));
+        // A domain formed afresh (no previous members: the whole cluster rebooted or was killed at a
+        // merge) fences every configured non-member at startup; its members run a newer incarnation,
+        // so each of their earlier incarnations is gone.
+        const back = d.previous.length === 0 ? [...d.members] : d.failed.filter((n) => d.members.includes(n));
         if (back.length > 0) proofs.set(d.eventId, { atUs: obs.atUs, nodes: back.map((n) => ({ node: n, inc: w.incarnation(n) })) });
         return;
       }

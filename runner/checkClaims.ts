@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadScenario, libraryNames } from '../scenarios/load.ts';
 import { check, parseBound, DEFAULT_BOUND } from './check.ts';
 import { claimLine } from './checkClaim.ts';
-import { codeVersion } from './codeVersion.ts';
+import { codeVersion, searchVersion } from './codeVersion.ts';
 import { configHash } from './runSeed.ts';
 import { threadCpuMs } from './threadCpu.ts';
 import { writeFileAtomic } from './files.ts';
@@ -19,6 +19,8 @@ export interface CachedClaim {
    * are not in the code version, so an edited configuration must not be answered from the cache.
    */
   config?: string;
+  /** A hash of the search engine's sources (runner/check*.ts are not in the code version either). */
+  search?: string;
   bound: string;
   complete: boolean;
   claim: string;
@@ -49,7 +51,7 @@ export async function searchClaim(s: ClaimSearch): Promise<CachedClaim> {
   const bound = parseBound(scenario.check?.bound ?? '', DEFAULT_BOUND);
   const r = await check({ scenario, protocol: s.protocol, seed: 1, bound, maxSchedules: s.maxSchedules, shouldStop: spentOver(s.capMs) });
   const cut = r.reason === 'time';
-  return { codeVersion: codeVersion(), config: configHash(scenario, s.protocol), bound: r.complete ? r.bound : cut ? 'time' : capKey(s.maxSchedules), complete: r.complete, claim: claimLine(r, scenario.nodes) };
+  return { codeVersion: codeVersion(), config: configHash(scenario, s.protocol), search: searchVersion(), bound: r.complete ? r.bound : cut ? 'time' : capKey(s.maxSchedules), complete: r.complete, claim: claimLine(r, scenario.nodes) };
 }
 
 /**
@@ -74,13 +76,14 @@ export function claimDesigns(protocols: readonly string[]): string[] {
   return protocols.filter((p) => !p.includes('/') && names.has(`check-${p}`));
 }
 
-/** The designs whose claim must be searched: no cached claim for this code version and cap. */
+/** The designs whose claim must be searched: no cached claim for this code, search engine, configuration and cap. */
 export function claimsToSearch(protocols: readonly string[], cacheFile: string, maxSchedules = CLAIM_MAX_SCHEDULES): string[] {
   const cache = readCache(cacheFile);
   const version = codeVersion();
   return claimDesigns(protocols).filter((p) => {
     const hit = cache[p];
-    return !(hit !== undefined && hit.codeVersion === version && hit.config === configHash(loadScenario(`check-${p}`).scenario, p)
+    return !(hit !== undefined && hit.codeVersion === version && hit.search === searchVersion()
+      && hit.config === configHash(loadScenario(`check-${p}`).scenario, p)
       && (hit.complete || hit.bound === capKey(maxSchedules)));
   });
 }

@@ -34,14 +34,28 @@ export function packageVersion(): string {
 /** `<version>+<8 hex digits>`; computed once per process. */
 export function codeVersion(): string {
   if (cached !== undefined) return cached;
-  cached = `${packageVersion()}+${RUNNING_SOURCES ? sourceHash(PACKAGE_ROOT) : stampedHash()}`;
+  cached = `${packageVersion()}+${RUNNING_SOURCES ? sourceHash(PACKAGE_ROOT) : stampedHash('sourceHash')}`;
   return cached;
 }
 
+/**
+ * The search engine behind `lockstep check` and compare's bounded claims: a claim cached under the
+ * code version must also be searched again when the search itself changed (order, pruning, bounds).
+ */
+const SEARCH_SOURCES = ['runner/check.ts', 'runner/checkParallel.ts', 'runner/checkClaim.ts', 'runner/checkClaims.ts'];
+
+let cachedSearch: string | undefined;
+
+/** 8 hex digits over the search engine's sources (the build stamps it for compiled code). */
+export function searchVersion(): string {
+  cachedSearch ??= RUNNING_SOURCES ? searchHash(PACKAGE_ROOT) : stampedHash('searchHash');
+  return cachedSearch;
+}
+
 /** 8 hex digits over the simulator's sources under `root` (paths and contents, sorted by path). */
-export function sourceHash(root: string): string {
+export function sourceHash(root: string, roots: readonly string[] = SOURCE_ROOTS): string {
   const files: string[] = [];
-  for (const r of SOURCE_ROOTS) collect(join(root, r), files);
+  for (const r of roots) collect(join(root, r), files);
   files.sort();
   const h = createHash('sha256');
   for (const f of files) {
@@ -53,11 +67,17 @@ export function sourceHash(root: string): string {
   return h.digest('hex').slice(0, 8);
 }
 
+/** 8 hex digits over the search engine's sources under `root`. */
+export function searchHash(root: string): string {
+  return sourceHash(root, SEARCH_SOURCES);
+}
+
 /** The build's stamp; a package without one (a broken build) says so rather than guessing. */
-function stampedHash(): string {
+function stampedHash(key: 'sourceHash' | 'searchHash' = 'sourceHash'): string {
   try {
-    const stamp = JSON.parse(readFileSync(CODE_VERSION_STAMP, 'utf8')) as { sourceHash?: unknown };
-    if (typeof stamp.sourceHash === 'string') return stamp.sourceHash;
+    const stamp = JSON.parse(readFileSync(CODE_VERSION_STAMP, 'utf8')) as Record<string, unknown>;
+    const v = stamp[key];
+    if (typeof v === 'string') return v;
   } catch {
     // no stamp: fall through
   }

@@ -104,8 +104,8 @@ async function stampCodeVersion() {
     platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
   });
   try {
-    const { sourceHash } = await import(pathToFileURL(tmp).href);
-    writeIfChanged(join(DIST, 'code-version.json'), `${JSON.stringify({ sourceHash: sourceHash(ROOT) })}\n`);
+    const { sourceHash, searchHash } = await import(pathToFileURL(tmp).href);
+    writeIfChanged(join(DIST, 'code-version.json'), `${JSON.stringify({ sourceHash: sourceHash(ROOT), searchHash: searchHash(ROOT) })}\n`);
   } finally {
     rmSync(tmp, { force: true });
   }

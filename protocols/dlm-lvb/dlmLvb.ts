@@ -24,8 +24,8 @@
 // passwd is Tweedie's too: `file:passwd` PR to read, EX to write (the LockService), with VALBLK so a
 // writer that dies mid-write is noticed (see acquire).
 // Volatile: everything; a restarted node starts over as a waiter.
-import type { Context, DiskKey, DiskResult, DiskWriteOptions, Module, NodeId, TimerId } from '../../sim/types.ts';
-import type { Deferred } from '../../sim/world.ts';
+import type { Context, DiskKey, DiskResult, DiskWriteOptions, Module, NodeId } from '../../sim/types.ts';
+import { Sleeper } from '../sleeper.ts';
 import type { Dlm } from '../dlm/dlm.ts';
 import type { DlmLock, LockspaceHandle } from '../dlm/api.ts';
 import type { GrantListener, HeldLock, LockService, OwnerGrant, Ownership } from '../ownership/api.ts';
@@ -64,8 +64,7 @@ export class DlmLvb implements Ownership<never, DlmLvbTimerTag> {
   private ls!: LockspaceHandle;
   private readonly hints = new Map<string, NodeId>();
   private readonly looking = new Set<string>();
-  private readonly sleepers = new Map<number, Deferred<void>>();
-  private nextSleep = 1;
+  private readonly sleeper = new Sleeper<DlmLvbTimerTag>((id) => ({ sleep: id }));
   private readonly fileLocks = new Map<string, DlmLock>();
   private fileWrites = 0;
 
@@ -81,10 +80,7 @@ export class DlmLvb implements Ownership<never, DlmLvbTimerTag> {
   }
 
   onTimer(_ctx: Context<never, DlmLvbTimerTag>, tag: DlmLvbTimerTag): void {
-    const id = tag.sleep;
-    const d = this.sleepers.get(id);
-    this.sleepers.delete(id);
-    d?.resolve();
+    this.sleeper.wake(tag.sleep);
   }
 
   // ---- the waiting thread: queue EX, own on grant -------------------------------------------
@@ -289,13 +285,7 @@ export class DlmLvb implements Ownership<never, DlmLvbTimerTag> {
   // ---- promises over timers and the disk ----------------------------------------------------
 
   private sleep(us: number): Promise<void> {
-    const id = this.nextSleep++;
-    const d = this.ctx.deferred<void>();
-    this.sleepers.set(id, d);
-    const tag: DlmLvbTimerTag = { sleep: id };
-    const t: TimerId = this.ctx.setTimer(us, tag);
-    if (t < 0) this.sleepers.delete(id);
-    return d.promise;
+    return this.sleeper.sleep(this.ctx, us);
   }
 
   private read<V>(key: DiskKey<V>): Promise<DiskResult<V>> {

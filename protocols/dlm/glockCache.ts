@@ -7,7 +7,7 @@
 // to the disk. Flaw 'trust-valid' (variant dlm/glock-trust-valid): trust the cache whenever the LVB
 // is valid, without comparing generations. Volatile only: a restarted node starts with no cache.
 import type { Context, DiskKey, DiskResult, Module } from '../../sim/types.ts';
-import type { Deferred } from '../../sim/world.ts';
+import { Sleeper } from '../sleeper.ts';
 import type { Dlm } from './dlm.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import type { LostLvbSignal } from './lockspace.ts';
@@ -63,8 +63,7 @@ export class GlockCache implements Module<never, GlockTimerTag> {
   private ctx!: Context<never, GlockTimerTag>;
   private ls!: LockspaceHandle;
   private cache: Meta | undefined;
-  private readonly sleepers = new Map<number, Deferred<void>>();
-  private nextTag = 1;
+  private readonly sleeper = new Sleeper<GlockTimerTag>((id) => id);
 
   constructor(private readonly opts: GlockCacheOptions) {}
 
@@ -76,17 +75,11 @@ export class GlockCache implements Module<never, GlockTimerTag> {
   }
 
   onTimer(_ctx: Context<never, GlockTimerTag>, tag: GlockTimerTag): void {
-    const d = this.sleepers.get(tag);
-    this.sleepers.delete(tag);
-    d?.resolve();
+    this.sleeper.wake(tag);
   }
 
   private sleep(us: number): Promise<void> {
-    const tag = this.nextTag++;
-    const d = this.ctx.deferred<void>();
-    this.sleepers.set(tag, d);
-    this.ctx.setTimer(us, tag);
-    return d.promise;
+    return this.sleeper.sleep(this.ctx, us);
   }
 
   private disk<T>(op: (done: (r: T) => void) => void): Promise<T> {

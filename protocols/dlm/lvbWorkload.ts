@@ -14,7 +14,7 @@
 // `stopAtUs` (local time) so every operation completes before the liveness deadline. Volatile only:
 // a restarted node starts its part again with a fresh counter.
 import type { Context, Module } from '../../sim/types.ts';
-import type { Deferred } from '../../sim/world.ts';
+import { Sleeper } from '../sleeper.ts';
 import type { Dlm } from './dlm.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import { Status } from './flags.ts';
@@ -46,8 +46,7 @@ export class LvbHolderWorkload implements Module<never, LvbHolderTimerTag> {
   readonly name = 'lvb-holder';
   private ctx!: Context<never, LvbHolderTimerTag>;
   private ls!: LockspaceHandle;
-  private readonly sleepers = new Map<number, Deferred<void>>();
-  private nextTag = 1;
+  private readonly sleeper = new Sleeper<LvbHolderTimerTag>((id) => ({ sleep: id }));
   private counter = 0;
 
   constructor(private readonly opts: LvbHolderOptions) {}
@@ -60,17 +59,11 @@ export class LvbHolderWorkload implements Module<never, LvbHolderTimerTag> {
   }
 
   onTimer(_ctx: Context<never, LvbHolderTimerTag>, t: LvbHolderTimerTag): void {
-    const d = this.sleepers.get(t.sleep);
-    this.sleepers.delete(t.sleep);
-    d?.resolve();
+    this.sleeper.wake(t.sleep);
   }
 
   private sleep(us: number): Promise<void> {
-    const tag = this.nextTag++;
-    const d = this.ctx.deferred<void>();
-    this.sleepers.set(tag, d);
-    this.ctx.setTimer(us, { sleep: tag });
-    return d.promise;
+    return this.sleeper.sleep(this.ctx, us);
   }
 
   private running(): boolean {

@@ -16,7 +16,7 @@
 // held (its request failed, it was unlocked) is skipped; -ENOTCONN (the node's lockspace is gone)
 // ends the program. A restarted node runs nothing (volatile only). Validation: `dlmScriptIssues`.
 import type { Context, Module } from '../../sim/types.ts';
-import type { Deferred } from '../../sim/world.ts';
+import { Sleeper } from '../sleeper.ts';
 import type { Dlm } from './dlm.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
 import type { LostLvbSignal } from './lockspace.ts';
@@ -166,8 +166,7 @@ export class DlmScriptWorkload implements Module {
   readonly name = 'dlm-script';
   private ctx!: Context;
   private ls!: LockspaceHandle;
-  private readonly sleepers = new Map<number, Deferred<void>>();
-  private nextTag = 1;
+  private readonly sleeper = new Sleeper<number>((id) => id);
   private stopped = false;
 
   constructor(private readonly opts: DlmScriptOptions) {}
@@ -183,17 +182,11 @@ export class DlmScriptWorkload implements Module {
 
   onTimer(_ctx: Context, tag: unknown): void {
     if (typeof tag !== 'number') return;
-    const d = this.sleepers.get(tag);
-    this.sleepers.delete(tag);
-    d?.resolve();
+    this.sleeper.wake(tag);
   }
 
   private sleep(us: number): Promise<void> {
-    const tag = this.nextTag++;
-    const d = this.ctx.deferred<void>();
-    this.sleepers.set(tag, d);
-    this.ctx.setTimer(us, tag);
-    return d.promise;
+    return this.sleeper.sleep(this.ctx, us);
   }
 
   private async run(ops: readonly ScriptOp[]): Promise<void> {

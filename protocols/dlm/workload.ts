@@ -3,7 +3,7 @@
 // blocks, convert, cancel through AbortSignal, give way on blocking notifications, and unlock. New
 // locks stop at `stopAtUs` (local time) so the healed phase can drain. Volatile only.
 import type { Context, Module } from '../../sim/types.ts';
-import type { Deferred } from '../../sim/world.ts';
+import { Sleeper } from '../sleeper.ts';
 import type { Dlm } from './dlm.ts';
 import type { LostLvbSignal } from './lockspace.ts';
 import type { DlmLock, LockspaceHandle } from './api.ts';
@@ -38,7 +38,8 @@ export class DlmWorkload implements Module<never, DlmWorkloadTimerTag> {
   readonly name = 'dlm-workload';
   private ctx!: Context<never, DlmWorkloadTimerTag>;
   private ls!: LockspaceHandle;
-  private readonly sleepers = new Map<number, Deferred<void>>();
+  // Sleeps and abort timers share one id counter.
+  private readonly sleeper = new Sleeper<DlmWorkloadTimerTag>((id) => ({ sleep: id }), () => this.nextTag++);
   private readonly aborts = new Map<number, AbortController>();
   private nextTag = 1;
   counter = 0;
@@ -54,9 +55,7 @@ export class DlmWorkload implements Module<never, DlmWorkloadTimerTag> {
 
   onTimer(_ctx: Context<never, DlmWorkloadTimerTag>, t: DlmWorkloadTimerTag): void {
     if ('sleep' in t) {
-      const d = this.sleepers.get(t.sleep);
-      this.sleepers.delete(t.sleep);
-      d?.resolve();
+      this.sleeper.wake(t.sleep);
     } else {
       this.aborts.get(t.abort)?.abort();
       this.aborts.delete(t.abort);
@@ -64,11 +63,7 @@ export class DlmWorkload implements Module<never, DlmWorkloadTimerTag> {
   }
 
   private sleep(us: number): Promise<void> {
-    const tag = this.nextTag++;
-    const d = this.ctx.deferred<void>();
-    this.sleepers.set(tag, d);
-    this.ctx.setTimer(us, { sleep: tag });
-    return d.promise;
+    return this.sleeper.sleep(this.ctx, us);
   }
 
   /** An AbortSignal that fires after `us` (to exercise cancellation). */

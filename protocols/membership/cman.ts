@@ -58,7 +58,9 @@ export type CmanMsg =
   | { type: 'prepare'; gen: number; inc: number; prevEpoch: number; view: FullView }
   | { type: 'ack'; gen: number; ok: true }
   | { type: 'ack'; gen: number; ok: false; why: string; highest: number }
-  | { type: 'commit'; gen: number; view: FullView };
+  | { type: 'commit'; gen: number; view: FullView }
+  /** To a viewless node whose incarnation left my view: it can never be admitted again, so it reboots. */
+  | { type: 'kill'; inc: number; epoch: number };
 /** The heartbeat: the sender's incarnation, the highest generation it has seen, its installed view. */
 export type HeartbeatMsg = Extract<CmanMsg, { type: 'hb' }>;
 
@@ -190,6 +192,7 @@ export class Cman implements Module<CmanWire, CmanTimerTag, CmanDurable>, Cluste
       case 'prepare': return this.onPrepare(from, m);
       case 'ack': return this.onAck(from, m);
       case 'commit': return this.onCommit(from, m);
+      case 'kill': return this.onKill(from, m);
       default: return this.sm.onMessage(from, m);
     }
   }
@@ -277,8 +280,29 @@ export class Cman implements Module<CmanWire, CmanTimerTag, CmanDurable>, Cluste
     }
     const master = cur.members.find((m) => this.usable(m, cur));
     if (master !== this.ctx.node) return;
+    this.killDeparted();
     const want = this.desired(cur);
     if (!this.sameMembers(want, cur)) this.propose(want);
+  }
+
+  /**
+   * A node whose incarnation left my view but who shows no view: it acked a prepare, then promised a
+   * competing one, so it ignored the commit its master installed, and was dropped for not showing the
+   * view. No view means no merge or expel rule reaches it, and `departed` keeps it out for good: as
+   * cman does with a node that may not rejoin without a restart, the master tells it to reboot.
+   */
+  private killDeparted(): void {
+    for (const n of this.ctx.allNodes) {
+      if (n === this.ctx.node || !this.alive(n)) continue;
+      const p = this.peers.get(n)!;
+      if (p.view === null && this.departed.get(n) === p.inc) this.send(n, { type: 'kill', inc: p.inc, epoch: this.cur!.epoch });
+    }
+  }
+
+  private onKill(from: NodeId, msg: Extract<CmanMsg, { type: 'kill' }>): void {
+    // Only a viewless incarnation obeys (a node with a view is judged by the merge and expel rules).
+    if (this.cur !== undefined || msg.inc !== this.ctx.incarnation) return;
+    this.kill(`removed: node ${from} (epoch ${msg.epoch}) dropped incarnation ${msg.inc}, which never installed its view`);
   }
 
   /** No view yet: wait to be admitted by a cluster, or form one once joinWait has passed. */

@@ -56,3 +56,20 @@ describe('ownership-failure-fenced: a fence domain formed afresh proves its memb
     expect(r.violations.map((v) => v.checker)).toContain('ownership-failure-fenced');
   });
 });
+
+describe('F18: a joiner that promised a competing master is dropped without ever installing a view (liveness-after-heal)', () => {
+  it('check-oldest-member, profile partitions, seed 343: the master tells the viewless node to reboot, and it rejoins', async () => {
+    const { r, recs } = await story('check-oldest-member', 'partitions', 'oldest-member', 343);
+    expect(r.violations).toEqual([]);
+    const kill = recs.find((x) => x.k === 'cman-kill' && x.node === 3 && String(x.reason).startsWith('removed: node 1'));
+    expect(kill, 'node 3 is told to reboot').toBeDefined();
+    // Before the kill node 3 had no view: it acked node 1's prepare, then node 2's, and ignored node 1's commit.
+    const restart = recs.find((x) => x.k === 'restart' && x.node === 3 && x.incarnation === 2)!;
+    expect(recs.some((x) => x.k === 'view' && x.node === 3 && x.t > restart.t && x.t < kill!.t)).toBe(false);
+    expect(recs.some((x) => x.k === 'view' && x.node === 1 && x.t < kill!.t && (x.members as number[]).includes(3))).toBe(true);
+    // Afterwards it is back in every node's last view.
+    const last = new Map<number, number[]>();
+    for (const x of recs) if (x.k === 'view') last.set(x.node, x.members as number[]);
+    expect([...last.values()].every((m) => m.includes(3))).toBe(true);
+  });
+});

@@ -17,7 +17,7 @@ import type { RunView } from '../../runner/runView.ts';
 import { loadLibrary, loadScenario } from '../../scenarios/load.ts';
 import { simulate } from '../../scenarios/simulate.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
-import { codeVersion } from '../../runner/codeVersion.ts';
+import { codeVersion, searchVersion } from '../../runner/codeVersion.ts';
 import { claimsToSearch, searchClaim } from '../../runner/checkClaims.ts';
 import { writeFileSync } from 'node:fs';
 
@@ -218,21 +218,25 @@ describe('claimsToSearch', () => {
   it('searches a design unless its claim is cached for this code version and configuration: complete, or at the same schedule cap', () => {
     const file = join(dir, 'claims.json');
     const v = codeVersion();
+    const search = searchVersion();
     const config = (p: string): string => configHash(loadScenario(`check-${p}`).scenario, p);
     writeFileSync(file, JSON.stringify({
-      'dlm-lvb': { codeVersion: v, config: config('dlm-lvb'), bound: 'faults=2,delays=2', complete: true, claim: 'x' },
-      'oldest-member': { codeVersion: v, config: config('oldest-member'), bound: 'schedules=2000', complete: false, claim: 'x' },
-      lease: { codeVersion: v, config: config('lease'), bound: 'time', complete: false, claim: 'x' },
+      'dlm-lvb': { codeVersion: v, config: config('dlm-lvb'), search, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'oldest-member': { codeVersion: v, config: config('oldest-member'), search, bound: 'schedules=2000', complete: false, claim: 'x' },
+      lease: { codeVersion: v, config: config('lease'), search, bound: 'time', complete: false, claim: 'x' },
     }));
     expect(claimsToSearch(['dlm-lvb', 'dlm-lvb/no-fencing', 'oldest-member', 'lease'], file, 2000)).toEqual(['lease']);
     expect(claimsToSearch(['oldest-member'], file, 3000)).toEqual(['oldest-member']);
-    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', config: config('dlm-lvb'), bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
+    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: 'other', config: config('dlm-lvb'), search, bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
+    expect(claimsToSearch(['dlm-lvb'], file)).toEqual(['dlm-lvb']);
+    // The search engine (runner/check*.ts) is outside the code version too: a claim another search found is searched again.
+    writeFileSync(file, JSON.stringify({ 'dlm-lvb': { codeVersion: v, config: config('dlm-lvb'), search: 'other', bound: 'faults=2,delays=2', complete: true, claim: 'x' } }));
     expect(claimsToSearch(['dlm-lvb'], file)).toEqual(['dlm-lvb']);
     // The check configurations are JSON, outside the code version: another configuration (or a
     // cache written before the configuration was recorded) is searched again.
     writeFileSync(file, JSON.stringify({
-      'dlm-lvb': { codeVersion: v, config: config('oldest-member'), bound: 'faults=2,delays=2', complete: true, claim: 'x' },
-      'oldest-member': { codeVersion: v, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'dlm-lvb': { codeVersion: v, config: config('oldest-member'), search, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
+      'oldest-member': { codeVersion: v, search, bound: 'faults=2,delays=2', complete: true, claim: 'x' },
     }));
     expect(claimsToSearch(['dlm-lvb', 'oldest-member'], file)).toEqual(['dlm-lvb', 'oldest-member']);
   });

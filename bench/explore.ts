@@ -1,9 +1,11 @@
 // Explore throughput on the standard scenario (5 nodes, 60 simulated s, swarm faults, workload on, all
-// checkers): seeds/s with 1 worker (the main thread) and 2 worker threads, and the speed-up.
-// Worker start-up is excluded (workers are long-lived); a few warm-up seeds run first on each pool.
+// checkers): seeds/s with 1 worker thread and with 2, and the speed-up. Both sides run on fresh worker
+// threads with the same warm-up: measuring 1 worker on the bench's main thread, which the other
+// benchmarks have already warmed up, compared a warm isolate with cold ones (the JIT's warm-up is most
+// of a short run's cost: bench/README.md, round 3). Worker start-up is excluded (workers are long-lived).
 // The protocol is the CLI's default (override: LOCKSTEP_BENCH_EXPLORE_PROTOCOL); seeds: LOCKSTEP_BENCH_EXPLORE_SEEDS.
 import { loadScenario } from '../scenarios/load.ts';
-import { startPool } from '../runner/pool.ts';
+import { WorkerPool } from '../runner/pool.ts';
 import { chooseProtocol } from '../runner/protocolChoice.ts';
 import { codeVersion } from '../runner/codeVersion.ts';
 
@@ -21,8 +23,8 @@ interface Measured {
   seedsPerCpuSec: number;
 }
 
-async function seedsPerSec(workers: number, job: Parameters<Awaited<ReturnType<typeof startPool>>['run']>[0]): Promise<Measured> {
-  const pool = await startPool(workers);
+async function seedsPerSec(workers: number, job: Parameters<WorkerPool['run']>[0]): Promise<Measured> {
+  const pool = await WorkerPool.start(workers);
   try {
     const warm = Array.from({ length: WARMUP * workers }, (_, i) => 1_000_000 + i);
     await pool.run(job, warm, () => {}, () => false);

@@ -16,6 +16,12 @@ const cpuMs = (): number => {
 
 const PROTOCOL_NAMES = ['dlm-lvb', 'oldest-member', 'lease'];
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_SEEDS ?? 12);
+/**
+ * The warm figure: seeds 101.. measured after seeds 1..WARM_SEEDS have run in the same process (new
+ * seeds, so nothing seed-specific is reused). An explore or compare worker runs hundreds of seeds:
+ * the first ~50 pay the JIT's warm-up and deoptimisations (bench/README.md, round 3), the rest run warm.
+ */
+const WARM_SEEDS = Number(process.env.LOCKSTEP_BENCH_WARM_SEEDS ?? 60);
 /** Simulated time of the scaled runs (50 and 100 nodes cost far more per simulated second). */
 const SCALE_DURATION_US = Number(process.env.LOCKSTEP_BENCH_SCALE_US ?? 20_000_000);
 const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
@@ -33,8 +39,8 @@ interface Measured {
  * Run `seeds` seeds of `scenario` (after 2 warm-up seeds). With `alloc`, bytes allocated are what every
  * collection freed plus the heap's net growth (v8.GCProfiler), a close estimate of what was allocated.
  */
-async function measure(scenario: Scenario, protocol: string, seeds: number, alloc: boolean): Promise<Measured> {
-  for (let seed = 1000; seed < 1002; seed++) await simulate(scenario, { seed, protocol });
+async function measure(scenario: Scenario, protocol: string, seeds: number, alloc: boolean, firstSeed = 1, warmUp = 2): Promise<Measured> {
+  for (let seed = 1000; seed < 1000 + warmUp; seed++) await simulate(scenario, { seed, protocol });
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const prof = alloc ? new GCProfiler() : undefined;
@@ -43,7 +49,7 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
   let events = 0;
   let simUs = 0;
   const t0 = cpuMs();
-  for (let seed = 1; seed <= seeds; seed++) {
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const r = await simulate(scenario, { seed, protocol });
     events += r.events;
     simUs += r.simTimeUs;
@@ -62,13 +68,15 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
 export async function benchStack(bare5EventsPerSec?: number): Promise<Record<string, unknown>> {
   const { scenario } = loadScenario('standard');
   const out: Record<string, unknown> = {
-    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core; scale: the same at 50 and 100 nodes for ${SCALE_DURATION_US / 1e6} s simulated`,
+    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core (warm: ${WARM_SEEDS} new seeds after ${WARM_SEEDS} warm-up seeds); scale: the same at 50 and 100 nodes for ${SCALE_DURATION_US / 1e6} s simulated`,
   };
   for (const name of PROTOCOL_NAMES) {
     if (!PROTOCOLS.some((p) => p.name === name)) continue;
     const m = await measure(scenario, name, SEEDS, false);
     const a = await measure(scenario, name, Math.max(2, SEEDS >> 2), true);
+    const w = await measure(scenario, name, WARM_SEEDS, false, 101, WARM_SEEDS);
     const eventsPerSec = m.events / m.cpuSec;
+    const warmEventsPerSec = w.events / w.cpuSec;
     const scale: Record<string, number> = {};
     const perSimSec: Record<number, number> = {};
     for (const nodes of [5, 50, 100]) {
@@ -90,6 +98,15 @@ export async function benchStack(bare5EventsPerSec?: number): Promise<Record<str
       goalRatioToBare5: bare5EventsPerSec === undefined ? undefined : eventsPerSec / bare5EventsPerSec >= 0.15,
       goal10kSimSecPerCpuSec: m.simSec / m.cpuSec >= 10_000,
       goal100NodesAtMost20x: perSimSec[100]! / perSimSec[5]! <= 20,
+      warm: {
+        what: `${WARM_SEEDS} new seeds (101..) after ${WARM_SEEDS} warm-up seeds in this process: the rate a long explore or compare worker runs at`,
+        seedsPerSecPerCore: round(WARM_SEEDS / w.cpuSec),
+        ...(bare5EventsPerSec ? { ratioToBare5: round(warmEventsPerSec / bare5EventsPerSec) } : {}),
+        nodes5SimSecPerCpuSec: round(w.simSec / w.cpuSec),
+        goal50SeedsPerSecPerCore: WARM_SEEDS / w.cpuSec >= 50,
+        goalRatioToBare5: bare5EventsPerSec === undefined ? undefined : warmEventsPerSec / bare5EventsPerSec >= 0.15,
+        goal10kSimSecPerCpuSec: w.simSec / w.cpuSec >= 10_000,
+      },
     };
   }
   return out;

@@ -268,6 +268,7 @@ export class ServiceManager {
       if (msg.type === 'sm-stop') send(this.ctx, from, { type: 'sm-stopped', epoch: v.epoch, group: msg.group, eventId: msg.eventId });
       return;
     }
+    if (msg.type === 'sm-stop' || msg.type === 'sm-start') this.finishedBelow(rec.level, v.epoch);
     switch (msg.type) {
       case 'sm-stop':
         // A resent stop of the event already started here belongs to its (passed) stop phase.
@@ -278,6 +279,20 @@ export class ServiceManager {
       case 'sm-start': return this.onStartMsg(rec, msg);
       case 'sm-finish': return this.onFinish(rec, msg.eventId);
       case 'sm-left': return this.onLeft(rec);
+    }
+  }
+
+  /**
+   * The coordinator of `epoch` moves to a level only once every lower level's event of that epoch has
+   * finished (the barrier), so its stop or start for a group at `level` says that each of my lower
+   * groups still waiting, started, for a finish of this epoch has finished: the finish was cut by a
+   * partition (FIFO channels lose what a partition cuts) and its resend had not come yet. Finish them
+   * here, before the higher level starts: otherwise this node would start level 1 with its fence
+   * group unfinished (finding F19, `barrier-order`).
+   */
+  private finishedBelow(level: number, epoch: number): void {
+    for (const g of this.groups.values()) {
+      if (g.level < level && g.state === 'started' && g.event !== undefined && Math.floor(g.event / EVENT_STRIDE) === epoch) this.onFinish(g, g.event);
     }
   }
 

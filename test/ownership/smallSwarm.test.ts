@@ -73,3 +73,17 @@ describe('F18: a joiner that promised a competing master is dropped without ever
     expect([...last.values()].every((m) => m.includes(3))).toBe(true);
   });
 });
+
+describe('F19: a finish cut by a partition, then the next level started (barrier-order)', () => {
+  it('check-dlm-lvb-reader, profile targeted, seed 9602: n3 finishes its fence event before it starts the DLM\'s', async () => {
+    const { r, recs } = await story('check-dlm-lvb-reader', 'targeted', 'dlm-lvb', 9602);
+    expect(r.violations).toEqual([]);
+    // The coordinator's finish of the fence event to n3 was dropped by the one-way partition 2 → 1,3.
+    const fenceStart = recs.find((x) => x.k === 'sm-start' && x.node === 3 && x.group === 'fence' && x.eventId === 2002001)!;
+    const dlmStart = recs.find((x) => x.k === 'sm-start' && x.node === 3 && x.group === 'dlm:ownership' && x.eventId === 2002003)!;
+    const fenceFinish = recs.find((x) => x.k === 'sm-finish' && x.node === 3 && x.group === 'fence' && x.eventId === 2002001)!;
+    expect(recs.some((x) => x.k === 'drop' && x.node === 3 && x.from === 2 && x.why === 'partition' && x.t > fenceStart.t && x.t < dlmStart.t)).toBe(true);
+    expect(fenceFinish).toBeDefined();
+    expect(fenceFinish.t).toBeLessThanOrEqual(dlmStart.t);
+  });
+});

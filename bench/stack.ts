@@ -4,6 +4,8 @@
 // process, and simulated seconds per CPU-second at 5, 50 and 100 nodes (the 100-node cost per
 // simulated second as a multiple of the 5-node cost).
 import { GCProfiler } from 'node:v8';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { simulate } from '../scenarios/simulate.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/types.ts';
@@ -17,9 +19,11 @@ const cpuMs = (): number => {
 const PROTOCOL_NAMES = ['dlm-lvb', 'oldest-member', 'lease'];
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_SEEDS ?? 12);
 /**
- * The warm figure: seeds 101.. measured after seeds 1..WARM_SEEDS have run in the same process (new
- * seeds, so nothing seed-specific is reused). An explore or compare worker runs hundreds of seeds:
- * the first ~50 pay the JIT's warm-up and deoptimisations (bench/README.md, round 3), the rest run warm.
+ * The warm figure: in a fresh child process (bench/warm.ts), seeds WARM_SEEDS+1..2×WARM_SEEDS measured
+ * after seeds 1..WARM_SEEDS (new seeds, so nothing seed-specific is reused). An explore or compare worker
+ * runs hundreds of seeds: the first ~50 pay the JIT's warm-up and deoptimisations (bench/README.md,
+ * round 3), the rest run warm. A child, because in this process the earlier benchmarks have made the
+ * engine's call sites polymorphic (measured here, the same seeds ran at about half the rate).
  */
 const WARM_SEEDS = Number(process.env.LOCKSTEP_BENCH_WARM_SEEDS ?? 60);
 /** Simulated time of the scaled runs (50 and 100 nodes cost far more per simulated second). */
@@ -39,8 +43,8 @@ interface Measured {
  * Run `seeds` seeds of `scenario` (after 2 warm-up seeds). With `alloc`, bytes allocated are what every
  * collection freed plus the heap's net growth (v8.GCProfiler), a close estimate of what was allocated.
  */
-async function measure(scenario: Scenario, protocol: string, seeds: number, alloc: boolean, firstSeed = 1, warmUp = 2): Promise<Measured> {
-  for (let seed = 1000; seed < 1000 + warmUp; seed++) await simulate(scenario, { seed, protocol });
+async function measure(scenario: Scenario, protocol: string, seeds: number, alloc: boolean): Promise<Measured> {
+  for (let seed = 1000; seed < 1002; seed++) await simulate(scenario, { seed, protocol });
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const prof = alloc ? new GCProfiler() : undefined;
@@ -49,7 +53,7 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
   let events = 0;
   let simUs = 0;
   const t0 = cpuMs();
-  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+  for (let seed = 1; seed <= seeds; seed++) {
     const r = await simulate(scenario, { seed, protocol });
     events += r.events;
     simUs += r.simTimeUs;
@@ -65,16 +69,24 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
   return { seeds, events, cpuSec, simSec: simUs / 1e6, allocated };
 }
 
+function warmInChild(protocol: string): Measured {
+  const script = fileURLToPath(new URL('./warm.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, protocol, String(WARM_SEEDS)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/warm.ts ${protocol} failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seeds: number; cpuSec: number; events: number; simSec: number };
+  return { seeds: j.seeds, events: j.events, cpuSec: j.cpuSec, simSec: j.simSec, allocated: 0 };
+}
+
 export async function benchStack(bare5EventsPerSec?: number): Promise<Record<string, unknown>> {
   const { scenario } = loadScenario('standard');
   const out: Record<string, unknown> = {
-    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core (warm: ${WARM_SEEDS} new seeds after ${WARM_SEEDS} warm-up seeds); scale: the same at 50 and 100 nodes for ${SCALE_DURATION_US / 1e6} s simulated`,
+    what: `standard scenario (${scenario.nodes} nodes, ${scenario.durationUs / 1e6} s simulated, swarm '${scenario.faults.swarm}', workload on, all checkers), trace off, ${SEEDS} seeds after 2 warm-up seeds, CPU time of one core (warm: ${WARM_SEEDS} new seeds after ${WARM_SEEDS} warm-up seeds in a fresh process); scale: the same at 50 and 100 nodes for ${SCALE_DURATION_US / 1e6} s simulated`,
   };
   for (const name of PROTOCOL_NAMES) {
     if (!PROTOCOLS.some((p) => p.name === name)) continue;
     const m = await measure(scenario, name, SEEDS, false);
     const a = await measure(scenario, name, Math.max(2, SEEDS >> 2), true);
-    const w = await measure(scenario, name, WARM_SEEDS, false, 101, WARM_SEEDS);
+    const w = warmInChild(name);
     const eventsPerSec = m.events / m.cpuSec;
     const warmEventsPerSec = w.events / w.cpuSec;
     const scale: Record<string, number> = {};
@@ -99,7 +111,7 @@ export async function benchStack(bare5EventsPerSec?: number): Promise<Record<str
       goal10kSimSecPerCpuSec: m.simSec / m.cpuSec >= 10_000,
       goal100NodesAtMost20x: perSimSec[100]! / perSimSec[5]! <= 20,
       warm: {
-        what: `${WARM_SEEDS} new seeds (101..) after ${WARM_SEEDS} warm-up seeds in this process: the rate a long explore or compare worker runs at`,
+        what: `a fresh process (bench/warm.ts): seeds ${WARM_SEEDS + 1}..${2 * WARM_SEEDS} after ${WARM_SEEDS} warm-up seeds, the rate a long explore or compare worker runs at`,
         seedsPerSecPerCore: round(WARM_SEEDS / w.cpuSec),
         ...(bare5EventsPerSec ? { ratioToBare5: round(warmEventsPerSec / bare5EventsPerSec) } : {}),
         nodes5SimSecPerCpuSec: round(w.simSec / w.cpuSec),

@@ -13,14 +13,23 @@ export function heapCeilingMb(maxHeapMb: number | undefined): number {
 }
 
 /**
+ * This thread's heap in use. `v8.getHeapStatistics()` reads the isolate's own counters;
+ * `process.memoryUsage()` also reads the process's resident size from /proc on every call, which cost
+ * 7% of each explore worker's time (and more with two workers reading at once).
+ */
+function heapUsed(): number {
+  return getHeapStatistics().used_heap_size;
+}
+
+/**
  * A probe for `simulate({ probe })`: undefined while the heap has grown by less than the ceiling since
  * the run started, else a sentence naming the bound and the heap in use.
  */
 export function heapProbe(maxHeapMb?: number): () => string | undefined {
   const ceiling = heapCeilingMb(maxHeapMb);
-  const base = process.memoryUsage().heapUsed;
+  const base = heapUsed();
   return () => {
-    const grownMb = (process.memoryUsage().heapUsed - base) / 2 ** 20;
+    const grownMb = (heapUsed() - base) / 2 ** 20;
     if (grownMb <= ceiling) return undefined;
     return `heap ceiling of ${ceiling} MB (maxHeapMb; the heap grew by ${Math.round(grownMb)} MB)`;
   };

@@ -15,6 +15,7 @@ import { randomWalk } from '../runner/pct.ts';
 import { CHECK_TARGETS, NOT_FOUND_YET } from '../runner/checkVariants.ts';
 import { simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
+import { withSwarm } from '../scenarios/profiles.ts';
 
 interface Row {
   variant: string;
@@ -52,7 +53,7 @@ function baseOf(variant: string): string {
  * checker and its correct design does not: the number of seeds run, or null within `maxSeeds`.
  */
 async function exploreFirst(scenario: Scenario, variant: string, profile: string, first: number, maxSeeds: number): Promise<number | null> {
-  const swarm: Scenario = { ...scenario, name: `${scenario.name}-${profile}`, faults: { swarm: profile } };
+  const swarm = withSwarm(scenario, profile);
   for (let i = 0; i < maxSeeds; i++) {
     const r = await simulate(swarm, { seed: first + i, protocol: variant });
     if (r.violations.length === 0) continue;

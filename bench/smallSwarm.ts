@@ -5,7 +5,7 @@
 // Usage: node --import tsx bench/smallSwarm.ts [--seeds 2000] [--first 1]
 import { simulate } from '../scenarios/simulate.ts';
 import { loadScenario } from '../scenarios/load.ts';
-import { SWARM_PROFILES } from '../scenarios/profiles.ts';
+import { SWARM_PROFILES, withSwarm } from '../scenarios/profiles.ts';
 
 const CONFIGS = ['check-dlm-lvb', 'check-dlm-lvb-reader', 'check-dlm-lvb-passwd', 'check-oldest-member', 'check-lease'];
 const PROFILES = SWARM_PROFILES.map((p) => p.name).filter((n) => n !== 'none');
@@ -18,7 +18,7 @@ export async function benchSmallSwarm(seeds: number, first = 1): Promise<Record<
     const base = loadScenario(config).scenario;
     const protocol = base.protocol ?? 'dlm-lvb';
     for (const profile of PROFILES) {
-      const scenario = { ...base, name: `${config}-${profile}`, faults: { swarm: profile } };
+      const scenario = withSwarm(base, profile);
       const failures: { seed: number; checkers: string[]; safety: boolean; slowFence: boolean }[] = [];
       for (let seed = first; seed < first + seeds; seed++) {
         const r = await simulate(scenario, { seed, protocol });

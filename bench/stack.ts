@@ -19,7 +19,7 @@ const cpuMs = (): number => {
 const PROTOCOL_NAMES = ['dlm-lvb', 'oldest-member', 'lease'];
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_SEEDS ?? 12);
 /**
- * The warm figure: in a fresh child process (bench/warm.ts), seeds WARM_SEEDS+1..2×WARM_SEEDS measured
+ * The warm figure: in a fresh child process (bench/perseed.ts with FRESH=1), seeds WARM_SEEDS+1..2×WARM_SEEDS measured
  * after seeds 1..WARM_SEEDS (new seeds, so nothing seed-specific is reused). An explore or compare worker
  * runs hundreds of seeds: the first ~50 pay the JIT's warm-up and deoptimisations (bench/README.md,
  * round 3), the rest run warm. A child, because in this process the earlier benchmarks have made the
@@ -70,9 +70,9 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
 }
 
 function warmInChild(protocol: string): Measured {
-  const script = fileURLToPath(new URL('./warm.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, protocol, String(WARM_SEEDS)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench/warm.ts ${protocol} failed: ${r.stderr}`);
+  const script = fileURLToPath(new URL('./perseed.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, protocol, String(WARM_SEEDS)], { encoding: 'utf8', env: { ...process.env, FRESH: '1' } });
+  if (r.status !== 0) throw new Error(`bench/perseed.ts ${protocol} failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seeds: number; cpuSec: number; events: number; simSec: number };
   return { seeds: j.seeds, events: j.events, cpuSec: j.cpuSec, simSec: j.simSec, allocated: 0 };
 }
@@ -111,7 +111,7 @@ export async function benchStack(bare5EventsPerSec?: number): Promise<Record<str
       goal10kSimSecPerCpuSec: m.simSec / m.cpuSec >= 10_000,
       goal100NodesAtMost20x: perSimSec[100]! / perSimSec[5]! <= 20,
       warm: {
-        what: `a fresh process (bench/warm.ts): seeds ${WARM_SEEDS + 1}..${2 * WARM_SEEDS} after ${WARM_SEEDS} warm-up seeds, the rate a long explore or compare worker runs at`,
+        what: `a fresh process (bench/perseed.ts, FRESH=1): seeds ${WARM_SEEDS + 1}..${2 * WARM_SEEDS} after ${WARM_SEEDS} warm-up seeds, the rate a long explore or compare worker runs at`,
         seedsPerSecPerCore: round(WARM_SEEDS / w.cpuSec),
         ...(bare5EventsPerSec ? { ratioToBare5: round(warmEventsPerSec / bare5EventsPerSec) } : {}),
         nodes5SimSecPerCpuSec: round(w.simSec / w.cpuSec),

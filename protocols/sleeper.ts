@@ -30,12 +30,11 @@ export class Sleeper<T> {
     return d.promise;
   }
 
-  /** From onTimer: wake sleep `id`; false when no sleep has that id. */
-  wake(id: number): boolean {
+  /** From onTimer: wake sleep `id` (nothing when no sleep has that id). */
+  wake(id: number): void {
     const d = this.waiting.get(id);
-    if (d === undefined) return false;
+    if (d === undefined) return;
     this.waiting.delete(id);
     d.resolve();
-    return true;
   }
 }

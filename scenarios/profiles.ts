@@ -1,5 +1,6 @@
 // Named swarm profiles: which fault kinds a seed may draw, how many and how long.
 import type { SwarmProfile } from '../sim/faults/swarm.ts';
+import type { Scenario } from './types.ts';
 
 export const SWARM_PROFILES: readonly SwarmProfile[] = [
   {
@@ -69,4 +70,12 @@ export const SWARM_PROFILES: readonly SwarmProfile[] = [
 
 export function swarmProfile(name: string): SwarmProfile | undefined {
   return SWARM_PROFILES.find((p) => p.name === name);
+}
+
+/**
+ * `scenario` with its fault script replaced by swarm `profile` (named `<name>-<profile>`): random faults
+ * on a configuration written for `lockstep check`, whose own script is empty.
+ */
+export function withSwarm(scenario: Scenario, profile: string): Scenario {
+  return { ...scenario, name: `${scenario.name}-${profile}`, faults: { swarm: profile } };
 }

@@ -5,16 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../scenarios/simulate.ts';
 import { loadScenario } from '../../scenarios/load.ts';
-import type { Scenario } from '../../scenarios/types.ts';
-
-function swarmOf(config: string, profile: string): Scenario {
-  const s = loadScenario(config).scenario;
-  return { ...s, name: `${config}-${profile}`, faults: { swarm: profile } };
-}
+import { withSwarm } from '../../scenarios/profiles.ts';
 
 async function story(config: string, profile: string, protocol: string, seed: number) {
   const recs: { k: string; t: number; node: number; [x: string]: unknown }[] = [];
-  const r = await simulate(swarmOf(config, profile), { seed, protocol, trace: (rec) => { recs.push(rec as never); } });
+  const r = await simulate(withSwarm(loadScenario(config).scenario, profile), { seed, protocol, trace: (rec) => { recs.push(rec as never); } });
   return { r, recs };
 }
 

@@ -71,13 +71,12 @@ export interface CheckOptions {
   /** Keep searching after the first counterexample (default: stop at it). */
   all?: boolean;
   /**
-   * Search order (same set of schedules, each run once): 'dfs' (the default) goes depth-first; 'bfs'
-   * runs every schedule with 0 deviations, then every one with exactly 1, then exactly 2, …
-   * (iterative deviation bounding, as CHESS's iterative context bounding).
+   * Search order (same set of schedules, each run once): 'bfs' (the default) runs every schedule with
+   * 0 deviations, then every one with exactly 1, then exactly 2, … (iterative deviation bounding, as
+   * CHESS's iterative context bounding), and within a level the schedules with fewer delays first
+   * (faults before delays); 'dfs' goes depth-first in tape order.
    */
   order?: SearchOrder;
-  /** Child order within a schedule: tape order (default) or fault points before delivery points. */
-  childOrder?: 'tape' | 'faults-first';
   /** Only the root's children with index % of === k (a shard or a worker's part). */
   part?: { k: number; of: number };
   onProgress?: (p: CheckProgress) => void;
@@ -91,7 +90,7 @@ export interface CheckOptions {
 
 export type SearchOrder = 'dfs' | 'bfs';
 export const SEARCH_ORDERS: readonly SearchOrder[] = ['dfs', 'bfs'];
-export const DEFAULT_ORDER: SearchOrder = 'dfs';
+export const DEFAULT_ORDER: SearchOrder = 'bfs';
 
 export interface CheckProgress {
   schedules: number;
@@ -285,10 +284,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
     return undefined;
   };
 
-  /** Faults first (`childOrder: 'faults-first'`): a frame tries its fault points before its delays. */
-  const ordered = (pts: Point[]): Point[] => (o.childOrder === 'faults-first'
-    ? [...pts.filter((p) => p.alts[0]!.cls !== 'delay'), ...pts.filter((p) => p.alts[0]!.cls === 'delay')] : pts);
-  const rootPoints = ordered(await runOne([]));
+  const rootPoints = await runOne([]);
   let rootChild = 0;
   /** Is this child of the root outside our part (a shard or a worker's share)? Counts every root child. */
   const otherPart = (): boolean => o.part !== undefined && rootChild++ % o.part.of !== o.part.k;
@@ -314,7 +310,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
       const devs: Deviation[] = [...f.devs, [p.index, alt.value, alt.cls]];
       if (!allows(budgetOf(o.bound, f.devs), alt.cls)) continue;
       if (stack.length === 1 && otherPart()) continue;
-      stack.push({ devs, points: ordered(await runOne(devs)), pi: 0, ai: 0 });
+      stack.push({ devs, points: await runOne(devs), pi: 0, ai: 0 });
       if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(progress(r, visited.size, stack));
     }
     r.states = visited.size;
@@ -333,27 +329,38 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
   search: while (level.length > 0) {
     depth++;
     const next: Node[] = [];
-    for (let ni = 0; ni < level.length; ni++) {
-      const parent = level[ni]!;
-      level[ni] = undefined;
-      const budget = budgetOf(o.bound, parent.devs);
-      for (const p of parent.points) {
-        for (const alt of p.alts) {
-          const reason = stopReason();
-          if (reason !== undefined) {
-            r.reason = reason;
-            break search;
+    // Within a level, fewest delays first: pass k runs the children with exactly k delays (all faults
+    // before any delay), each pass in parent order and tape order. A fault at a fault point is where
+    // the configurations aim; a delay is a reordering around it.
+    const delaysOf = (devs: readonly Deviation[]): number => devs.reduce((n, d) => n + (d[2] === 'delay' ? 1 : 0), 0);
+    const passes = o.bound.delays;
+    for (let k = 0; k <= passes; k++) {
+      for (let ni = 0; ni < level.length; ni++) {
+        const parent = level[ni]!;
+        if (k === passes) level[ni] = undefined;
+        const pd = delaysOf(parent.devs);
+        if (pd > k) continue;
+        const budget = budgetOf(o.bound, parent.devs);
+        for (const p of parent.points) {
+          for (const alt of p.alts) {
+            const childDelays = pd + (alt.cls === 'delay' ? 1 : 0);
+            if (childDelays !== k && !(k === passes && childDelays > k)) continue;
+            const reason = stopReason();
+            if (reason !== undefined) {
+              r.reason = reason;
+              break search;
+            }
+            frontier--;
+            if (!allows(budget, alt.cls)) continue;
+            if (depth === 1 && otherPart()) continue;
+            const devs: Deviation[] = [...parent.devs, [p.index, alt.value, alt.cls]];
+            const points = await runOne(devs);
+            if (points.length > 0) {
+              next.push({ devs, points });
+              frontier += alternatives(points);
+            }
+            if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(bfsProgress());
           }
-          frontier--;
-          if (!allows(budget, alt.cls)) continue;
-          if (depth === 1 && otherPart()) continue;
-          const devs: Deviation[] = [...parent.devs, [p.index, alt.value, alt.cls]];
-          const points = ordered(await runOne(devs));
-          if (points.length > 0) {
-            next.push({ devs, points });
-            frontier += alternatives(points);
-          }
-          if (o.onProgress !== undefined && r.schedules % 50 === 0) o.onProgress(bfsProgress());
         }
       }
     }

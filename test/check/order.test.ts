@@ -1,5 +1,5 @@
 // Search order: bfs (every schedule with 0 deviations, then exactly 1, then exactly 2, …: iterative
-// deviation bounding) and dfs explore the same set of schedules, each once; bfs never goes back to
+// deviation bounding; within a level, fewer delays first) and dfs explore the same set of schedules, each once; bfs never goes back to
 // fewer deviations, is deterministic, splits into shards that add up to the whole, and keeps the
 // verdict with state cuts on.
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,10 @@ describe('search order', () => {
     const counts = bfs.seen.map((s) => (JSON.parse(s) as Deviation[]).length);
     for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
     expect(counts.at(-1)).toBeGreaterThanOrEqual(1);
+    // Within a level, faults before delays: the delay count never goes down until the level changes.
+    const delays = bfs.seen.map((s) => (JSON.parse(s) as Deviation[]).filter((d) => d[2] === 'delay').length);
+    for (let i = 1; i < counts.length; i++) if (counts[i] === counts[i - 1]) expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(new Set(delays.filter((_, i) => counts[i] === 1)).size).toBe(2);
   }, 120_000);
 
   it('bfs is deterministic: the same arguments explore the same schedules in the same order', async () => {
@@ -53,6 +57,19 @@ describe('search order', () => {
     expect(cut.counterexamples.length).toBe(full.counterexamples.length);
     expect(cut.counterexamples[0]?.deviations).toEqual(full.counterexamples[0]?.deviations);
     expect(cut.schedules).toBeLessThanOrEqual(full.schedules);
+  }, 120_000);
+
+  it('the default order runs a level\'s fault-only schedules before its delays: a one-crash bug comes before any delay', async () => {
+    const dlm = loadScenario('check-dlm').scenario;
+    const seen: Deviation[][] = [];
+    const r = await check({ scenario: dlm, protocol: 'dlm/no-lvb-invalidate', seed: 1, bound: parseBound('faults=2,delays=2'), onSchedule: (d) => seen.push([...d]) });
+    expect(r.order).toBe('bfs');
+    const cx = r.counterexamples[0]!;
+    expect(cx.deviations.every((d) => d[2] !== 'delay')).toBe(true);
+    // Nothing with a delay ran before it; in tape order (dfs) the delays in front of the crash run first.
+    expect(seen.slice(0, cx.schedule).some((d) => d.some((x) => x[2] === 'delay'))).toBe(false);
+    const dfs = await check({ scenario: dlm, protocol: 'dlm/no-lvb-invalidate', seed: 1, bound: parseBound('faults=2,delays=2'), order: 'dfs' });
+    expect(dfs.counterexamples[0]!.schedule).toBeGreaterThan(cx.schedule);
   }, 120_000);
 
   it('a counterexample stops the search: complete is false with reason counterexample', async () => {

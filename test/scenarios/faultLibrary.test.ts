@@ -150,3 +150,33 @@ describe('ownership-paused-passwd-reader: a fault at a point, aimed at a role (c
     expect(r.faultsNotFired.map((f) => f.reason)).toEqual([expect.stringMatching(/'dlm-lvb.ex-granted' was reached 0 time/), expect.stringMatching(/'dlm-lvb.published' was reached 0 time/)]);
   });
 });
+
+describe('cluster-power-loss: every node crashes at once and boots again; the lockspace forms afresh', () => {
+  it.each([
+    ['dlm-lvb', 4, true, []],
+    ['oldest-member', 4, true, []],
+    ['lease', 4, true, []],
+    // A fresh lockspace's value block is zero without VALNOTVALID: trusting it restarts the epochs at 1,
+    // next to the pre-outage owner's writes in epoch 1 (the correct design asks the disk).
+    ['dlm-lvb/ignore-valnotvalid', 4, false, ['ownership-effect']],
+    ['dlm-lvb/new-ex-request', 3, false, ['ownership-effect']],
+  ] as const)('%s seed %i → ok %s %j', async (protocol, seed, ok, checkers) => {
+    expect(await verdict('cluster-power-loss', protocol, seed)).toEqual({ ok, checkers });
+  });
+
+  it('the correct designs hold on seeds 1–6, and every node is down together before the first boots', async () => {
+    const sc = loadScenario('cluster-power-loss').scenario;
+    for (const protocol of ['dlm-lvb', 'oldest-member', 'lease']) {
+      for (let seed = 1; seed <= 6; seed++) {
+        const r = await simulate(sc, { seed, protocol });
+        expect(r.violations, `${protocol} seed ${seed}`).toEqual([]);
+      }
+    }
+    const r = await simulate(sc, { seed: 1, protocol: 'dlm-lvb' });
+    const crashes = r.faultsFired.filter((f) => f.kind === 'crash');
+    const restarts = r.faultsFired.filter((f) => f.kind === 'restart');
+    expect(crashes.map((f) => f.atUs)).toEqual([10e6, 10e6, 10e6, 10e6, 10e6]);
+    expect(Math.min(...restarts.map((f) => f.atUs))).toBeGreaterThan(10e6);
+    expect(restarts).toHaveLength(5);
+  });
+});

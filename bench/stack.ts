@@ -5,6 +5,7 @@
 // simulated second as a multiple of the 5-node cost).
 import { GCProfiler } from 'node:v8';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { simulate } from '../scenarios/simulate.ts';
 import { loadScenario } from '../scenarios/load.ts';
@@ -69,9 +70,13 @@ async function measure(scenario: Scenario, protocol: string, seeds: number, allo
   return { seeds, events, cpuSec, simSec: simUs / 1e6, allocated };
 }
 
-function warmInChild(protocol: string): Measured {
+/** Does the compiled package exist (npm run bench builds it first)? The warm children then run it. */
+const DIST = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+
+/** bench/perseed.ts in a fresh child: FRESH warm seeds at 5 nodes, or (nodes) the scaled run. */
+function inChild(protocol: string, seeds: number, env: Record<string, string>): Measured {
   const script = fileURLToPath(new URL('./perseed.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, protocol, String(WARM_SEEDS)], { encoding: 'utf8', env: { ...process.env, FRESH: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, protocol, String(seeds)], { encoding: 'utf8', env: { ...process.env, ...(DIST ? { DIST: '1' } : {}), ...env } });
   if (r.status !== 0) throw new Error(`bench/perseed.ts ${protocol} failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seeds: number; cpuSec: number; events: number; simSec: number };
   return { seeds: j.seeds, events: j.events, cpuSec: j.cpuSec, simSec: j.simSec, allocated: 0 };
@@ -86,7 +91,10 @@ export async function benchStack(bare5EventsPerSec?: number): Promise<Record<str
     if (!PROTOCOLS.some((p) => p.name === name)) continue;
     const m = await measure(scenario, name, SEEDS, false);
     const a = await measure(scenario, name, Math.max(2, SEEDS >> 2), true);
-    const w = warmInChild(name);
+    const w = inChild(name, WARM_SEEDS, { FRESH: '1' });
+    const w50 = inChild(name, 1, { NODES: '50', DURATION_US: String(SCALE_DURATION_US) });
+    const w100 = inChild(name, 1, { NODES: '100', DURATION_US: String(SCALE_DURATION_US) });
+    const warmPerSimSec5 = w.cpuSec / w.simSec;
     const eventsPerSec = m.events / m.cpuSec;
     const warmEventsPerSec = w.events / w.cpuSec;
     const scale: Record<string, number> = {};
@@ -111,10 +119,16 @@ export async function benchStack(bare5EventsPerSec?: number): Promise<Record<str
       goal10kSimSecPerCpuSec: m.simSec / m.cpuSec >= 10_000,
       goal100NodesAtMost20x: perSimSec[100]! / perSimSec[5]! <= 20,
       warm: {
-        what: `a fresh process (bench/perseed.ts, FRESH=1): seeds ${WARM_SEEDS + 1}..${2 * WARM_SEEDS} after ${WARM_SEEDS} warm-up seeds, the rate a long explore or compare worker runs at`,
+        what: `fresh processes (bench/perseed.ts) running ${DIST ? 'the compiled package (dist/, what the CLI and its workers run)' : 'the sources through tsx (dist/ not built)'}: seeds ${WARM_SEEDS + 1}..${2 * WARM_SEEDS} after ${WARM_SEEDS} warm-up seeds, the rate a long explore or compare worker runs at; 50 and 100 nodes: one seed of ${SCALE_DURATION_US / 1e6} s after 2 warm-up seeds of the same size`,
+        compiled: DIST,
         seedsPerSecPerCore: round(WARM_SEEDS / w.cpuSec),
         ...(bare5EventsPerSec ? { ratioToBare5: round(warmEventsPerSec / bare5EventsPerSec) } : {}),
         nodes5SimSecPerCpuSec: round(w.simSec / w.cpuSec),
+        nodes50SimSecPerCpuSec: round(w50.simSec / w50.cpuSec),
+        nodes100SimSecPerCpuSec: round(w100.simSec / w100.cpuSec),
+        cost50vs5PerSimSec: round(w50.cpuSec / w50.simSec / warmPerSimSec5),
+        cost100vs5PerSimSec: round(w100.cpuSec / w100.simSec / warmPerSimSec5),
+        goal100NodesAtMost20x: w100.cpuSec / w100.simSec / warmPerSimSec5 <= 20,
         goal50SeedsPerSecPerCore: WARM_SEEDS / w.cpuSec >= 50,
         goalRatioToBare5: bare5EventsPerSec === undefined ? undefined : warmEventsPerSec / bare5EventsPerSec >= 0.15,
         goal10kSimSecPerCpuSec: w.simSec / w.cpuSec >= 10_000,

@@ -75,8 +75,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     scenario, protocol: resolved.name, seed, depth: parseCount(args.depth, '--depth'), runs: parseCount(args.runs, '--runs'),
     shouldStop, all: args.all,
   }), (c) => write(c.result, c.overrides, `pct-seed${c.seed}`));
-  if (args.strategy !== 'dfs' && args.strategy !== 'random') {
-    throw new InputError(`--strategy: expected dfs, pct or random, got ${JSON.stringify(args.strategy)}`);
+  if (args.strategy !== 'exhaustive' && args.strategy !== 'dfs' && args.strategy !== 'random') {
+    throw new InputError(`--strategy: expected exhaustive, pct or random, got ${JSON.stringify(args.strategy)}`);
   }
   let bound;
   try {
@@ -182,8 +182,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     .option('protocol', { alias: 'p', type: 'string', describe: 'Protocol or protocol/variant (default: the scenario\'s)' })
     .option('seed', { alias: 's', type: 'string', default: '1', describe: 'The seed whose run is the default schedule' })
     .option('bound', { type: 'string', describe: 'Budgets: faults=2,delays=2[,crash=1,pause=…,isolate=…,drop=…][,depth=N] (default: the scenario\'s check.bound)' })
-    .option('strategy', { type: 'string', default: 'dfs', describe: 'dfs (exhaustive within the bound), pct (random priorities with change points) or random (random schedules within the bound)' })
-    .option('order', { type: 'string', describe: `Strategy dfs, the order of the exhaustive search: bfs (every schedule with 0 deviations, then exactly 1, then 2, …, and within each, faults before delays: shallow bugs first) or dfs (depth-first, tape order); default ${DEFAULT_ORDER}` })
+    .option('strategy', { type: 'string', default: 'exhaustive', describe: 'exhaustive (every schedule within the bound, in --order; \'dfs\' is its older name), pct (random priorities with change points) or random (random schedules within the bound)' })
+    .option('order', { type: 'string', describe: `The order of the exhaustive search: bfs (every schedule with 0 deviations, then exactly 1, then 2, …, and within each, faults before delays: shallow bugs first) or dfs (depth-first, tape order); default ${DEFAULT_ORDER}` })
     .option('depth', { type: 'string', default: '3', describe: 'pct: bug depth d (d−1 change points per run)' })
     .option('runs', { type: 'string', default: '1000', describe: 'pct: number of runs' })
     .option('prune', { type: 'boolean', default: true, describe: 'Cut a run at a state already seen with as much budget (--no-prune to explore every schedule)' })

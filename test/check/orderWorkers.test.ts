@@ -29,4 +29,19 @@ describe('search order with workers and on the command line', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--order: expected (bfs or dfs|dfs or bfs), got "sideways"/);
   });
+
+  it('--strategy exhaustive is the default, dfs its older name; a bad one is named, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-check-strategy-'));
+    const args = ['check', 'check-oldest-member', '--bound', 'faults=1,delays=0', '--json', '-q', '--out', dir];
+    const plain = await cli(args, dir);
+    const named = await cli([...args, '--strategy', 'exhaustive'], dir);
+    const old = await cli([...args, '--strategy', 'dfs'], dir);
+    expect([plain.code, named.code, old.code]).toEqual([0, 0, 0]);
+    const schedules = [plain, named, old].map((r) => (JSON.parse(r.stdout) as { schedules: number; complete: boolean }).schedules);
+    expect(schedules[0]).toBeGreaterThan(1);
+    expect(schedules).toEqual([schedules[0], schedules[0], schedules[0]]);
+    const bad = await cli(['check', 'check-oldest-member', '--strategy', 'greedy', '--out', dir], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--strategy: expected exhaustive, pct or random, got "greedy"/);
+  }, 120_000);
 });

@@ -82,6 +82,53 @@ export class EventQueue<T> {
     return top;
   }
 
+  /**
+   * Drop every item `keep` refuses, then restore the heap (Floyd's bottom-up build). Keys are unique
+   * (seq), so the items that stay pop in exactly the order they would have: only dead entries go.
+   */
+  compact(keep: (item: T) => boolean): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    let n = 0;
+    for (let i = 0; i < this.n; i++) {
+      const it = items[i] as T;
+      if (!keep(it)) continue;
+      times[n] = times[i]!;
+      seqs[n] = seqs[i]!;
+      items[n] = it;
+      n++;
+    }
+    for (let i = n; i < this.n; i++) items[i] = undefined;
+    this.n = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(i: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const n = this.n;
+    const t = times[i]!;
+    const s = seqs[i]!;
+    const it = items[i];
+    const half = n >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      const r = c + 1;
+      if (r < n && (times[r]! < times[c]! || (times[r] === times[c] && seqs[r]! < seqs[c]!))) c = r;
+      const ct = times[c]!;
+      if (t < ct || (t === ct && s < seqs[c]!)) break;
+      times[i] = ct;
+      seqs[i] = seqs[c]!;
+      items[i] = items[c];
+      i = c;
+    }
+    times[i] = t;
+    seqs[i] = s;
+    items[i] = it;
+  }
+
   /** Items in no particular order (for reporting what was pending). */
   pending(): T[] {
     return this.items.slice(0, this.n) as T[];

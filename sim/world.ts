@@ -339,6 +339,12 @@ export class World implements CheckerWorld {
    * on the hot path.
    */
   private readonly timerSlots: (Event | undefined)[] = [];
+  /**
+   * Cancelled timers still in the queue (an estimate: a cancel while the timer is held by a paused
+   * host counts too). Every request sets a resend timer and cancels it on the answer, so without
+   * compaction they outnumber the live events many times over at 100 nodes.
+   */
+  private deadTimers = 0;
   private readonly timerGen: number[] = [];
   private readonly freeTimerSlots: number[] = [];
   private readonly checkers: WorldChecker[];
@@ -480,7 +486,10 @@ export class World implements CheckerWorld {
 
   /** Is this popped timer still pending for a live incarnation? Releases it if its host died. */
   private timerLive(ev: Event): boolean {
-    if (this.timerSlots[ev.c as number] !== ev) return false;
+    if (this.timerSlots[ev.c as number] !== ev) {
+      if (this.deadTimers > 0) this.deadTimers--;
+      return false;
+    }
     const host = this.hosts[ev.node]!;
     if (host.up && host.incarnation === ev.inc) return true;
     this.releaseSlot(ev);
@@ -661,7 +670,10 @@ export class World implements CheckerWorld {
   /** End the run with a named budget violation: which bound, when, and what was pending. */
   private budgetExceeded(bound: string): false {
     const counts = new Map<string, number>();
+    let pending = 0;
     for (const e of this.queue.pending()) {
+      if (this.deadTimer(e)) continue;
+      pending++;
       const label = e.k === Ev.Deliver ? `deliver ${e.module}/${e.msg.type}` : e.k === Ev.Timer ? 'timer'
         : e.k === Ev.Broadcast ? `broadcast ${e.module}/${e.msg.type}`
         : e.k >= Ev.DiskRead ? DISK_LABELS[e.k - Ev.DiskRead]! : e.label;
@@ -671,7 +683,7 @@ export class World implements CheckerWorld {
       .map(([l, c]) => `${l} ×${c}`).join(', ');
     this.violations.push({
       checker: 'budget', kind: 'budget', atEvent: this.eventIndex, atUs: this.nowUs,
-      message: `${bound} exhausted at ${(this.nowUs / 1e6).toFixed(3)} s simulated (run was to end at ${(this.endUs / 1e6).toFixed(3)} s); ${this.queue.size} events pending${top ? `, mostly ${top}` : ''}`,
+      message: `${bound} exhausted at ${(this.nowUs / 1e6).toFixed(3)} s simulated (run was to end at ${(this.endUs / 1e6).toFixed(3)} s); ${pending} events pending${top ? `, mostly ${top}` : ''}`,
     });
     this.stopped = true;
     return false;
@@ -847,7 +859,18 @@ export class World implements CheckerWorld {
   }
 
   cancelTimer(id: TimerId): void {
-    this.releaseTimer(id);
+    if (!this.releaseTimer(id)) return;
+    // A cancelled timer stays queued until its time and is skipped then; once they are half the
+    // queue, drop them all (the live events pop in the same order: sim/queue.ts compact).
+    if (++this.deadTimers > 64 && this.deadTimers * 2 > this.queue.size) {
+      this.queue.compact((ev) => !this.deadTimer(ev));
+      this.deadTimers = 0;
+    }
+  }
+
+  /** A cancelled timer: no longer the pending event of its slot. */
+  private deadTimer(ev: Event): boolean {
+    return ev.k === Ev.Timer && this.timerSlots[ev.c as number] !== ev;
   }
 
   /** Forget a pending timer; false if `id` was not pending (already fired, cancelled or unknown). */
@@ -1276,7 +1299,7 @@ export class World implements CheckerWorld {
     h.num(this.nowUs);
     h.num(this.healed ? 1 : 0);
     for (const id of this.nodes) this.hostDigest(h, this.hosts[id]!);
-    for (const ev of this.queue.ordered()) this.eventDigest(h, ev);
+    for (const ev of this.queue.ordered()) if (!this.deadTimer(ev)) this.eventDigest(h, ev);
     for (const k of Object.keys(this.network)) {
       if (!NETWORK_NOISE.has(k)) h.value((this.network as unknown as Record<string, unknown>)[k]);
     }
@@ -1297,7 +1320,7 @@ export class World implements CheckerWorld {
     h.num(host.incarnation);
     h.value(host.clock);
     h.value(host.durable);
-    for (const ev of host.held) this.eventDigest(h, ev);
+    for (const ev of host.held) if (!this.deadTimer(ev)) this.eventDigest(h, ev);
     for (const m of host.modules) {
       h.str(m.name);
       h.value(m.digest !== undefined ? m.digest() : m);

@@ -39,6 +39,34 @@ describe('EventQueue', () => {
       expect(rest).toEqual(model.map((m) => m.id));
     });
 
+  test.prop([fc.array(fc.record({ t: fc.integer({ min: 0, max: 30 }), first: fc.boolean(), dead: fc.boolean(), pop: fc.boolean(), compact: fc.boolean() }), { maxLength: 400 })])(
+    'compact drops the refused items; everything else pops as from a sorted reference (pushFirst and ties included)', (ops) => {
+      const q = new EventQueue<number>();
+      // The reference: every queued item with its key; a pushFirst item sorts before ordinary ones at its time.
+      let model: { t: number; first: number; i: number }[] = [];
+      const dead = new Set<number>();
+      let firsts = 0;
+      ops.forEach((o, i) => {
+        if (o.first) q.pushFirst(o.t, i);
+        else q.push(o.t, i);
+        model.push({ t: o.t, first: o.first ? firsts++ : Infinity, i });
+        if (o.dead) dead.add(i);
+        if (o.compact) {
+          q.compact((x) => !dead.has(x));
+          model = model.filter((m) => !dead.has(m.i));
+        }
+        if (o.pop) {
+          model.sort((a, b) => a.t - b.t || (a.first === b.first ? a.i - b.i : a.first - b.first));
+          expect(q.pop()).toBe(model.shift()?.i);
+        }
+        expect(q.size).toBe(model.length);
+      });
+      model.sort((a, b) => a.t - b.t || (a.first === b.first ? a.i - b.i : a.first - b.first));
+      const rest: number[] = [];
+      while (q.size > 0) rest.push(q.pop()!);
+      expect(rest).toEqual(model.map((m) => m.i));
+    });
+
   test.prop([fc.integer({ min: 1, max: 5000 })], { numRuns: 20 })('grows past its initial capacity without losing items', (n) => {
     const q = new EventQueue<number>();
     for (let i = n - 1; i >= 0; i--) q.push(i * 3, i);

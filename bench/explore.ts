@@ -3,13 +3,15 @@
 // threads with the same warm-up: measuring 1 worker on the bench's main thread, which the other
 // benchmarks have already warmed up, compared a warm isolate with cold ones (the JIT's warm-up is most
 // of a short run's cost: bench/README.md, round 3). Worker start-up is excluded (workers are long-lived).
-// The protocol is the CLI's default (override: LOCKSTEP_BENCH_EXPLORE_PROTOCOL); seeds: LOCKSTEP_BENCH_EXPLORE_SEEDS.
+// The protocol is the CLI's default (override: LOCKSTEP_BENCH_EXPLORE_PROTOCOL); seeds: LOCKSTEP_BENCH_EXPLORE_SEEDS
+// (default 300: at 60 the measured part lasted under a second on this machine, mostly the workers'
+// JIT warm-up).
 import { loadScenario } from '../scenarios/load.ts';
 import { WorkerPool } from '../runner/pool.ts';
 import { chooseProtocol } from '../runner/protocolChoice.ts';
 import { codeVersion } from '../runner/codeVersion.ts';
 
-const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 60);
+const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 300);
 const WARMUP = 4;
 
 interface Measured {

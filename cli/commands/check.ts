@@ -141,7 +141,7 @@ function printDfs(r: CheckResult, scenario: Scenario, files: string[], wallMs: n
   const lines = [
     `${out.bold('check')} ${r.scenario} ${out.dim(`(${r.protocol}, seed ${r.seed}, bound ${r.bound}, ${r.order === 'bfs' ? 'fewest deviations first' : 'depth-first'}, state cuts ${r.prune ? 'on' : 'off'})`)}`,
     `  ${r.schedules} schedules, ${r.states} distinct states, ${r.cuts} runs cut by the state hash, ${r.events} events, ${(wallMs / 1000).toFixed(1)} s`,
-    `  most choice points in a run: ${r.maxChoicePoints}; deepest schedule: ${r.maxDepth} deviations`,
+    `  most choice points in a run: ${r.maxChoicePoints}; deepest schedule: ${r.maxDepth} deviation${r.maxDepth === 1 ? '' : 's'}`,
     r.complete ? out.ok(`  complete: every schedule within the bound was explored`)
       : out.warn(`  complete: false (${r.reason}${r.reason === 'depth' ? `: ${r.beyondDepth} choice points past the depth bound` : ''})`),
     '',

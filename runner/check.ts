@@ -68,6 +68,8 @@ export interface CheckOptions {
   maxStates?: number;
   /** Polled between schedules (the CLI's wall-clock budget); true = stop, reason 'time'. */
   shouldStop?: () => boolean;
+  /** Polled between schedules: another part of the same search found a counterexample (stop, reason 'counterexample'). */
+  foundElsewhere?: () => boolean;
   /** Keep searching after the first counterexample (default: stop at it). */
   all?: boolean;
   /**
@@ -278,6 +280,7 @@ export async function check(o: CheckOptions): Promise<CheckResult> {
 
   const stopReason = (): Incomplete | undefined => {
     if (r.counterexamples.length > 0 && o.all !== true) return 'counterexample';
+    if (o.all !== true && o.foundElsewhere?.() === true) return 'counterexample';
     if (o.maxSchedules !== undefined && r.schedules >= o.maxSchedules) return 'schedules';
     if (o.maxStates !== undefined && visited.size >= o.maxStates) return 'states';
     if (o.shouldStop?.() === true) return 'time';

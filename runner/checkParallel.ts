@@ -2,6 +2,8 @@
 // root's children i with i mod N = w (combined with --shard K/M: i mod N·M = K + M·w), each with its
 // own visited table (so state cuts stay sound), and the parts merge into one claim in part order:
 // counts add up, the search is complete when every part is, counterexamples come part by part.
+// Without --all the first counterexample any part finds stops every part: which part's comes first,
+// and how many schedules the others ran, then depends on timing (each counterexample replays exactly).
 import { Worker } from 'node:worker_threads';
 import { simulate } from '../scenarios/simulate.ts';
 import type { Scenario } from '../scenarios/types.ts';
@@ -23,6 +25,8 @@ export interface CheckJob {
   maxStates?: number;
   /** Wall-clock budget of the part, ms. */
   timeMs?: number;
+  /** Shared with the other parts: set to 1 when one of them found a counterexample (not with `all`). */
+  found?: SharedArrayBuffer;
 }
 
 export type CheckPartResult = Omit<CheckResult, 'counterexamples'> & {
@@ -44,6 +48,8 @@ function runPart(job: CheckJob, onProgress?: (p: CheckProgress) => void): Promis
         onProgress?.(m.progress);
         return;
       }
+      // The first counterexample ends the whole search, as it ends a sequential one.
+      if (m.result.counterexamples.length > 0 && !job.all && job.found !== undefined) Atomics.store(new Int32Array(job.found), 0, 1);
       resolve(m.result);
       void w.terminate();
     });
@@ -98,8 +104,9 @@ export async function checkParallel(job: Omit<CheckJob, 'part' | 'progress'> & {
   const shard = job.shard ?? { k: 0, of: 1 };
   const { shard: _s, ...base } = job;
   const latest: (CheckProgress | undefined)[] = Array.from({ length: workers }, () => undefined);
+  const found = new SharedArrayBuffer(4);
   const parts = await Promise.all(Array.from({ length: workers }, (_, w) =>
-    runPart({ ...base, part: { k: shard.k + shard.of * w, of: shard.of * workers } }, onProgress === undefined ? undefined : (p) => {
+    runPart({ ...base, found, part: { k: shard.k + shard.of * w, of: shard.of * workers } }, onProgress === undefined ? undefined : (p) => {
       latest[w] = p;
       onProgress(aggregateProgress(latest));
     })));

@@ -7,6 +7,7 @@ import type { CheckJob, CheckPartResult, CheckWorkerMessage } from './checkParal
 
 const job = workerData as CheckJob;
 const started = performance.now();
+const found = job.found === undefined ? undefined : new Int32Array(job.found);
 const r = await check({
   scenario: job.scenario, protocol: job.protocol, seed: job.seed, bound: job.bound, prune: job.prune, all: job.all,
   part: job.part,
@@ -15,6 +16,7 @@ const r = await check({
   ...(job.maxSchedules !== undefined ? { maxSchedules: job.maxSchedules } : {}),
   ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),
   ...(job.timeMs !== undefined ? { shouldStop: () => performance.now() - started > job.timeMs! } : {}),
+  ...(found !== undefined ? { foundElsewhere: () => Atomics.load(found, 0) === 1 } : {}),
 });
 const { counterexamples, ...rest } = r;
 const out: CheckPartResult = { ...rest, counterexamples: counterexamples.map((c) => ({ deviations: c.deviations, schedule: c.schedule, violations: c.violations })) };

@@ -10,9 +10,10 @@ import { loadScenario } from '../scenarios/load.ts';
 import { WorkerPool } from '../runner/pool.ts';
 import { chooseProtocol } from '../runner/protocolChoice.ts';
 import { codeVersion } from '../runner/codeVersion.ts';
+import { threadCpuMs } from '../runner/threadCpu.ts';
 
 const SEEDS = Number(process.env.LOCKSTEP_BENCH_EXPLORE_SEEDS ?? 300);
-const WARMUP = 4;
+const WARMUP = Number(process.env.LOCKSTEP_BENCH_EXPLORE_WARMUP ?? 4);
 
 interface Measured {
   seedsPerSec: number;
@@ -23,6 +24,21 @@ interface Measured {
    * for 2 workers it is what each worker's CPU buys; less sensitive to other load on the machine.
    */
   seedsPerCpuSec: number;
+  /**
+   * Seeds per CPU-second of the worker threads alone, each from its own thread clock: the seeds'
+   * cost on the workers, without the main thread and V8's helper threads (GC, compilation).
+   * Undefined where there is no thread clock.
+   */
+  seedsPerWorkerCpuSec: number | undefined;
+  /** Each worker's own CPU seconds in the measured part. */
+  workerCpuSec: number[];
+  /**
+   * CPU seconds of the rest of the process: the main thread (which hands out chunks and takes the
+   * results) and V8's helper threads (parallel scavenges, concurrent marking, background compilation).
+   */
+  otherCpuSec: number;
+  /** Of which the main thread (from its thread clock). */
+  mainCpuSec: number | undefined;
 }
 
 async function seedsPerSec(workers: number, job: Parameters<WorkerPool['run']>[0]): Promise<Measured> {
@@ -32,6 +48,8 @@ async function seedsPerSec(workers: number, job: Parameters<WorkerPool['run']>[0
     await pool.run(job, warm, () => {}, () => false);
     const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
     let failed = 0;
+    const w0 = pool.workerCpuMs();
+    const m0 = threadCpuMs();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await pool.run(job, seeds, (m) => {
@@ -39,9 +57,16 @@ async function seedsPerSec(workers: number, job: Parameters<WorkerPool['run']>[0
     }, () => false);
     const wallSec = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const m1 = threadCpuMs();
+    const workerMs = pool.workerCpuMs().map((ms, i) => ms - (w0[i] ?? 0));
+    const workerTotal = workerMs.reduce((a, b) => a + b, 0);
     return {
       seedsPerSec: Math.round((SEEDS / wallSec) * 10) / 10, failed, wallSec: Math.round(wallSec * 100) / 100,
       seedsPerCpuSec: Math.round((SEEDS / ((cpu.user + cpu.system) / 1e6)) * 10) / 10,
+      seedsPerWorkerCpuSec: workerTotal > 0 ? Math.round((SEEDS / (workerTotal / 1000)) * 10) / 10 : undefined,
+      workerCpuSec: workerMs.map((ms) => Math.round(ms / 10) / 100),
+      otherCpuSec: Math.round((cpu.user + cpu.system) / 1e4 - workerTotal / 10) / 100,
+      mainCpuSec: m0 !== undefined && m1 !== undefined ? Math.round((m1 - m0) / 10) / 100 : undefined,
     };
   } finally {
     await pool.close();
@@ -65,6 +90,10 @@ export async function benchExplore(): Promise<Record<string, unknown>> {
     // ÷ the cost on two (worker start-up excluded). Unlike the wall-clock figure, other load on a
     // shared machine does not move it much.
     speedupFromCpu: Math.round(((2 * two.seedsPerCpuSec) / one.seedsPerCpuSec) * 100) / 100,
+    // The same from each worker's own thread clock: how much slower a worker's thread runs a seed
+    // when the other worker runs beside it (memory traffic, caches), without the helper threads.
+    speedupFromWorkerCpu: one.seedsPerWorkerCpuSec !== undefined && two.seedsPerWorkerCpuSec !== undefined
+      ? Math.round(((2 * two.seedsPerWorkerCpuSec) / one.seedsPerWorkerCpuSec) * 100) / 100 : undefined,
     goal: { seedsPerSecPerCore: 50, speedup: 1.8 },
   };
 }

@@ -1,6 +1,6 @@
 // An explore worker thread: runs chunks of seeds and posts one message per finished seed (its record,
-// plus the run-file of a failing seed), then 'done'; or runs one named task (runner/poolTasks.ts) and
-// posts its value. Long-lived: the pool reuses it for every chunk and task.
+// plus the run-file of a failing seed), then 'done' with the CPU ms the chunk cost this thread; or runs
+// one named task (runner/poolTasks.ts) and posts its value. Long-lived: the pool reuses it for every chunk and task.
 import { parentPort } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import { runTask } from './poolTasks.ts';
@@ -25,8 +25,10 @@ port.on('message', (msg: ToWorker) => {
       }
       return;
     }
+    const c0 = threadCpuMs();
     for (const seed of msg.seeds) port.postMessage((await runSeed(msg.job, seed)) satisfies FromWorker);
-    port.postMessage({ type: 'done' } satisfies FromWorker);
+    const c1 = threadCpuMs();
+    port.postMessage({ type: 'done', ...(c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {}) } satisfies FromWorker);
   })();
 });
 port.postMessage({ type: 'ready' } satisfies FromWorker);

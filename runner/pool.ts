@@ -13,7 +13,7 @@ import type { TaskName, TaskArg, TaskValue } from './poolTasks.ts';
 
 export type { WorkerJob } from './runSeed.ts';
 export type ToWorker = { job: WorkerJob; seeds: number[] } | { task: TaskName; arg: unknown };
-export type FromWorker = { type: 'ready' } | { type: 'done' } | SeedOutcome
+export type FromWorker = { type: 'ready' } | { type: 'done'; cpuMs?: number } | SeedOutcome
   | { type: 'task'; ok: true; value: unknown; ms: number; cpuMs?: number } | { type: 'task'; ok: false; error: string };
 
 /** A task's value, the worker wall-clock ms it took and, where the platform tells, its thread's CPU ms. */
@@ -184,6 +184,8 @@ interface Slot {
   worker: Worker;
   /** The run whose chunk this worker is running, if any. */
   batch: Batch | undefined;
+  /** CPU ms this worker's own thread spent in its seed chunks (as it reports them; 0 where it cannot tell). */
+  cpuMs: number;
 }
 
 export class WorkerPool implements SeedPool {
@@ -206,10 +208,19 @@ export class WorkerPool implements SeedPool {
     return this.slots.length;
   }
 
+  /**
+   * CPU ms each worker's own thread has spent running seed chunks so far, from its thread clock
+   * (runner/threadCpu.ts): what the seeds cost that worker, without the main thread or V8's helper
+   * threads, which process.cpuUsage() counts too. Zeros where the platform has no thread clock.
+   */
+  workerCpuMs(): number[] {
+    return this.slots.map((s) => s.cpuMs);
+  }
+
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL);
-      const slot: Slot = { worker, batch: undefined };
+      const slot: Slot = { worker, batch: undefined, cpuMs: 0 };
       let ready = false;
       worker.on('message', (m: FromWorker) => {
         if (!ready && m.type === 'ready') {
@@ -295,6 +306,7 @@ export class WorkerPool implements SeedPool {
       return;
     }
     if (m.type === 'done') {
+      if (m.cpuMs !== undefined) slot.cpuMs += m.cpuMs;
       slot.batch = undefined;
       b.inFlight--;
       this.dispatch();

@@ -19,6 +19,7 @@ import { simulate } from '../../scenarios/simulate.ts';
 import { faultMixScenarios } from '../../reports/faultMixes.ts';
 import { codeVersion, searchVersion } from '../../runner/codeVersion.ts';
 import { claimsToSearch, searchClaim } from '../../runner/checkClaims.ts';
+import { threadCpuMs } from '../../runner/threadCpu.ts';
 import { writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-tasks-'));
@@ -212,6 +213,29 @@ describe('pool tasks', () => {
     await pool.run(job('gossip'), [1], (m) => seen.push(m.record.seed), () => false);
     expect(seen).toEqual([1]);
   });
+
+  it.runIf(threadCpuMs() !== undefined)('count each worker thread\'s own CPU for the seed chunks it ran, not the other threads\'', async () => {
+    const pool = await WorkerPool.start(2);
+    try {
+      expect(pool.workerCpuMs()).toEqual([0, 0]);
+      const main0 = threadCpuMs()!;
+      const cpu0 = process.cpuUsage();
+      await pool.run(job('dlm-lvb'), Array.from({ length: 16 }, (_, i) => i + 1), () => undefined, () => false);
+      const cpu = process.cpuUsage(cpu0);
+      const main = threadCpuMs()! - main0;
+      const each = pool.workerCpuMs();
+      expect(each).toHaveLength(2);
+      // Both workers ran chunks (16 seeds go out in several chunks to whichever is idle).
+      for (const ms of each) expect(ms).toBeGreaterThan(0);
+      // The workers' own clocks add up to at most the process's CPU less the main thread's (10 ms
+      // ticks per chunk give the slack), and the main thread, which only hands out chunks, is not counted.
+      const workers = each[0]! + each[1]!;
+      expect(workers).toBeLessThanOrEqual((cpu.user + cpu.system) / 1000 - main + 10 * 16);
+      expect(workers).toBeGreaterThan(main);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
 
 describe('claimsToSearch', () => {

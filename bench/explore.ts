@@ -91,7 +91,7 @@ export async function benchExplore(): Promise<Record<string, unknown>> {
     // shared machine does not move it much.
     speedupFromCpu: Math.round(((2 * two.seedsPerCpuSec) / one.seedsPerCpuSec) * 100) / 100,
     // The same from each worker's own thread clock: how much slower a worker's thread runs a seed
-    // when the other worker runs beside it (memory traffic, caches), without the helper threads.
+    // when the other worker runs beside it (shared caches and memory), without the helper threads.
     speedupFromWorkerCpu: one.seedsPerWorkerCpuSec !== undefined && two.seedsPerWorkerCpuSec !== undefined
       ? Math.round(((2 * two.seedsPerWorkerCpuSec) / one.seedsPerWorkerCpuSec) * 100) / 100 : undefined,
     goal: { seedsPerSecPerCore: 50, speedup: 1.8 },

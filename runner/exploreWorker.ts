@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import { runTask } from './poolTasks.ts';
-import { threadCpuMs } from './threadCpu.ts';
+import { cpuSince, threadCpuMs } from './threadCpu.ts';
 import type { FromWorker, ToWorker } from './pool.ts';
 
 const port = parentPort;
@@ -17,9 +17,7 @@ port.on('message', (msg: ToWorker) => {
       const c0 = threadCpuMs();
       try {
         const value = await runTask(msg.task, msg.arg as never);
-        const c1 = threadCpuMs();
-        const cpu = c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {};
-        port.postMessage({ type: 'task', ok: true, value, ms: performance.now() - t0, ...cpu } satisfies FromWorker);
+        port.postMessage({ type: 'task', ok: true, value, ms: performance.now() - t0, ...cpuSince(c0) } satisfies FromWorker);
       } catch (e) {
         port.postMessage({ type: 'task', ok: false, error: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
       }
@@ -27,8 +25,7 @@ port.on('message', (msg: ToWorker) => {
     }
     const c0 = threadCpuMs();
     for (const seed of msg.seeds) port.postMessage((await runSeed(msg.job, seed)) satisfies FromWorker);
-    const c1 = threadCpuMs();
-    port.postMessage({ type: 'done', ...(c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {}) } satisfies FromWorker);
+    port.postMessage({ type: 'done', ...cpuSince(c0) } satisfies FromWorker);
   })();
 });
 port.postMessage({ type: 'ready' } satisfies FromWorker);

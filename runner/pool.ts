@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { runSeed } from './runSeed.ts';
 import type { SeedOutcome, WorkerJob } from './runSeed.ts';
 import { runTask } from './poolTasks.ts';
-import { threadCpuMs } from './threadCpu.ts';
+import { cpuSince, threadCpuMs } from './threadCpu.ts';
 import type { TaskName, TaskArg, TaskValue } from './poolTasks.ts';
 
 export type { WorkerJob } from './runSeed.ts';
@@ -103,8 +103,7 @@ export class InProcessPool implements SeedPool {
             const t0 = performance.now();
             const c0 = threadCpuMs();
             const value = await runTask(b.task.name, b.task.arg as never);
-            const c1 = threadCpuMs();
-            b.task.done({ value, ms: performance.now() - t0, ...(c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {}) });
+            b.task.done({ value, ms: performance.now() - t0, ...cpuSince(c0) });
             continue;
           }
           b.onResult(await runSeed(b.job!, seed));

@@ -21,3 +21,12 @@ export function threadCpuMs(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * `{ cpuMs }`: this thread's CPU ms since `c0` (a threadCpuMs() reading), to spread into a message;
+ * `{}` where there is no thread clock.
+ */
+export function cpuSince(c0: number | undefined): { cpuMs?: number } {
+  const c1 = c0 === undefined ? undefined : threadCpuMs();
+  return c0 !== undefined && c1 !== undefined ? { cpuMs: c1 - c0 } : {};
+}

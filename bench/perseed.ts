@@ -5,7 +5,8 @@
 // DIST=1 runs the compiled package (dist/index.js: what the CLI and its workers run) instead of the
 // sources through tsx, whose keep-names wrappers cost up to a fifth of the rate (lease, 6 Dec 2026).
 // NODES=k runs the standard scenario on k nodes for DURATION_US (default 20 s) simulated: 2 warm-up
-// seeds, then `n` measured.
+// seeds (WARMUPS=k: k), then `n` measured. PATCH='{"checkers":[]}' (JSON) is merged over the scenario first: the
+// counterfactual runs of bench/decompose.ts (no checker, no workload, no faults).
 import type { Scenario } from '../scenarios/types.ts';
 import type { SimulateOptions, SimulateResult } from '../scenarios/simulate.ts';
 interface Api {
@@ -24,14 +25,16 @@ const protocol = process.argv[2] ?? 'dlm-lvb';
 const n = Number(process.argv[3] ?? 100);
 const fresh = process.env.FRESH !== undefined && process.env.FRESH !== '';
 const nodes = process.env.NODES === undefined ? undefined : Number(process.env.NODES);
-const standard = api.loadScenario('standard').scenario;
+const patch = process.env.PATCH === undefined || process.env.PATCH === '' ? {} : JSON.parse(process.env.PATCH) as Partial<Scenario>;
+const standard = { ...api.loadScenario('standard').scenario, ...patch } as Scenario;
+for (const [k, v] of Object.entries(patch)) if (v === null) delete (standard as unknown as Record<string, unknown>)[k];
 const scenario: Scenario = nodes === undefined ? standard : { ...standard, nodes, durationUs: Number(process.env.DURATION_US ?? 20_000_000) };
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const times: number[] = [];
 let ev = 0;
 const warm = { cpuSec: 0, events: 0, simSec: 0 };
 /** Round 0 warms up: the same n seeds (or, FRESH, seeds 1..n before n+1..2n); scaled, 2 seeds from 1000. */
-const warmups = nodes === undefined ? n : 2;
+const warmups = nodes === undefined ? n : Number(process.env.WARMUPS ?? 2);
 for (let round = 0; round < 2; round++) {
   const t0 = cpu();
   const count = round === 0 ? warmups : n;

@@ -2,6 +2,7 @@
 // `node --cpu-prof --import tsx bench/profile.ts <protocol> [seeds]` profiles the full stack alone.
 // `node --import tsx bench/profile.ts --summary <file.cpuprofile>` prints self time by file and function.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { simulate } from '../scenarios/simulate.ts';
 import { loadScenario } from '../scenarios/load.ts';
 
@@ -16,9 +17,44 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/**
+ * A compiled chunk of dist/ (esbuild, not minified) marks where each source module starts with a
+ * `// sim/world.ts` line: the module of a 0-based line of `url`, or undefined for any other script.
+ */
+const chunkModules = new Map<string, { line: number; file: string }[]>();
+function moduleOf(url: string, line: number): string | undefined {
+  if (!/\/dist\/[^/]*\.js$/.test(url)) return undefined;
+  let marks = chunkModules.get(url);
+  if (marks === undefined) {
+    marks = [];
+    let text = '';
+    try {
+      text = readFileSync(fileURLToPath(url), 'utf8');
+    } catch {
+      // Rebuilt since the profile was taken: the chunk's name changed; its functions stay unnamed.
+    }
+    text.split('\n').forEach((l, i) => {
+      const m = /^\/\/ ((?:sim|protocols|scenarios|runner|reports|cli)\/\S+\.ts)$/.exec(l);
+      if (m) marks!.push({ line: i, file: m[1]! });
+    });
+    chunkModules.set(url, marks);
+  }
+  let found: string | undefined;
+  for (const mk of marks) {
+    if (mk.line > line) break;
+    found = mk.file;
+  }
+  return found;
+}
+
 /** Self time per source file and per function, as percentages of all samples. */
 function summary(file: string): void {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  // Profiles of the compiled package: name each function's source module, not its chunk.
+  for (const n of p.nodes) {
+    const mod = moduleOf(n.callFrame.url, n.callFrame.lineNumber);
+    if (mod !== undefined) n.callFrame.url = `file:///dist/${mod}`;
+  }
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));

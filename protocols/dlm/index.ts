@@ -179,6 +179,7 @@ export const dlmProtocol = defineProtocol({
       stopAtUs: healAtUs,
       ...(typeof w.resources === 'number' ? { resources: w.resources } : {}),
       ...(typeof w.workersPerNode === 'number' ? { workersPerNode: w.workersPerNode } : {}),
+      ...(w.kind === 'none' ? { workersPerNode: 0 } : {}),
       ...(typeof w.holdUsMax === 'number' ? { holdUsMax: w.holdUsMax } : {}),
       ...(typeof cluster.lvbSize === 'number' ? { lvbSize: cluster.lvbSize } : {}),
       lostLvb: parseLostLvb(cluster.lostLvb),

@@ -39,14 +39,15 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
 };
 
 /**
- * Options from the scenario: kind 'snapshot-metadata', 'passwd' or 'ownership-mix' (both). Any other
- * kind (or none) belongs to another layer's experiments (e.g. 'dlm-random'): the ownership protocols
- * then run their default mix, so every library scenario can be explored under every protocol.
+ * Options from the scenario: kind 'snapshot-metadata', 'passwd' or 'ownership-mix' (both); 'none' keeps
+ * the mix's resources, owned as usual, with no client. Any other kind (or no workload given) belongs to
+ * another layer's experiments (e.g. 'dlm-random'): the ownership protocols then run their default mix,
+ * so every library scenario can be explored under every protocol.
  */
 export function workloadOptions(input: Pick<BuildInput, 'workload' | 'clients'>): WorkloadOptions {
   const given = input.workload;
   if (given !== undefined) assertWorkloadKind(given.kind);
-  const w = given !== undefined && OWNERSHIP_KINDS.includes(given.kind) ? given : { kind: 'ownership-mix' };
+  const w = given !== undefined && (OWNERSHIP_KINDS.includes(given.kind) || given.kind === 'none') ? given : { kind: 'ownership-mix' };
   const num = (k: string, d: number): number => {
     const v = w[k];
     return typeof v === 'number' ? v : d;
@@ -60,7 +61,8 @@ export function workloadOptions(input: Pick<BuildInput, 'workload' | 'clients'>)
     thinkUs: num('thinkUs', DEFAULT_WORKLOAD.thinkUs),
     requestTimeoutUs: num('requestTimeoutUs', DEFAULT_WORKLOAD.requestTimeoutUs),
     retryUs: num('retryUs', DEFAULT_WORKLOAD.retryUs),
-    clients: input.clients,
+    // 'none': the resources exist and the protocol keeps owning them, but no node is a client.
+    clients: kind === 'none' ? [] : input.clients,
   };
 }
 

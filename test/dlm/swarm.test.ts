@@ -64,3 +64,14 @@ describe('dlm library scenarios', () => {
     expect(caught).toContain('dlm-lvb');
   });
 });
+
+describe("dlm: workload kind 'none'", () => {
+  it('runs no lock operation (and dlm-random, the default, does)', async () => {
+    const base = { ...swarm('standard'), nodes: 3, durationUs: 10_000_000, faults: { swarm: 'standard' } };
+    const none = await simulate({ ...base, workload: { kind: 'none' } }, { seed: 1 });
+    expect(none.violations).toEqual([]);
+    expect(none.metrics.dlmOpsCompleted).toBe(0);
+    const random = await simulate({ ...base, workload: { kind: 'dlm-random' } }, { seed: 1 });
+    expect(random.metrics.dlmOpsCompleted).toBeGreaterThan(0);
+  });
+});

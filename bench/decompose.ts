@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bareLoop } from './bare.ts';
+import { DEFAULT_TOKEN_TIMEOUT_US } from '../protocols/membership/options.ts';
 
 const DIST = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
 const WARM = Number(process.env.LOCKSTEP_BENCH_WARM_SEEDS ?? 60);
@@ -75,8 +76,9 @@ export function decompose(protocols: string[]): Record<string, unknown> {
     // 100 nodes, 20 simulated s (4 warm-up seeds, then 3 measured), against the warm 5-node run of the
     // same configuration (the standard 60 s): per simulated second, what 20× the nodes cost.
     const scaled: Record<string, Record<string, number>> = {};
-    const variants: Record<string, Record<string, unknown>> = { full: {}, noCheckers: { checkers: [] }, noWorkload: { workload: { kind: 'none' } }, bare: LAYERS.bare! };
-    if (CMAN.has(p)) variants.heartbeatX2 = { cluster: { heartbeatUs: 500_000 } };
+    const { noFaults: _, ...variants } = LAYERS;
+    // The default period is a quarter of the token timeout: twice it, the timeout left alone.
+    if (CMAN.has(p)) variants.heartbeatX2 = { cluster: { heartbeatUs: DEFAULT_TOKEN_TIMEOUT_US / 2 } };
     for (const [name, patch] of Object.entries(variants)) {
       const a = warm5[name] ?? child(p, WARM, { FRESH: '1', PATCH: JSON.stringify(patch) });
       const b = child(p, 3, { NODES: '100', WARMUPS: '4', PATCH: JSON.stringify(patch) });
